@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Broker's one entry point (see README.md).
+#   ./build.sh test          install what is missing, build, check format, run every test
+#   ./build.sh build         restore + Release build (apphosts under artifacts/bin/<Project>/release/)
+#   ./build.sh demo          start broker, host agent and client agent on loopback
+#   ./build.sh bench [NAME]  benchmarks under bench/, with ratios against peer tools
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+readonly ROOT=$PWD
+readonly ARTIFACTS=$ROOT/artifacts
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the tests use: QEMU and qemu-img (VMs, cross-checks), nasm (test guests),
+# libvhdi (independent VHDX reader for cross-checks).
+readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the named Debian packages that are not installed yet; does nothing when all are there.
+ensure_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET SDK 10 is required (https://dot.net); dotnet is not on PATH"
+}
+
+cmd_build() {
+  ensure_dotnet
+  log "restore"
+  dotnet restore Broker.sln
+  log "build (Release)"
+  dotnet build Broker.sln -c Release --no-restore
+}
+
+# Runs every test app, keeps going when one fails, and ends with exactly one line
+# "N passed, N failed, N skipped" summed over all of them. Exit status is dotnet test's.
+run_tests() {
+  local log_file=$ARTIFACTS/test-results/test.log status=0
+  mkdir -p "$ARTIFACTS/test-results"
+  log "test"
+  dotnet test --solution Broker.sln -c Release --no-build \
+    --results-directory "$ARTIFACTS/test-results" --report-xunit-trx \
+    --ignore-exit-code 8 --timeout 30m 2>&1 | tee "$log_file" || status=$?
+  awk '/^Test run summary:/ { s = 1 }
+       s && $1 == "succeeded:" { p = $2 } s && $1 == "failed:" { f = $2 }
+       s && $1 == "error:" { e = $2 } s && $1 == "skipped:" { k = $2 }
+       END { printf "%d passed, %d failed, %d skipped\n", p, f + e, k }' "$log_file"
+  return "$status"
+}
+
+cmd_test() {
+  ensure_dotnet
+  ensure_debian_packages "${TEST_PACKAGES[@]}"
+  cmd_build
+  log "format check"
+  local format_status=0
+  dotnet format Broker.sln --verify-no-changes --no-restore || format_status=$?
+  local test_status=0
+  run_tests || test_status=$?
+  if ((format_status != 0)); then
+    echo "build.sh: dotnet format found code that does not follow .editorconfig" >&2
+    return 1
+  fi
+  return "$test_status"
+}
+
+cmd_demo() {
+  cmd_build
+  cat <<'TEXT'
+The demo will start broker-server (SQLite under .demo/, portal on http://127.0.0.1:5080), enroll a
+broker-host and a broker-client, import the counter guest as image "counter", create pool "demo"
+and print the logins. Those daemons are not built yet (see the status table in README.md).
+TEXT
+}
+
+cmd_bench() {
+  local name=${1:-}
+  ensure_dotnet
+  if [[ -z $name ]]; then
+    echo "benchmarks: none yet (see bench/README.md)"
+    return 0
+  fi
+  die "no benchmark named '$name' (see bench/README.md)"
+}
+
+main() {
+  local command=${1:-}
+  [[ $# -gt 0 ]] && shift
+  case $command in
+    test) cmd_test "$@" ;;
+    build) cmd_build "$@" ;;
+    demo) cmd_demo "$@" ;;
+    bench) cmd_bench "$@" ;;
+    *) die "usage: ./build.sh test|build|demo|bench [NAME]" ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,3 @@
+using Broker.Cli;
+
+return await BrokerCtl.Create().Parse(args).InvokeAsync();

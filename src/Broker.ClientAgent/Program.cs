@@ -1,0 +1,3 @@
+using Broker.ClientAgent;
+
+return await ClientAgentCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,3 @@
+using Broker.HostAgent;
+
+return await HostAgentCommandLine.Create().Parse(args).InvokeAsync();
