@@ -1,0 +1,9 @@
+namespace Broker.Core.Desktops.Events;
+
+/// <summary>User: stop the VM on the server.</summary>
+/// <param name="Epoch">The desktop epoch the sender acted on.</param>
+public sealed record StopRequested(Epoch Epoch) : DesktopEvent(Epoch)
+{
+    /// <inheritdoc />
+    public override DesktopEventKind Kind => DesktopEventKind.StopRequested;
+}

@@ -1,0 +1,17 @@
+using Broker.Core.Desktops;
+using Broker.Core.Devices;
+using Broker.Core.Hosts;
+using Broker.Core.Pools;
+
+namespace Broker.Core.Reconciliation;
+
+/// <summary>What the broker has stored: the state agents must converge to.</summary>
+/// <param name="Desktops">Desktops, deleted ones included (their hosts may still hold files).</param>
+/// <param name="Pools">The pools the desktops belong to (for their policies).</param>
+/// <param name="Hosts">Every host.</param>
+/// <param name="Devices">Every device.</param>
+public sealed record DesiredState(
+    IReadOnlyList<Desktop> Desktops,
+    IReadOnlyList<Pool> Pools,
+    IReadOnlyList<Host> Hosts,
+    IReadOnlyList<Device> Devices);

@@ -1,0 +1,245 @@
+using Broker.Core.Desktops;
+using Broker.Core.Desktops.Commands;
+using Broker.Core.Desktops.Events;
+using Broker.Core.Devices;
+using Broker.Core.Entitlements;
+using Broker.Core.Hosts;
+using Broker.Core.Pools;
+using Broker.Core.Reconciliation;
+using Microsoft.Extensions.Time.Testing;
+using static Broker.Core.Tests.Desktops.DesktopSamples;
+
+namespace Broker.Core.Tests.Reconciliation;
+
+public sealed class ReconcilerTests
+{
+    private static readonly ReconcileOptions Options = ReconcileOptions.Default;
+    private static readonly Pool PoolOfDesk = Pool.Create(
+        PoolA, new PoolDraft("laptops", PoolKind.Dedicated, ImageA, 1, new OfflinePolicy { Allowed = true, WipeOnRevoke = true })).Value!;
+
+    private static readonly ObservedState Nothing = new([], []);
+
+    private readonly FakeTimeProvider _time = new(Start);
+
+    [Fact]
+    public void Reconcile_HostSilentForThreeHeartbeats_StaysHealthyThenGoesOfflineOneTickLater()
+    {
+        // Arrange
+        var host = HostSeenNow();
+        var desired = Desired([], [host], []);
+
+        // Act
+        _time.Advance(Options.HostHeartbeat * Options.MissedHeartbeats);
+        var atLimit = Reconciler.Reconcile(desired, Nothing, _time.GetUtcNow(), Options);
+        _time.Advance(TimeSpan.FromTicks(1));
+        var pastLimit = Reconciler.Reconcile(desired, Nothing, _time.GetUtcNow(), Options);
+
+        // Assert
+        atLimit.HostChanges.ShouldBeEmpty();
+        pastLimit.HostChanges.ShouldBe([host with { Health = HostHealth.Offline }]);
+    }
+
+    [Fact]
+    public void Reconcile_DeviceSilentTooLong_IsMarkedOffline()
+    {
+        // Arrange
+        var device = DeviceSeenNow();
+        _time.Advance(Options.DeviceHeartbeat * Options.MissedHeartbeats + TimeSpan.FromSeconds(1));
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([], [], [device]), Nothing, _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.DeviceChanges.ShouldBe([device with { Online = false }]);
+    }
+
+    [Fact]
+    public void Reconcile_ReportFromOfflineHost_BringsItBackWithTheHealthItReports()
+    {
+        // Arrange
+        var host = HostSeenNow() with { Health = HostHealth.Offline, LastSeen = Start.AddHours(-1) };
+        var report = new HostReport(HostA, _time.GetUtcNow(), Healthy: false, []);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([], [host], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostChanges.ShouldBe([host with { Health = HostHealth.Unhealthy, LastSeen = _time.GetUtcNow() }]);
+    }
+
+    [Fact]
+    public void Reconcile_HostMatchesDesiredState_GetsNoCommands()
+    {
+        // Arrange
+        var desktop = InState(DesktopState.CheckedOut);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, desktop.Epoch, Locked: true, Running: false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_HostMissedTheCheckOutGrant_IsToldToLockAndAcceptTheDevice()
+    {
+        // Arrange
+        var desktop = InState(DesktopState.CheckedOut);
+        var stale = new Epoch(desktop.Epoch.Value - 1);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, stale, Locked: false, Running: true)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe(
+        [
+            new LockServerCopy(HostA, DeskId, desktop.Epoch),
+            new AcceptDevicePushes(HostA, DeskId, desktop.Epoch, DeviceA),
+        ]);
+    }
+
+    [Fact]
+    public void Reconcile_HostStillLockedAfterRevoke_IsToldToUnlockAtTheNewEpoch()
+    {
+        // Arrange
+        var revoked = InState(DesktopState.Revoked);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, new Epoch(revoked.Epoch.Value - 1), Locked: true, Running: false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([revoked], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe([new UnlockAndResume(HostA, DeskId, revoked.Epoch)]);
+    }
+
+    [Fact]
+    public void Reconcile_DeletedDesktopStillOnHostAndProvisioningDesktopMissing_DeletesOneAndBuildsTheOther()
+    {
+        // Arrange
+        var deleted = InState(DesktopState.Deleted);
+        var provisioning = DesktopStateMachine.Create(DesktopId.New(), PoolA, "desk-02", HostA, ImageA).Desktop;
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, deleted.Epoch, false, false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([deleted, provisioning], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe(
+        [
+            new DeleteDesktop(HostA, DeskId, deleted.Epoch),
+            new ProvisionDesktop(HostA, provisioning.Id, Epoch.Initial, ImageA),
+        ]);
+    }
+
+    [Fact]
+    public void Reconcile_HostThatDidNotReport_GetsNoCommands()
+    {
+        // Arrange: the desktop needs a lock, but its host is silent this round.
+        var desktop = InState(DesktopState.CheckedOut);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Nothing, _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_HostReportsADesktopTheBrokerDoesNotKnow_LeavesItAlone()
+    {
+        // Arrange
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DesktopId.New(), Epoch.Initial, false, true)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_RevokedDeviceReportsItsOldCopy_IsToldToGiveItUpPerPoolWipePolicy()
+    {
+        // Arrange
+        var checkedOut = InState(DesktopState.CheckedOut);
+        var revoked = DesktopStateMachine.Apply(checkedOut, new RevokeRequested(checkedOut.Epoch, WipeLocalCopy: true)).Desktop;
+        var report = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, checkedOut.Epoch)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([revoked], [], [DeviceSeenNow()]), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.DeviceCommands[DeviceA].ShouldBe([new RevokeLocalCopy(DeviceA, DeskId, revoked.Epoch, Wipe: true)]);
+    }
+
+    [Fact]
+    public void Reconcile_HolderThatMissedItsGrant_GetsTheLeaseAgain()
+    {
+        // Arrange
+        var desktop = InState(DesktopState.CheckedOut);
+        var report = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, new Epoch(desktop.Epoch.Value - 1))]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [], [DeviceSeenNow()]), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.DeviceCommands[DeviceA].ShouldBe([new GrantLease(DeviceA, DeskId, desktop.Epoch, FirstLease)]);
+    }
+
+    [Fact]
+    public void Reconcile_DeviceWithPartialPullOfACancelledCheckOut_IsToldToCancelIt()
+    {
+        // Arrange
+        var cancelled = Drive(InState(DesktopState.Transferring), DesktopEventKind.CheckOutCancelled);
+        var report = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, cancelled.Epoch)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([cancelled], [], [DeviceSeenNow()]), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.DeviceCommands[DeviceA].ShouldBe([new CancelTransfer(DeviceA, DeskId, cancelled.Epoch)]);
+    }
+
+    [Fact]
+    public void Reconcile_CheckOutsWaiting_AreAdmittedUpToTheHostTransferLimitAndOnlyForOnlineDevices()
+    {
+        // Arrange: limit 3, one transfer running; three wait, one of them for an offline device.
+        var options = Options with { MaxConcurrentTransfersPerHost = 3 };
+        var onlineDevice = DeviceSeenNow();
+        var offlineDevice = onlineDevice with { Id = OtherDevice, LastSeen = Start.AddDays(-1), Online = false };
+        var running = InState(DesktopState.Transferring) with { Id = DesktopId.New() };
+        var waitingOffline = Waiting(OtherDevice, "desk-02");
+        var waitingFirst = Waiting(DeviceA, "desk-03");
+        var waitingSecond = Waiting(DeviceA, "desk-04");
+        var waitingThird = Waiting(DeviceA, "desk-05");
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, []);
+
+        // Act
+        var plan = Reconciler.Reconcile(
+            Desired([running, waitingOffline, waitingFirst, waitingSecond, waitingThird], [HostSeenNow()], [onlineDevice, offlineDevice]),
+            Observed(report),
+            _time.GetUtcNow(),
+            options);
+
+        // Assert
+        plan.Admissions.ShouldBe([waitingFirst.Id, waitingSecond.Id]);
+    }
+
+    private static Desktop Waiting(DeviceId device, string name) =>
+        DesktopStateMachine.Create(DesktopId.New(), PoolA, name, HostA, ImageA).Desktop with { State = DesktopState.CheckOutRequested, Device = device };
+
+    private Host HostSeenNow() =>
+        new() { Id = HostA, Name = "rack1-a", Capacity = 10, Health = HostHealth.Healthy, LastSeen = _time.GetUtcNow() };
+
+    private Device DeviceSeenNow() =>
+        new() { Id = DeviceA, Owner = new UserId("alice"), Name = "alice-laptop", Online = true, LastSeen = _time.GetUtcNow() };
+
+    private static DesiredState Desired(IReadOnlyList<Desktop> desktops, IReadOnlyList<Host> hosts, IReadOnlyList<Device> devices) =>
+        new(desktops, [PoolOfDesk], hosts, devices);
+
+    private static ObservedState Observed(params HostReport[] hosts) => new(hosts, []);
+
+    private static ObservedState Observed(params DeviceReport[] devices) => new([], devices);
+}
