@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using Broker.Contracts.V1;
+using Google.Protobuf;
+
+namespace Broker.Contracts.Tickets;
+
+/// <summary>
+/// Broker side: signs transfer tickets with ECDSA P-256 over SHA-256 of the serialized
+/// <see cref="Ticket"/>, IEEE P1363 signature format. Thread-safe. Does not own the key.
+/// </summary>
+public sealed class TicketSigner
+{
+    private readonly ECDsa _key;
+    private readonly ByteString _keyId;
+    private readonly Lock _lock = new();
+
+    /// <param name="privateKey">A P-256 private key; the caller keeps ownership and disposes it after the signer.</param>
+    public TicketSigner(ECDsa privateKey)
+    {
+        TicketKeys.EnsureP256(privateKey);
+        _key = privateKey;
+        _keyId = ByteString.CopyFrom(TicketKeys.GetKeyId(privateKey));
+    }
+
+    /// <summary>Key id (SHA-256 of the SubjectPublicKeyInfo) written into every ticket this signer signs.</summary>
+    public ReadOnlyMemory<byte> KeyId => _keyId.Memory;
+
+    /// <summary>
+    /// Signs a ticket. Throws <see cref="ArgumentException"/> for a ticket no host would accept:
+    /// no desktop, host or device id, no direction, no or inverted validity window, or larger than
+    /// <see cref="TicketEncoding.MaxTicketBytes"/>.
+    /// </summary>
+    public SignedTicket Sign(Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.DesktopId.Length == 0 || ticket.HostId.Length == 0 || ticket.DeviceId.Length == 0)
+        {
+            throw new ArgumentException("A ticket names a desktop, a host and a device.", nameof(ticket));
+        }
+
+        if (ticket.Direction is not (TransferDirection.Pull or TransferDirection.Push))
+        {
+            throw new ArgumentException("A ticket names a direction.", nameof(ticket));
+        }
+
+        if (ticket.IssuedAt is null || ticket.ExpiresAt is null || ticket.ExpiresAt.CompareTo(ticket.IssuedAt) <= 0)
+        {
+            throw new ArgumentException("A ticket has an issue time before its expiry.", nameof(ticket));
+        }
+
+        var bytes = ticket.ToByteArray();
+        if (bytes.Length > TicketEncoding.MaxTicketBytes)
+        {
+            throw new ArgumentException($"A ticket serializes to at most {TicketEncoding.MaxTicketBytes} bytes.", nameof(ticket));
+        }
+
+        byte[] signature;
+        lock (_lock)
+        {
+            signature = _key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        return new SignedTicket
+        {
+            Ticket = ByteString.CopyFrom(bytes),
+            Signature = ByteString.CopyFrom(signature),
+            KeyId = _keyId,
+        };
+    }
+}
