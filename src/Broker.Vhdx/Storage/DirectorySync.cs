@@ -8,7 +8,16 @@ namespace Broker.Vhdx.Storage;
 internal static class DirectorySync
 {
     private const int OpenReadOnly = 0;
-    private const int OpenDirectory = 0x10000; // O_DIRECTORY on Linux x86-64 and arm64
+
+    // O_DIRECTORY differs by architecture (asm-generic 0200000; arm, arm64 and powerpc 040000,
+    // where 0200000 means O_DIRECT, which directories refuse on some file systems). It only adds a
+    // check that the path is a directory, so where the value is not known it is left out.
+    private static readonly int OpenDirectory = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 or Architecture.RiscV64 or Architecture.LoongArch64 or Architecture.S390x => 0x10000,
+        Architecture.Arm or Architecture.Arm64 or Architecture.Ppc64le => 0x4000,
+        _ => 0,
+    };
 
     public static void Flush(string directory)
     {

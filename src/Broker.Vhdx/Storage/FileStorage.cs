@@ -51,7 +51,15 @@ public sealed class FileStorage : IStorage
     public ValueTask DeleteAsync(string path, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No directory, no file: deleting a missing file is not an error (IStorage contract).
+        }
+
         return ValueTask.CompletedTask;
     }
 
