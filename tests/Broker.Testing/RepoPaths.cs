@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Broker.Testing;
 
 /// <summary>
@@ -33,6 +35,13 @@ public static class RepoPaths
             }
         }
 
-        throw new InvalidOperationException($"No Broker.sln above {AppContext.BaseDirectory}.");
+        var builtFrom = typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "BrokerRepositoryRoot")?.Value;
+        if (builtFrom is not null && File.Exists(Path.Combine(builtFrom, "Broker.sln")))
+        {
+            return builtFrom;
+        }
+
+        throw new InvalidOperationException($"No Broker.sln above {AppContext.BaseDirectory} nor at the build's source root.");
     }
 }
