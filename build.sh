@@ -12,8 +12,9 @@ readonly ARTIFACTS=$ROOT/artifacts
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the tests use: QEMU and qemu-img (VMs, cross-checks), nasm (test guests),
-# libvhdi (independent VHDX reader for cross-checks).
-readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils)
+# libvhdi (independent VHDX reader for cross-checks), PostgreSQL (throwaway clusters for the
+# persistence and server tests), Chromium (portal tests through Playwright).
+readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils postgresql chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }

@@ -1,11 +1,22 @@
 using Broker.Hosting;
 using Broker.Server;
+using Broker.Server.Api;
+using Broker.Server.Database;
+using Broker.Server.Identity;
+using Broker.Server.Portal;
+using Broker.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBrokerDefaults();
-builder.Services.AddBrokerServer();
+builder.AddBrokerDatabase();   // registered before identity: its start-up migration runs first
+builder.AddBrokerIdentity();
+builder.AddBrokerSecurity();
+builder.AddBrokerPortal();
+builder.AddBrokerApi();
 
 var app = builder.Build();
+app.UseBrokerPipeline();
 app.MapBrokerDefaultEndpoints();
-app.MapBrokerServerEndpoints();
-app.Run();
+app.MapBrokerPortal();
+app.MapBrokerApi();
+await app.RunAsync();

@@ -1,20 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using Broker.Contracts;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Broker.Persistence;
+using Broker.Testing.Databases;
 
 namespace Broker.Server.Tests;
 
-public sealed class ServerSmokeTests : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ServerSmokeTests(PostgresCluster cluster)
 {
-    private readonly WebApplicationFactory<Program> _factory;
-
-    public ServerSmokeTests(WebApplicationFactory<Program> factory) => _factory = factory;
-
     [Fact]
     public async Task Health_OnAFreshServer_IsHealthy()
     {
-        using var client = _factory.CreateClient();
+        using var site = await BrokerSite.CreateAsync(DatabaseProvider.Sqlite, cluster, TestContext.Current.CancellationToken);
+        await using var factory = new BrokerAppFactory(site);
+        using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -25,7 +24,9 @@ public sealed class ServerSmokeTests : IClassFixture<WebApplicationFactory<Progr
     [Fact]
     public async Task Version_ReportsTheContractCapability()
     {
-        using var client = _factory.CreateClient();
+        using var site = await BrokerSite.CreateAsync(DatabaseProvider.Sqlite, cluster, TestContext.Current.CancellationToken);
+        await using var factory = new BrokerAppFactory(site);
+        using var client = factory.CreateClient();
 
         var version = await client.GetFromJsonAsync<VersionBody>(new Uri("/api/v1/version", UriKind.Relative), TestContext.Current.CancellationToken);
 

@@ -11,7 +11,8 @@ internal static class VersionEndpoints
         endpoints.MapGet("/api/v1/version", () => new VersionResponse(
             "broker-server",
             HostingDefaults.ProductVersion(typeof(VersionEndpoints).Assembly),
-            ContractVersion.Capability));
+            ContractVersion.Capability))
+            .AllowAnonymous();
         return endpoints;
     }
 }

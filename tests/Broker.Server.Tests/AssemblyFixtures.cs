@@ -1,0 +1,3 @@
+using Broker.Testing.Databases;
+
+[assembly: AssemblyFixture(typeof(PostgresCluster))]
