@@ -10,7 +10,7 @@ internal static class DependencyRules
     public static readonly IReadOnlyDictionary<string, string[]> AllowedProjectReferences = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["Broker.Vhdx"] = [],
-        ["Broker.Disks"] = ["Broker.Vhdx"],
+        ["Broker.Disks"] = ["Broker.Vhdx", "Broker.Nbd"],
         ["Broker.Nbd"] = [],
         ["Broker.Qemu"] = [],
         ["Broker.Contracts"] = [],
