@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using Broker.Cli.Disk;
 
 namespace Broker.Cli;
 
@@ -8,5 +10,34 @@ namespace Broker.Cli;
 /// </summary>
 internal static class BrokerCtl
 {
-    public static RootCommand Create() => new("brokerctl: the one command line of Broker");
+    public static RootCommand Create() => Create(CliEnvironment.FromConsole());
+
+    public static RootCommand Create(CliEnvironment environment)
+    {
+        var root = new RootCommand("brokerctl: the one command line of Broker");
+        root.Subcommands.Add(DiskCommand.Create(environment));
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A parse error prints one line on
+    /// <see cref="CliEnvironment.Error"/> and returns <see cref="ExitCodes.BadInput"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var parseResult = Create(environment).Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            await environment.Error.WriteLineAsync($"brokerctl: {parseResult.Errors[0].Message.ReplaceLineEndings(" ").Trim()}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = environment.Out,
+            Error = environment.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
 }

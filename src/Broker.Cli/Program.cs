@@ -1,3 +1,3 @@
 using Broker.Cli;
 
-return await BrokerCtl.Create().Parse(args).InvokeAsync();
+return await BrokerCtl.RunAsync(args, CliEnvironment.FromConsole(), CancellationToken.None);

@@ -1,4 +1,18 @@
+using Broker.Core.Desktops;
+using Broker.Core.Devices;
+using Broker.Core.Entitlements;
+using Broker.Core.Hosts;
+using Broker.Core.Images;
+using Broker.Core.Pools;
+using Broker.Persistence.Audit;
+using Broker.Persistence.Conversions;
+using Broker.Persistence.Desktops;
+using Broker.Persistence.Devices;
+using Broker.Persistence.Entitlements;
+using Broker.Persistence.Hosts;
 using Broker.Persistence.Identity;
+using Broker.Persistence.Images;
+using Broker.Persistence.Pools;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +37,37 @@ public abstract class BrokerDbContext : IdentityDbContext<BrokerUser, IdentityRo
     protected BrokerDbContext(DbContextOptions options)
         : base(options)
     {
+    }
+
+    internal DbSet<ImageRow> Images => Set<ImageRow>();
+
+    internal DbSet<PoolRow> Pools => Set<PoolRow>();
+
+    internal DbSet<EntitlementRow> Entitlements => Set<EntitlementRow>();
+
+    internal DbSet<HostRow> Hosts => Set<HostRow>();
+
+    internal DbSet<DeviceRow> Devices => Set<DeviceRow>();
+
+    internal DbSet<DesktopRow> Desktops => Set<DesktopRow>();
+
+    internal DbSet<AuditRow> AuditEvents => Set<AuditRow>();
+
+    /// <inheritdoc />
+    /// <remarks>The domain's value types are stored as their primitive value wherever they appear.</remarks>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DesktopId>().HaveConversion<DesktopIdConverter>();
+        configurationBuilder.Properties<LayerId>().HaveConversion<LayerIdConverter>();
+        configurationBuilder.Properties<Epoch>().HaveConversion<EpochConverter>();
+        configurationBuilder.Properties<PoolId>().HaveConversion<PoolIdConverter>();
+        configurationBuilder.Properties<ImageId>().HaveConversion<ImageIdConverter>();
+        configurationBuilder.Properties<ContentAddress>().HaveConversion<ContentAddressConverter>();
+        configurationBuilder.Properties<HostId>().HaveConversion<HostIdConverter>();
+        configurationBuilder.Properties<DeviceId>().HaveConversion<DeviceIdConverter>();
+        configurationBuilder.Properties<UserId>().HaveConversion<UserIdConverter>();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,17 @@
+using Broker.Core.Audit;
+using Broker.Core.Desktops;
+using Broker.Core.Devices;
+using Broker.Core.Entitlements;
+using Broker.Core.Hosts;
+using Broker.Core.Images;
+using Broker.Core.Pools;
+using Broker.Persistence.Audit;
+using Broker.Persistence.Desktops;
+using Broker.Persistence.Devices;
+using Broker.Persistence.Entitlements;
+using Broker.Persistence.Hosts;
+using Broker.Persistence.Images;
+using Broker.Persistence.Pools;
 using Broker.Persistence.Postgres;
 using Broker.Persistence.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +25,8 @@ namespace Broker.Persistence;
 public static class PersistenceExtensions
 {
     /// <summary>
-    /// Registers <see cref="BrokerDbContext"/> (scoped) for the provider chosen by <c>Database:Provider</c>,
+    /// Registers <see cref="BrokerDbContext"/> (scoped) and the stores implementing Broker.Core's
+    /// ports (scoped, sharing the scope's context; see <see cref="IDesktopQueries"/> for list queries) for the provider chosen by <c>Database:Provider</c>,
     /// and <see cref="DatabaseOptions"/>, validated when the host starts. Configuration is read when
     /// the options are first needed, not now, so later configuration sources still apply.
     /// </summary>
@@ -40,6 +55,16 @@ public static class PersistenceExtensions
         services.AddScoped<BrokerDbContext>(provider =>
             (BrokerDbContext)provider.GetRequiredService(
                 DatabaseConfiguration.ContextType(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider)));
+
+        services.AddScoped<IImageStore, ImageStore>();
+        services.AddScoped<IPoolStore, PoolStore>();
+        services.AddScoped<IEntitlementStore, EntitlementStore>();
+        services.AddScoped<IHostStore, HostStore>();
+        services.AddScoped<IDeviceStore, DeviceStore>();
+        services.AddScoped<DesktopStore>();
+        services.AddScoped<IDesktopStore>(provider => provider.GetRequiredService<DesktopStore>());
+        services.AddScoped<IDesktopQueries>(provider => provider.GetRequiredService<DesktopStore>());
+        services.AddScoped<IAuditLog, AuditLog>();
         return services;
     }
 

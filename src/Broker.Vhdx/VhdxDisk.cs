@@ -219,6 +219,12 @@ public sealed class VhdxDisk : IAsyncDisposable
         var candidates = new List<string>();
         void Add(string path)
         {
+            // A locator path with a NUL names no file (and makes the path APIs throw): not a candidate.
+            if (path.Contains('\0', StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var full = System.IO.Path.GetFullPath(path);
             if (!candidates.Contains(full))
             {

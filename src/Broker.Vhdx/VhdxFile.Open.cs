@@ -56,8 +56,15 @@ public sealed partial class VhdxFile
             }
 
             Creator = identifier.Creator;
-            await ReadHeadersAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var bothHeadersValid = await ReadHeadersAsync(buffer, cancellationToken).ConfigureAwait(false);
             await ReplayLogAsync(cancellationToken).ConfigureAwait(false);
+            if (_file.CanWrite && !bothHeadersValid && !_fileWriteGuidRenewed)
+            {
+                // A crash during a header update leaves one copy damaged; a writer restores it now
+                // (as qemu does on a read-write open) instead of running on a single valid header.
+                await WriteHeadersAsync(_header.DataWriteGuid, _header.LogGuid, cancellationToken).ConfigureAwait(false);
+            }
+
             var regions = await ReadRegionTableAsync(buffer, cancellationToken).ConfigureAwait(false);
             await ReadMetadataAsync(regions.Metadata, buffer, cancellationToken).ConfigureAwait(false);
             await ReadBatAsync(regions, cancellationToken).ConfigureAwait(false);
@@ -68,7 +75,8 @@ public sealed partial class VhdxFile
         }
     }
 
-    private async ValueTask ReadHeadersAsync(byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Selects the current header; returns false when one of the two copies is damaged.</summary>
+    private async ValueTask<bool> ReadHeadersAsync(byte[] buffer, CancellationToken cancellationToken)
     {
         await ReadFileAsync(VhdxLayout.Header1Offset, buffer.AsMemory(0, VhdxHeader.Size), cancellationToken).ConfigureAwait(false);
         var valid1 = VhdxHeader.TryRead(buffer.AsSpan(0, VhdxHeader.Size), out var header1);
@@ -105,6 +113,7 @@ public sealed partial class VhdxFile
         }
 
         _sessionFileWriteGuid = _header.FileWriteGuid;
+        return valid1 && valid2;
     }
 
     private static long HeaderOffset(int slot) => slot == 0 ? VhdxLayout.Header1Offset : VhdxLayout.Header2Offset;

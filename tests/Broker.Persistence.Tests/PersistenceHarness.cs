@@ -16,11 +16,14 @@ internal sealed class PersistenceHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly TempDirectory _dataDirectory;
 
-    private PersistenceHarness(ServiceProvider services, TempDirectory dataDirectory, DatabaseProvider provider)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private PersistenceHarness(ServiceProvider services, TempDirectory dataDirectory, DatabaseProvider provider, IReadOnlyDictionary<string, string?> settings)
     {
         _services = services;
         _dataDirectory = dataDirectory;
         Provider = provider;
+        _settings = settings;
     }
 
     public DatabaseProvider Provider { get; }
@@ -42,13 +45,26 @@ internal sealed class PersistenceHarness : IAsyncDisposable
             settings["ConnectionStrings:Broker"] = (await cluster.CreateDatabaseAsync(cancellationToken)).ConnectionString;
         }
 
+        return Build(provider, settings, dataDirectory);
+    }
+
+    /// <summary>A second, independent service provider on <paramref name="other"/>'s database: another broker instance.</summary>
+    public static Task<PersistenceHarness> CreateSharingAsync(PersistenceHarness other, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Build(other.Provider, other._settings, new TempDirectory()));
+    }
+
+    private static PersistenceHarness Build(DatabaseProvider provider, IReadOnlyDictionary<string, string?> settings, TempDirectory dataDirectory)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddLogging()
             .Configure<IdentityOptions>(identity => IdentitySchema.Configure(identity.Stores))
             .AddBrokerPersistence(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new PersistenceHarness(services, dataDirectory, provider);
+        return new PersistenceHarness(services, dataDirectory, provider, settings);
     }
 
     /// <summary>A scope and its context; dispose the scope.</summary>

@@ -1,17 +1,58 @@
+using System.Text.Json.Serialization;
+using Broker.Persistence.Identity;
+using Broker.Server.Api.Desktops;
+using Broker.Server.Api.Hosts;
+using Broker.Server.Api.Images;
+using Broker.Server.Api.Me;
+using Broker.Server.Api.Pools;
+using Broker.Server.Desktops;
+using Broker.Server.Pools;
+
 namespace Broker.Server.Api;
 
-/// <summary>The REST area under <c>/api</c>: errors are ProblemDetails (RFC 9457), unknown routes included.</summary>
+/// <summary>
+/// The REST area under <c>/api</c>: admin endpoints under <c>/api/v1/admin</c> (Admin role), the
+/// signed-in user's under <c>/api/v1/me</c>; errors are ProblemDetails (RFC 9457), unknown routes
+/// included; request bodies are capped (<see cref="ApiOptions"/>); the OpenAPI document is at
+/// <c>/openapi/v1.json</c>.
+/// </summary>
 internal static class ApiExtensions
 {
+    public const string ApiPrefix = "/api";
+
     public static IHostApplicationBuilder AddBrokerApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddTransient<IStartupFilter, ApiBodyLimitStartupFilter>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(BrokerRoles.Admin));
+        services.AddOpenApi("v1");
+        services.AddScoped<DesktopActions>();
+        services.AddScoped<PoolProvisioner>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapBrokerApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapVersionEndpoints();
+        endpoints.MapOpenApi().AllowAnonymous();
+
+        var admin = endpoints.MapGroup("/api/v1/admin").RequireAuthorization(ApiPolicies.Admin);
+        admin.MapImageEndpoints();
+        admin.MapPoolEndpoints();
+        admin.MapHostEndpoints();
+        admin.MapAdminDesktopEndpoints();
+
+        var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();
+        me.MapMyEndpoints();
 
         // Anonymous on purpose: an unknown route is 404 for everyone; the routes that exist decide their own access.
         endpoints.MapFallback("/api/{**path}", (HttpContext context) => TypedResults.Problem(

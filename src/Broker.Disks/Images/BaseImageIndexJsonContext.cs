@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace Broker.Disks.Images;
+
+[JsonSerializable(typeof(BaseImageIndex))]
+internal sealed partial class BaseImageIndexJsonContext : JsonSerializerContext;

@@ -1,0 +1,331 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Broker.Disks.State;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Disks.Images;
+
+/// <summary>
+/// Content-addressed, reference-counted, read-only base images (design §4): each stored once as a
+/// dynamic VHDX named <c>&lt;address&gt;.vhdx</c>, with an index (a twin-copy store named
+/// <c>images</c>) of sizes and reference counts.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Address: lowercase hex SHA-256 over the ASCII tag <c>broker.base-image.v1</c> and a zero byte, the
+/// virtual size (8 bytes, big-endian), the logical sector size (4 bytes, big-endian) and then the
+/// whole raw virtual content. The content's length is the virtual size, so the encoding is
+/// unambiguous; two images with equal bytes but different geometry get different addresses.
+/// </para>
+/// <para>
+/// Import copies into <c>import-*.tmp</c> (all-zero 1 MiB chunks are left unallocated) while hashing,
+/// flushes, renames to the address and flushes the directory, then commits the index (the commit
+/// point). An import of an address already stored drops the copy and adds a reference. Opening
+/// deletes every file the index does not name. Images are never opened for writing once stored.
+/// One operation at a time.
+/// </para>
+/// </remarks>
+public sealed class BaseImageStore : IAsyncDisposable
+{
+    private const string IndexName = "images";
+    private const int Chunk = 1024 * 1024;
+    private static readonly string[] IndexFiles = ["images.0", "images.1", "images.new"];
+    private static readonly byte[] Tag = Encoding.ASCII.GetBytes("broker.base-image.v1\0");
+
+    private readonly IStorage _storage;
+    private readonly IRawImageConverter _converter;
+    private readonly TwinCopyJsonStore<BaseImageIndex> _index;
+
+    // One operation at a time.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private BaseImageStore(IStorage storage, string directory, IRawImageConverter converter, TwinCopyJsonStore<BaseImageIndex> index)
+    {
+        _storage = storage;
+        Directory = directory;
+        _converter = converter;
+        _index = index;
+    }
+
+    /// <summary>The store's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Every stored image, ordered by address.</summary>
+    public IReadOnlyList<BaseImage> Images => [.. Entries().OrderBy(entry => entry.Address, StringComparer.Ordinal).Select(ToImage)];
+
+    /// <summary>
+    /// Opens (creating if needed) the store in <paramref name="directory"/> and deletes files the
+    /// index does not name. <paramref name="converter"/> (default <see cref="QemuImgConverter"/>)
+    /// serves <see cref="ImportConvertedAsync"/>.
+    /// </summary>
+    public static async Task<BaseImageStore> OpenAsync(IStorage storage, string directory, IRawImageConverter? converter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        directory = Path.GetFullPath(directory);
+        storage.CreateDirectory(directory);
+        var index = await TwinCopyStore.OpenJsonAsync(storage, Path.Combine(directory, IndexName), BaseImageIndexJsonContext.Default.BaseImageIndex, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var store = new BaseImageStore(storage, directory, converter ?? new QemuImgConverter(), index);
+            var named = store.Entries().Select(entry => FileName(entry.Address)).ToHashSet(StringComparer.Ordinal);
+            var removed = false;
+            foreach (var path in storage.ListFiles(directory).Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileName(path);
+                if (!IndexFiles.Contains(name) && !named.Contains(name))
+                {
+                    await storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                    removed = true;
+                }
+            }
+
+            if (removed)
+            {
+                await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+            }
+
+            return store;
+        }
+        catch
+        {
+            await index.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Path of the image with <paramref name="address"/> (whether or not it is stored).</summary>
+    public string PathOf(string address)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        if (address.Length != 64 || !address.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("An address is 64 lowercase hex digits.", nameof(address));
+        }
+
+        return Path.Combine(Directory, FileName(address));
+    }
+
+    /// <summary>The stored image with <paramref name="address"/>, or null.</summary>
+    public BaseImage? Find(string address) =>
+        Entries().FirstOrDefault(entry => entry.Address == address) is { } entry ? ToImage(entry) : null;
+
+    /// <summary>Imports the virtual content of a VHDX file (or chain) and takes one reference to it.</summary>
+    public async Task<BaseImage> ImportVhdxAsync(string sourcePath, CancellationToken cancellationToken)
+    {
+        var disk = await VhdxDisk.OpenAsync(_storage, sourcePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using (disk.ConfigureAwait(false))
+        {
+            return await ImportAsync(disk.VirtualSize, disk.LogicalSectorSize, disk.ReadAsync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Imports a raw image (its length must be a multiple of <paramref name="logicalSectorSize"/>) and takes one reference to it.</summary>
+    public async Task<BaseImage> ImportRawAsync(string sourcePath, int logicalSectorSize, CancellationToken cancellationToken)
+    {
+        if (logicalSectorSize is not (512 or 4096))
+        {
+            throw new ArgumentOutOfRangeException(nameof(logicalSectorSize), logicalSectorSize, "The logical sector size is 512 or 4096.");
+        }
+
+        var file = await _storage.OpenAsync(sourcePath, StorageOpenMode.OpenReadOnly, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            var length = file.Length;
+            if (length == 0 || length % logicalSectorSize != 0)
+            {
+                throw new ArgumentException($"Raw image '{sourcePath}' is {length} bytes, not a positive multiple of {logicalSectorSize}.", nameof(sourcePath));
+            }
+
+            return await ImportAsync(
+                length,
+                logicalSectorSize,
+                async (offset, buffer, token) =>
+                {
+                    var done = 0;
+                    while (done < buffer.Length)
+                    {
+                        var read = await file.ReadAsync(offset + done, buffer[done..], token).ConfigureAwait(false);
+                        if (read <= 0)
+                        {
+                            throw new EndOfStreamException($"Raw image '{sourcePath}' ended at {offset + done} of {length} bytes.");
+                        }
+
+                        done += read;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Imports an image of another format (e.g. <c>qcow2</c>) by converting it to raw in the store's
+    /// directory through the <see cref="IRawImageConverter"/>, then as <see cref="ImportRawAsync"/>
+    /// with 512-byte sectors. Needs a storage over the real file system (the converter writes there).
+    /// </summary>
+    public async Task<BaseImage> ImportConvertedAsync(string sourcePath, string sourceFormat, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceFormat);
+        var raw = Path.Combine(Directory, $"convert-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await _converter.ConvertToRawAsync(sourcePath, sourceFormat, raw, cancellationToken).ConfigureAwait(false);
+            return await ImportRawAsync(raw, 512, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _storage.DeleteAsync(raw, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes one more reference to a stored image.</summary>
+    /// <exception cref="KeyNotFoundException">No image has that address.</exception>
+    public Task<BaseImage> AddReferenceAsync(string address, CancellationToken cancellationToken) =>
+        ChangeReferencesAsync(address, +1, cancellationToken);
+
+    /// <summary>Drops one reference; the image stays stored (see <see cref="RemoveAsync"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No image has that address.</exception>
+    /// <exception cref="InvalidOperationException">The image holds no reference.</exception>
+    public Task<BaseImage> ReleaseAsync(string address, CancellationToken cancellationToken) =>
+        ChangeReferencesAsync(address, -1, cancellationToken);
+
+    /// <summary>Removes an image that holds no reference: index commit first, then the file.</summary>
+    /// <returns>False when the image still has references.</returns>
+    /// <exception cref="KeyNotFoundException">No image has that address.</exception>
+    public async Task<bool> RemoveAsync(string address, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var entries = Entries();
+            var entry = entries.FirstOrDefault(candidate => candidate.Address == address) ?? throw new KeyNotFoundException($"No base image {address}.");
+            if (entry.References > 0)
+            {
+                return false;
+            }
+
+            await _index.CommitAsync(new BaseImageIndex([.. entries.Where(candidate => candidate.Address != address)]), cancellationToken).ConfigureAwait(false);
+            await _storage.DeleteAsync(PathOf(address), cancellationToken).ConfigureAwait(false);
+            await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the index.</summary>
+    public ValueTask DisposeAsync() => _index.DisposeAsync();
+
+    /// <summary>The content address of raw virtual content with the given geometry (see the remarks).</summary>
+    internal static IncrementalHash StartAddress(long virtualSize, int logicalSectorSize)
+    {
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> geometry = stackalloc byte[12];
+        BinaryPrimitives.WriteInt64BigEndian(geometry, virtualSize);
+        BinaryPrimitives.WriteInt32BigEndian(geometry[8..], logicalSectorSize);
+        hash.AppendData(Tag);
+        hash.AppendData(geometry);
+        return hash;
+    }
+
+    private static string FileName(string address) => address + ".vhdx";
+
+    private static BaseImage ToImage(BaseImageEntry entry, string directory) =>
+        new(entry.Address, Path.Combine(directory, FileName(entry.Address)), entry.VirtualSize, entry.LogicalSectorSize, entry.References);
+
+    private BaseImage ToImage(BaseImageEntry entry) => ToImage(entry, Directory);
+
+    private IReadOnlyList<BaseImageEntry> Entries() => _index.Read()?.Images ?? [];
+
+    private async Task<BaseImage> ChangeReferencesAsync(string address, int delta, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var entries = Entries();
+            var entry = entries.FirstOrDefault(candidate => candidate.Address == address) ?? throw new KeyNotFoundException($"No base image {address}.");
+            if (entry.References + delta < 0)
+            {
+                throw new InvalidOperationException($"Base image {address} holds no reference.");
+            }
+
+            var changed = entry with { References = entry.References + delta };
+            await _index.CommitAsync(new BaseImageIndex([.. entries.Select(candidate => candidate.Address == address ? changed : candidate)]), cancellationToken).ConfigureAwait(false);
+            return ToImage(changed);
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    private async Task<BaseImage> ImportAsync(
+        long virtualSize,
+        int logicalSectorSize,
+        Func<long, Memory<byte>, CancellationToken, ValueTask> read,
+        CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var temporary = Path.Combine(Directory, $"import-{Guid.NewGuid():N}.tmp");
+        var renamed = false;
+        try
+        {
+            string address;
+            var target = await VhdxFile.CreateAsync(_storage, temporary, VhdxCreateOptions.Dynamic(virtualSize, logicalSectorSize: logicalSectorSize), cancellationToken).ConfigureAwait(false);
+            await using (target.ConfigureAwait(false))
+            {
+                using var hash = StartAddress(virtualSize, logicalSectorSize);
+                var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
+                try
+                {
+                    for (long offset = 0; offset < virtualSize; offset += Chunk)
+                    {
+                        var chunk = buffer.AsMemory(0, (int)Math.Min(Chunk, virtualSize - offset));
+                        await read(offset, chunk, cancellationToken).ConfigureAwait(false);
+                        hash.AppendData(chunk.Span);
+                        if (chunk.Span.ContainsAnyExcept((byte)0))
+                        {
+                            await target.WriteAsync(offset, chunk, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+                address = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            var entries = Entries();
+            if (entries.FirstOrDefault(entry => entry.Address == address) is { } existing)
+            {
+                var more = existing with { References = existing.References + 1 };
+                await _index.CommitAsync(new BaseImageIndex([.. entries.Select(entry => entry.Address == address ? more : entry)]), cancellationToken).ConfigureAwait(false);
+                return ToImage(more);
+            }
+
+            await _storage.RenameAsync(temporary, PathOf(address), cancellationToken).ConfigureAwait(false);
+            renamed = true;
+            await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            var added = new BaseImageEntry(address, virtualSize, logicalSectorSize, 1);
+            await _index.CommitAsync(new BaseImageIndex([.. entries, added]), cancellationToken).ConfigureAwait(false);
+            return ToImage(added);
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                await _storage.DeleteAsync(temporary, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            _ = _gate.Release();
+        }
+    }
+}

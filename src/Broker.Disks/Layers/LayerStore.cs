@@ -1,0 +1,573 @@
+using Broker.Disks.Chains;
+using Broker.Disks.State;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Disks.Layers;
+
+/// <summary>
+/// The layers of one desktop (design §4): a directory holding sealed layer files, the writable top
+/// and the chain manifest (a twin-copy store named <c>chain</c>). The base image lives in the base
+/// image store and is only ever read.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Names: every layer file is born with its final name <c>L-&lt;id&gt;.avhdx</c>, including the
+/// writable top. Sealing therefore renames nothing: the top is flushed and closed, and the new top is
+/// created as a differencing child of that very file, so the child's parent locator (relative path
+/// and the parent's DataWriteGuid, fixed once the file is closed for good) stays valid forever. A
+/// merge writes new files under names never used before (<c>L-&lt;id&gt;.&lt;serial&gt;.avhdx</c> for a
+/// rebuilt layer); an unused name plays the part of a temporary name.
+/// </para>
+/// <para>
+/// Commit point: every change first creates and flushes its new files, then commits the manifest;
+/// files the old manifest named and the new one does not are deleted only after that commit is
+/// durable. A crash at any point therefore leaves a manifest whose files all exist and are whole;
+/// <see cref="OpenAsync"/> deletes every file the manifest does not name (half-built files of an
+/// interrupted change, old files of a committed one, throwaway snapshot tops).
+/// </para>
+/// <para>
+/// Merge: folding sealed layers Li…Lj into one file M over Li's parent changes the identity the layer
+/// above Lj links to, and a differencing file cannot be re-pointed without rewriting it. So every
+/// layer above Lj on the current chain, the top included, is rebuilt as a new file over the rebuilt
+/// layer below it (its own sectors copied). This costs a copy of the layers above the merged range,
+/// never touches the base and keeps every file immutable once sealed. A merge is refused when a
+/// branch (kept by <see cref="RestoreAsync"/>) or an open snapshot device depends on a file it
+/// would replace.
+/// </para>
+/// <para>
+/// Concurrency: one change (seal, merge, restore) at a time. The store owns at most one live device
+/// over the top (<see cref="OpenLiveDeviceAsync"/>); a change closes it (flushing it) and opens a new
+/// one over the new top, which <see cref="LiveDevice"/> then returns. See
+/// <see cref="LayerStoreNbdExtensions.SealServedAsync"/> for sealing under a running NBD export.
+/// </para>
+/// </remarks>
+public sealed class LayerStore : IAsyncDisposable
+{
+    private const string ManifestName = "chain";
+    private static readonly string[] ManifestFiles = ["chain.0", "chain.1", "chain.new"];
+
+    private readonly IStorage _storage;
+    private readonly TimeProvider _time;
+    private readonly TwinCopyJsonStore<ChainManifest> _manifestStore;
+
+    // One change at a time; guards _live, _snapshots and _faulted.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<ChainBlockDevice, string[]> _snapshots = [];
+    private volatile ChainManifest _manifest;
+    private ChainBlockDevice? _live;
+    private bool _faulted;
+    private bool _disposed;
+
+    private LayerStore(IStorage storage, string directory, TimeProvider time, TwinCopyJsonStore<ChainManifest> manifestStore, ChainManifest manifest)
+    {
+        _storage = storage;
+        Directory = directory;
+        _time = time;
+        _manifestStore = manifestStore;
+        _manifest = manifest;
+    }
+
+    /// <summary>The layer directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The last committed manifest.</summary>
+    public ChainManifest Manifest => _manifest;
+
+    /// <summary>The device over the current top, if <see cref="OpenLiveDeviceAsync"/> opened one.</summary>
+    public ChainBlockDevice? LiveDevice => _live;
+
+    /// <summary>
+    /// Creates the chain of a new desktop in <paramref name="directory"/>: a writable top that is a
+    /// differencing child of <paramref name="basePath"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The directory already holds a chain.</exception>
+    public static async Task<LayerStore> CreateAsync(
+        IStorage storage,
+        string directory,
+        string basePath,
+        string baseAddress,
+        TimeProvider? timeProvider,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(basePath);
+        ArgumentException.ThrowIfNullOrEmpty(baseAddress);
+        var time = timeProvider ?? TimeProvider.System;
+        directory = Path.GetFullPath(directory);
+        basePath = Path.GetFullPath(basePath);
+        storage.CreateDirectory(directory);
+        var manifestStore = await OpenManifestStoreAsync(storage, directory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!manifestStore.IsEmpty)
+            {
+                throw new InvalidOperationException($"'{directory}' already holds a chain.");
+            }
+
+            // Leftovers of a create that crashed before its commit.
+            await RemoveUnnamedAsync(storage, directory, [], cancellationToken).ConfigureAwait(false);
+            long virtualSize;
+            int sectorSize;
+            await using (var baseFile = await VhdxFile.OpenAsync(storage, basePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false))
+            {
+                virtualSize = baseFile.VirtualSize;
+                sectorSize = baseFile.LogicalSectorSize;
+            }
+
+            const long TopId = 1;
+            var topFile = LayerFileName(TopId);
+            await CreateChildAsync(storage, Path.Combine(directory, topFile), basePath, cancellationToken).ConfigureAwait(false);
+            var manifest = new ChainManifest
+            {
+                BaseAddress = baseAddress,
+                BasePath = basePath,
+                VirtualSize = virtualSize,
+                LogicalSectorSize = sectorSize,
+                Epoch = 1,
+                NextSerial = TopId + 1,
+                Layers = [],
+                Top = new LayerRecord(TopId, null, topFile, time.GetUtcNow(), null, null),
+            };
+            await manifestStore.CommitAsync(manifest, cancellationToken).ConfigureAwait(false);
+            return new LayerStore(storage, directory, time, manifestStore, manifest);
+        }
+        catch
+        {
+            await manifestStore.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the chain in <paramref name="directory"/> and recovers: every file the committed
+    /// manifest does not name is deleted.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The directory holds no committed chain.</exception>
+    /// <exception cref="StateStoreCorruptException">The manifest store is damaged.</exception>
+    public static async Task<LayerStore> OpenAsync(IStorage storage, string directory, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        directory = Path.GetFullPath(directory);
+        storage.CreateDirectory(directory);
+        var manifestStore = await OpenManifestStoreAsync(storage, directory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var manifest = manifestStore.Read()
+                ?? throw new FileNotFoundException($"'{directory}' holds no committed chain.", Path.Combine(directory, ManifestName));
+            var named = manifest.Layers.Select(layer => layer.File).Append(manifest.Top.File);
+            await RemoveUnnamedAsync(storage, directory, [.. named], cancellationToken).ConfigureAwait(false);
+            return new LayerStore(storage, directory, timeProvider ?? TimeProvider.System, manifestStore, manifest);
+        }
+        catch
+        {
+            await manifestStore.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Full path of a file of the chain.</summary>
+    public string PathOf(LayerRecord layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return Path.Combine(Directory, layer.File);
+    }
+
+    /// <summary>Opens (or returns) the writable device over the current top.</summary>
+    public async Task<ChainBlockDevice> OpenLiveDeviceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            return _live ??= await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Seals the top: it becomes an immutable, hashed, timestamped layer and a new empty top is put
+    /// on it. The virtual content does not change. Returns the sealed layer.
+    /// </summary>
+    public Task<LayerRecord> SealAsync(CancellationToken cancellationToken) =>
+        ChangeAsync(
+            async (manifest, token) =>
+            {
+                var top = manifest.Top;
+                var hash = await HashFileAsync(PathOf(top), token).ConfigureAwait(false);
+                var id = manifest.NextSerial;
+                var file = LayerFileName(id);
+                await CreateFreshChildAsync(file, PathOf(top), token).ConfigureAwait(false);
+                var now = _time.GetUtcNow();
+                var sealedTop = top with { SealedAt = now, ContentSha256 = hash };
+                var next = manifest with
+                {
+                    Epoch = manifest.Epoch + 1,
+                    NextSerial = id + 1,
+                    Layers = [.. manifest.Layers, sealedTop],
+                    Top = new LayerRecord(id, top.Id, file, now, null, null),
+                };
+                return new Change<LayerRecord>(next, sealedTop, []);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Folds the sealed layers from <paramref name="lowerId"/> to <paramref name="upperId"/> (adjacent
+    /// on the current chain, lower first, at least two) into one new layer and rebuilds the layers
+    /// above it (see the remarks). The virtual content of the chain and of every snapshot at or above
+    /// <paramref name="upperId"/> does not change; the snapshots in between are gone. Returns the
+    /// merged layer.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ids are not two distinct layers of the current chain in order.</exception>
+    /// <exception cref="InvalidOperationException">A branch or an open snapshot depends on a file the merge would replace.</exception>
+    public Task<LayerRecord> MergeAsync(long lowerId, long upperId, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            async (manifest, token) =>
+            {
+                var chain = manifest.CurrentChain();
+                var lower = IndexOf(chain, lowerId);
+                var upper = IndexOf(chain, upperId);
+                if (lower < 0 || upper < 0 || lower >= upper)
+                {
+                    throw new ArgumentException($"Layers {lowerId} and {upperId} are not two layers of the current chain, lower first.", nameof(lowerId));
+                }
+
+                CheckNoDependants(manifest, chain, lower);
+                var serial = manifest.NextSerial;
+                var mergedId = serial++;
+                var mergedFile = LayerFileName(mergedId);
+                var parentPath = lower == 0 ? manifest.BasePath : PathOf(chain[lower - 1]);
+                var hash = await BuildFromAsync(mergedFile, parentPath, PathOf(chain[upper]), upper - lower + 1, token).ConfigureAwait(false);
+                var merged = new LayerRecord(mergedId, chain[lower].ParentId, mergedFile, chain[lower].CreatedAt, chain[upper].SealedAt, hash);
+
+                var obsolete = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.File).ToList();
+                var rebuilt = new Dictionary<long, LayerRecord>();
+                var below = merged;
+                foreach (var layer in chain.Skip(upper + 1).Append(manifest.Top))
+                {
+                    var file = RebuiltFileName(layer.Id, serial++);
+                    var layerHash = await BuildFromAsync(file, PathOf(below), PathOf(layer), 1, token).ConfigureAwait(false);
+                    below = layer with { ParentId = below.Id, File = file, ContentSha256 = layer.SealedAt is null ? null : layerHash };
+                    rebuilt[layer.Id] = below;
+                    obsolete.Add(layer.File);
+                }
+
+                var removed = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.Id).ToHashSet();
+                var layers = new List<LayerRecord>();
+                foreach (var layer in manifest.Layers)
+                {
+                    if (layer.Id == chain[upper].Id)
+                    {
+                        layers.Add(merged);
+                    }
+                    else if (!removed.Contains(layer.Id))
+                    {
+                        layers.Add(rebuilt.GetValueOrDefault(layer.Id, layer));
+                    }
+                }
+
+                var next = manifest with
+                {
+                    Epoch = manifest.Epoch + 1,
+                    NextSerial = serial,
+                    Layers = layers,
+                    Top = rebuilt[manifest.Top.Id],
+                };
+                return new Change<LayerRecord>(next, merged, obsolete);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Makes sealed layer <paramref name="layerId"/> the parent of a new empty top. The old top is
+    /// sealed and kept, with the layers it sat on, as a branch: nothing is deleted. Returns the new top.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No sealed layer has that id.</exception>
+    public Task<LayerRecord> RestoreAsync(long layerId, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            async (manifest, token) =>
+            {
+                var target = manifest.Find(layerId) ?? throw new KeyNotFoundException($"No sealed layer {layerId}.");
+                var top = manifest.Top;
+                var hash = await HashFileAsync(PathOf(top), token).ConfigureAwait(false);
+                var id = manifest.NextSerial;
+                var file = LayerFileName(id);
+                await CreateFreshChildAsync(file, PathOf(target), token).ConfigureAwait(false);
+                var now = _time.GetUtcNow();
+                var newTop = new LayerRecord(id, target.Id, file, now, null, null);
+                var next = manifest with
+                {
+                    Epoch = manifest.Epoch + 1,
+                    NextSerial = id + 1,
+                    Layers = [.. manifest.Layers, top with { SealedAt = now, ContentSha256 = hash }],
+                    Top = newTop,
+                };
+                return new Change<LayerRecord>(next, newTop, []);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Boots snapshot <paramref name="layerId"/>: a writable device over a throwaway top whose parent
+    /// is that sealed layer. Closing the device deletes the throwaway top; nothing it wrote is kept.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No sealed layer has that id.</exception>
+    public async Task<ChainBlockDevice> BootSnapshotAsync(long layerId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            var manifest = _manifest;
+            var target = manifest.Find(layerId) ?? throw new KeyNotFoundException($"No sealed layer {layerId}.");
+            var scratch = Path.Combine(Directory, $"scratch-{Guid.NewGuid():N}.avhdx");
+            await CreateChildAsync(_storage, scratch, PathOf(target), cancellationToken).ConfigureAwait(false);
+            ChainBlockDevice? device = null;
+            device = await ChainBlockDevice.OpenAsync(
+                _storage,
+                scratch,
+                readOnly: false,
+                async () =>
+                {
+                    await _storage.DeleteAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+                    await _storage.FlushDirectoryAsync(Directory, CancellationToken.None).ConfigureAwait(false);
+                    lock (_snapshots)
+                    {
+                        _ = _snapshots.Remove(device!);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            lock (_snapshots)
+            {
+                _snapshots[device] = [.. manifest.Ancestry(layerId).Select(layer => layer.File)];
+            }
+
+            return device;
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the live device (flushing it) and the manifest store. Snapshot devices stay the caller's.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_live is { } live)
+            {
+                _live = null;
+                await live.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await _manifestStore.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    internal static string LayerFileName(long id) => $"L-{id}.avhdx";
+
+    private static string RebuiltFileName(long id, long serial) => $"L-{id}.{serial}.avhdx";
+
+    private static int IndexOf(IReadOnlyList<LayerRecord> chain, long id)
+    {
+        for (var index = 0; index < chain.Count; index++)
+        {
+            if (chain[index].Id == id)
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Task<TwinCopyJsonStore<ChainManifest>> OpenManifestStoreAsync(IStorage storage, string directory, CancellationToken cancellationToken) =>
+        TwinCopyStore.OpenJsonAsync(storage, Path.Combine(directory, ManifestName), ChainManifestJsonContext.Default.ChainManifest, cancellationToken).AsTask();
+
+    private static async Task CreateChildAsync(IStorage storage, string path, string parentPath, CancellationToken cancellationToken)
+    {
+        var file = await VhdxFile.CreateAsync(storage, path, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
+        await file.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes every file of <paramref name="directory"/> except the manifest copies and <paramref name="named"/>.</summary>
+    private static async Task RemoveUnnamedAsync(IStorage storage, string directory, IReadOnlyCollection<string> named, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        foreach (var path in storage.ListFiles(directory).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (!ManifestFiles.Contains(name) && !named.Contains(name))
+            {
+                await storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                removed = true;
+            }
+        }
+
+        if (removed)
+        {
+            await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs one change: closes the live device, lets <paramref name="build"/> write its new files and
+    /// return the next manifest, commits it (the commit point), deletes obsolete files and reopens
+    /// the live device over the new top. A failed commit leaves the store unusable (the durable
+    /// manifest may be either one); reopen it.
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(Func<ChainManifest, CancellationToken, Task<Change<T>>> build, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            var live = _live;
+            if (live is not null)
+            {
+                _live = null;
+                await live.CloseAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            Change<T> change;
+            try
+            {
+                change = await build(_manifest, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _manifestStore.CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _faulted = true;
+                    throw;
+                }
+
+                _manifest = change.Manifest;
+            }
+            catch when (live is not null && !_faulted)
+            {
+                // Nothing changed: keep serving the old top. A failure here hides behind the first one.
+                try
+                {
+                    _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is IOException or VhdxParentException)
+                {
+                    _live = null;
+                }
+
+                throw;
+            }
+
+            foreach (var file in change.Obsolete)
+            {
+                await _storage.DeleteAsync(Path.Combine(Directory, file), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (change.Obsolete.Count > 0)
+            {
+                await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (live is not null)
+            {
+                _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            return change.Result;
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_faulted)
+        {
+            throw new InvalidOperationException("A manifest commit failed; the durable chain is unknown until the store is reopened.");
+        }
+    }
+
+    private void CheckNoDependants(ChainManifest manifest, IReadOnlyList<LayerRecord> chain, int lower)
+    {
+        var replaced = new HashSet<long>(chain.Skip(lower).Select(layer => layer.Id));
+        var successors = new HashSet<long>(chain.Skip(lower + 1).Select(layer => layer.Id)) { manifest.Top.Id };
+        foreach (var layer in manifest.Layers)
+        {
+            if (layer.ParentId is { } parent && replaced.Contains(parent) && !successors.Contains(layer.Id))
+            {
+                throw new InvalidOperationException($"Branch layer {layer.Id} sits on layer {parent}, which the merge would replace.");
+            }
+        }
+
+        var files = chain.Skip(lower).Select(layer => layer.File).Append(manifest.Top.File).ToHashSet(StringComparer.Ordinal);
+        lock (_snapshots)
+        {
+            if (_snapshots.Values.Any(used => used.Any(files.Contains)))
+            {
+                throw new InvalidOperationException("An open snapshot device uses a layer the merge would replace; close it first.");
+            }
+        }
+    }
+
+    private async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            return await LayerContent.HashAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates <paramref name="file"/> as a child of <paramref name="parentPath"/>, first deleting a leftover of a failed attempt (never named by the manifest).</summary>
+    private async Task CreateFreshChildAsync(string file, string parentPath, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Directory, file);
+        await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        await CreateChildAsync(_storage, path, parentPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="file"/> over <paramref name="parentPath"/> holding what the top
+    /// <paramref name="layers"/> files of the chain at <paramref name="sourcePath"/> hold, flushes it
+    /// and returns its content hash.
+    /// </summary>
+    private async Task<string> BuildFromAsync(string file, string parentPath, string sourcePath, int layers, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Directory, file);
+        await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        var target = await VhdxFile.CreateAsync(_storage, path, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
+        await using (target.ConfigureAwait(false))
+        {
+            var source = await VhdxDisk.OpenAsync(_storage, sourcePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                await LayerContent.CopyLayersAsync(source, layers, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await LayerContent.HashAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A change's next manifest, its result and the files it makes obsolete.</summary>
+    private sealed record Change<T>(ChainManifest Manifest, T Result, IReadOnlyList<string> Obsolete);
+}

@@ -1,0 +1,41 @@
+using Broker.Core;
+using Broker.Core.Devices;
+using Broker.Core.Entitlements;
+using Microsoft.EntityFrameworkCore;
+
+namespace Broker.Persistence.Devices;
+
+internal sealed class DeviceStore(BrokerDbContext context) : IDeviceStore
+{
+    public async Task<Device?> FindAsync(DeviceId id, CancellationToken cancellationToken)
+    {
+        var row = await context.Devices.AsNoTracking().SingleOrDefaultAsync(device => device.Id == id, cancellationToken).ConfigureAwait(false);
+        return row?.ToDomain();
+    }
+
+    public async Task<IReadOnlyList<Device>> ListByOwnerAsync(UserId owner, CancellationToken cancellationToken)
+    {
+        var rows = await context.Devices.AsNoTracking()
+            .Where(device => device.Owner == owner)
+            .OrderBy(device => device.Name).ThenBy(device => device.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.ToDomain());
+    }
+
+    public Task<WriteResult> AddAsync(Device device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return StoreWrites.AddAsync(context, DeviceRow.From(device, version: 1), version: 1, cancellationToken);
+    }
+
+    public Task<WriteResult> UpdateAsync(Device device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return StoreWrites.UpdateAsync(
+            context,
+            DeviceRow.From(device, device.Version + 1),
+            device.Version,
+            token => context.Devices.AnyAsync(row => row.Id == device.Id, token),
+            cancellationToken);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using Broker.Core;
+using Broker.Core.Desktops;
+using Broker.Core.Pools;
+using Broker.Persistence.Desktops;
+using Broker.Server.Desktops;
+
+namespace Broker.Server.Api.Desktops;
+
+/// <summary>Admin: list, read and revoke any desktop.</summary>
+internal static class AdminDesktopEndpoints
+{
+    public static RouteGroupBuilder MapAdminDesktopEndpoints(this RouteGroupBuilder admin)
+    {
+        var desktops = admin.MapGroup("/desktops").WithTags("Desktops");
+        desktops.MapGet("/", ListAsync).Produces<DesktopListResponse>().ProducesValidationProblem();
+        desktops.MapGet("/{id:guid}", GetAsync).Produces<DesktopResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        desktops.MapPost("/{id:guid}/revoke", RevokeAsync)
+            .Produces<DesktopResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return admin;
+    }
+
+    private static async Task<IResult> ListAsync(
+        IDesktopQueries queries,
+        CancellationToken cancellationToken,
+        Guid? pool = null,
+        DesktopState? state = null,
+        int skip = 0,
+        int take = 100)
+    {
+        var errors = new List<ValidationError>();
+        if (skip < 0)
+        {
+            errors.Add(new ValidationError(nameof(skip), "must not be negative."));
+        }
+
+        if (take is < 1 or > DesktopFilter.MaxTake)
+        {
+            errors.Add(new ValidationError(nameof(take), $"must be between 1 and {DesktopFilter.MaxTake}."));
+        }
+
+        if (state is { } given && !Enum.IsDefined(given))
+        {
+            errors.Add(new ValidationError(nameof(state), $"must be one of {string.Join(", ", Enum.GetNames<DesktopState>())}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var page = await queries.ListAsync(
+            new DesktopFilter(pool is { } poolId ? new PoolId(poolId) : null, state, Skip: skip, Take: take),
+            cancellationToken);
+        return TypedResults.Ok(new DesktopListResponse([.. page.Items.Select(DesktopResponse.From)], page.Total, skip, take));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, IDesktopStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(new DesktopId(id), cancellationToken) is { } desktop
+            ? TypedResults.Ok(DesktopResponse.From(desktop))
+            : ApiProblems.NotFound($"There is no desktop {id}.");
+
+    private static async Task<IResult> RevokeAsync(
+        Guid id,
+        ClaimsPrincipal user,
+        DesktopActions actions,
+        CancellationToken cancellationToken,
+        long? epoch = null) =>
+        ApiProblems.For(await actions.RevokeAsync(ApiUser.Name(user), new DesktopId(id), ToEpoch(epoch), cancellationToken));
+
+    /// <summary>
+    /// The optional <c>?epoch=</c> of a desktop action: the epoch the caller saw, so an action based on
+    /// an out-of-date view is refused (<c>StaleEpoch</c>); omitted means the current epoch.
+    /// </summary>
+    internal static Epoch? ToEpoch(long? epoch) => epoch is { } value ? new Epoch(value) : null;
+}
