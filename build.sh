@@ -4,6 +4,7 @@
 #   ./build.sh build         restore + Release build (apphosts under artifacts/bin/<Project>/release/)
 #   ./build.sh demo          start broker, host agent and client agent on loopback
 #   ./build.sh bench [NAME]  benchmarks under bench/, with ratios against peer tools
+#   ./build.sh fuzz vhdx [S] an AFL++ campaign of S seconds on the VHDX parser
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -92,11 +93,21 @@ TEXT
 cmd_bench() {
   local name=${1:-}
   ensure_dotnet
-  if [[ -z $name ]]; then
-    echo "benchmarks: none yet (see bench/README.md)"
-    return 0
-  fi
-  die "no benchmark named '$name' (see bench/README.md)"
+  case $name in
+    vhdx) ensure_debian_packages qemu-utils; shift; exec bench/vhdx/run.sh "$@" ;;
+    chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
+    "") echo "benchmarks: vhdx (ours vs qemu-img bench), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
+    *) die "no benchmark named '$name' (see bench/README.md)" ;;
+  esac
+}
+
+# ./build.sh fuzz vhdx [SECONDS]: an AFL++ campaign on the VHDX parser (prints execs/s, paths, crashes).
+cmd_fuzz() {
+  local target=${1:-} seconds=${2:-300}
+  [[ $target == vhdx ]] || die "usage: ./build.sh fuzz vhdx [SECONDS]"
+  ensure_dotnet
+  ensure_debian_packages afl++
+  exec tests/fuzz/run.sh "$target" "$seconds"
 }
 
 main() {
@@ -107,7 +118,8 @@ main() {
     build) cmd_build "$@" ;;
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
-    *) die "usage: ./build.sh test|build|demo|bench [NAME]" ;;
+    fuzz) cmd_fuzz "$@" ;;
+    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]" ;;
   esac
 }
 
