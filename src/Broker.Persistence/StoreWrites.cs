@@ -16,14 +16,18 @@ internal static class StoreWrites
     /// <summary>The name of the concurrency-token property on every versioned row.</summary>
     public const string VersionProperty = "Version";
 
-    public static async Task<WriteResult> AddAsync<TRow>(BrokerDbContext context, TRow row, long version, CancellationToken cancellationToken)
+    /// <summary>The version of every row when it is added.</summary>
+    public const long FirstVersion = 1;
+
+    /// <summary>Adds <paramref name="row"/> (which carries <see cref="FirstVersion"/> if it is versioned).</summary>
+    public static async Task<WriteResult> AddAsync<TRow>(BrokerDbContext context, TRow row, CancellationToken cancellationToken)
         where TRow : class
     {
         context.Add(row);
         try
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return WriteResult.Saved(version);
+            return WriteResult.Saved(FirstVersion);
         }
         catch (DbUpdateException exception) when (IsConstraintViolation(exception))
         {
@@ -58,7 +62,6 @@ internal static class StoreWrites
         }
         catch (DbUpdateConcurrencyException)
         {
-            context.ChangeTracker.Clear();
             return await exists(cancellationToken).ConfigureAwait(false) ? WriteResult.Conflict : WriteResult.NotFound;
         }
         catch (DbUpdateException exception) when (IsConstraintViolation(exception))

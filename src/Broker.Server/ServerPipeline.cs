@@ -1,4 +1,5 @@
 using Broker.Hosting;
+using Broker.Server.Api;
 using Broker.Server.Security;
 
 namespace Broker.Server;
@@ -15,7 +16,7 @@ internal static class ServerPipeline
     {
         app.UseExceptionHandler();
         app.UseMiddleware<SecurityHeadersMiddleware>();
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseStatusCodePages());
+        app.UseWhen(context => ApiExtensions.IsApi(context.Request.Path), api => api.UseStatusCodePages());
         app.UseBrokerRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();

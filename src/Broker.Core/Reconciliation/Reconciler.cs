@@ -62,11 +62,23 @@ public static class Reconciler
             }
         }
 
+        // Each reporting host's desktops by id (the first report of a desktop wins), built once per round.
+        var seenOnHost = new Dictionary<HostId, Dictionary<DesktopId, ObservedDesktop>>();
+        foreach (var host in reportingHosts)
+        {
+            var seen = new Dictionary<DesktopId, ObservedDesktop>();
+            foreach (var observedDesktop in hostReports[host].Desktops)
+            {
+                seen.TryAdd(observedDesktop.Desktop, observedDesktop);
+            }
+
+            seenOnHost[host] = seen;
+        }
+
         var hostCommands = new List<HostCommand>();
         foreach (var desktop in desired.Desktops.Where(desktop => reportingHosts.Contains(desktop.Host)))
         {
-            var seen = hostReports[desktop.Host].Desktops.FirstOrDefault(observed => observed.Desktop == desktop.Id);
-            hostCommands.AddRange(ForHost(desktop, seen));
+            hostCommands.AddRange(ForHost(desktop, seenOnHost[desktop.Host].GetValueOrDefault(desktop.Id)));
         }
 
         var desktops = desired.Desktops.ToDictionary(desktop => desktop.Id);

@@ -14,7 +14,7 @@ internal sealed class AuditLog(BrokerDbContext context) : IAuditLog
         ArgumentNullException.ThrowIfNull(entry);
 
         // The same id twice is the same entry (a retried append): the key refuses it and that is success.
-        var result = await StoreWrites.AddAsync(context, AuditRow.From(entry), version: 1, cancellationToken).ConfigureAwait(false);
+        var result = await StoreWrites.AddAsync(context, AuditRow.From(entry), cancellationToken).ConfigureAwait(false);
         if (result.Outcome == WriteOutcome.Conflict
             && !await context.AuditEvents.AnyAsync(row => row.Id == entry.Id, cancellationToken).ConfigureAwait(false))
         {

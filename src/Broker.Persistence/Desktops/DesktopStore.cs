@@ -63,7 +63,7 @@ internal sealed class DesktopStore(BrokerDbContext context) : IDesktopStore, IDe
     public Task<WriteResult> AddAsync(Desktop desktop, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desktop);
-        return StoreWrites.AddAsync(context, DesktopRow.From(desktop, version: 1), version: 1, cancellationToken);
+        return StoreWrites.AddAsync(context, DesktopRow.From(desktop, version: StoreWrites.FirstVersion), cancellationToken);
     }
 
     public Task<WriteResult> UpdateAsync(Desktop desktop, CancellationToken cancellationToken)

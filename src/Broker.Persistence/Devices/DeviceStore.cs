@@ -25,7 +25,7 @@ internal sealed class DeviceStore(BrokerDbContext context) : IDeviceStore
     public Task<WriteResult> AddAsync(Device device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return StoreWrites.AddAsync(context, DeviceRow.From(device, version: 1), version: 1, cancellationToken);
+        return StoreWrites.AddAsync(context, DeviceRow.From(device, version: StoreWrites.FirstVersion), cancellationToken);
     }
 
     public Task<WriteResult> UpdateAsync(Device device, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal sealed class EntitlementStore(BrokerDbContext context) : IEntitlementSt
         }
 
         // A pool deleted between the check and the insert breaks the foreign key: also a conflict.
-        return await StoreWrites.AddAsync(context, EntitlementRow.From(entitlement), version: 1, cancellationToken).ConfigureAwait(false);
+        return await StoreWrites.AddAsync(context, EntitlementRow.From(entitlement), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WriteResult> RemoveAsync(Entitlement entitlement, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal sealed class HostStore(BrokerDbContext context) : IHostStore
     public Task<WriteResult> AddAsync(Host host, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return StoreWrites.AddAsync(context, HostRow.From(host, version: 1), version: 1, cancellationToken);
+        return StoreWrites.AddAsync(context, HostRow.From(host, version: StoreWrites.FirstVersion), cancellationToken);
     }
 
     public Task<WriteResult> UpdateAsync(Host host, CancellationToken cancellationToken)

@@ -23,6 +23,6 @@ internal sealed class ImageStore(BrokerDbContext context) : IImageStore
     public Task<WriteResult> AddAsync(GoldImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return StoreWrites.AddAsync(context, ImageRow.From(image), version: 1, cancellationToken);
+        return StoreWrites.AddAsync(context, ImageRow.From(image), cancellationToken);
     }
 }

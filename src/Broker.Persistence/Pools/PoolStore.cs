@@ -21,7 +21,7 @@ internal sealed class PoolStore(BrokerDbContext context) : IPoolStore
     public Task<WriteResult> AddAsync(Pool pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        return StoreWrites.AddAsync(context, PoolRow.From(pool, version: 1), version: 1, cancellationToken);
+        return StoreWrites.AddAsync(context, PoolRow.From(pool, version: StoreWrites.FirstVersion), cancellationToken);
     }
 
     public Task<WriteResult> UpdateAsync(Pool pool, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ internal sealed class ApiBodyLimitMiddleware(RequestDelegate next, IOptions<ApiO
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(ApiExtensions.ApiPrefix, StringComparison.OrdinalIgnoreCase))
+        if (!ApiExtensions.IsApi(context.Request.Path))
         {
             await next(context);
             return;

@@ -20,6 +20,9 @@ internal static class ApiExtensions
 {
     public const string ApiPrefix = "/api";
 
+    /// <summary>True for requests to the REST API, which answer with ProblemDetails rather than pages or redirects.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase);
+
     public static IHostApplicationBuilder AddBrokerApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;

@@ -12,11 +12,16 @@ internal static class Actor
     /// <summary>The user id and groups of <paramref name="principal"/>; it must be authenticated.</summary>
     public static UserIdentity Identity(ClaimsPrincipal principal)
     {
-        ArgumentNullException.ThrowIfNull(principal);
-        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier)
-            ?? throw new InvalidOperationException("An authenticated principal has no user id claim.");
         var groups = principal.FindAll(GroupClaimType).Select(claim => new GroupId(claim.Value)).ToHashSet();
-        return new UserIdentity(new UserId(id), groups);
+        return new UserIdentity(new UserId(UserId(principal)), groups);
+    }
+
+    /// <summary>The stable user id of <paramref name="principal"/> (it must be authenticated); audit entries name the caller by it.</summary>
+    public static string UserId(ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("An authenticated principal has no user id claim.");
     }
 
     /// <summary>Every principal an entitlement may name for <paramref name="user"/>.</summary>

@@ -1,5 +1,6 @@
 using Broker.Persistence;
 using Broker.Persistence.Identity;
+using Broker.Server.Api;
 using Broker.Server.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -40,7 +41,7 @@ internal static class IdentityExtensions
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
-            cookie.LoginPath = "/Account/Login";
+            cookie.LoginPath = SecurityExtensions.LoginPath;
             cookie.LogoutPath = "/Account/Logout";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.Events = new CookieAuthenticationEvents
@@ -57,7 +58,7 @@ internal static class IdentityExtensions
 
     private static Task RespondOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (ApiExtensions.IsApi(context.Request.Path))
         {
             context.Response.StatusCode = apiStatus;
         }

@@ -68,7 +68,7 @@ internal static class AdminDesktopEndpoints
         DesktopActions actions,
         CancellationToken cancellationToken,
         long? epoch = null) =>
-        ApiProblems.For(await actions.RevokeAsync(ApiUser.Name(user), new DesktopId(id), ToEpoch(epoch), cancellationToken));
+        ApiProblems.For(await actions.RevokeAsync(Actor.UserId(user), new DesktopId(id), ToEpoch(epoch), cancellationToken));
 
     /// <summary>
     /// The optional <c>?epoch=</c> of a desktop action: the epoch the caller saw, so an action based on

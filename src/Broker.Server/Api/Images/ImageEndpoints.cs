@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Broker.Core;
 using Broker.Core.Audit;
 using Broker.Core.Images;
+using Broker.Server.Desktops;
 
 namespace Broker.Server.Api.Images;
 
@@ -56,7 +57,7 @@ internal static class ImageEndpoints
         }
 
         await audit.AppendAsync(
-            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), ApiUser.Name(user), "image.created", $"image:{image.Id}", true, $"{image.Name} {image.Version}"),
+            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "image.created", $"image:{image.Id}", true, $"{image.Name} {image.Version}"),
             cancellationToken);
         return TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(image));
     }

@@ -46,16 +46,13 @@ internal static class MyEndpoints
     {
         var user = Actor.Identity(principal);
         var granted = await entitlements.ListForPrincipalsAsync(Actor.Principals(user), cancellationToken);
-        var result = new List<MyPoolResponse>();
-        foreach (var poolId in granted.Select(entitlement => entitlement.Pool).Distinct())
-        {
-            if (await pools.FindAsync(poolId, cancellationToken) is { } pool)
-            {
-                result.Add(MyPoolResponse.From(pool));
-            }
-        }
-
-        return TypedResults.Ok(result.OrderBy(pool => pool.Name, StringComparer.Ordinal).ToList());
+        var grantedPools = granted.Select(entitlement => entitlement.Pool).ToHashSet();
+        var all = await pools.ListAsync(cancellationToken);
+        return TypedResults.Ok(all
+            .Where(pool => grantedPools.Contains(pool.Id))
+            .Select(MyPoolResponse.From)
+            .OrderBy(pool => pool.Name, StringComparer.Ordinal)
+            .ToList());
     }
 
     private static async Task<IResult> AssignAsync(Guid id, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken) =>
@@ -84,8 +81,7 @@ internal static class MyEndpoints
             return ApiProblems.Validation(nameof(CheckOutRequest.DeviceId), "is required.");
         }
 
-        var epoch = request.Epoch is { } given ? new Epoch(given) : (Epoch?)null;
-        return ApiProblems.For(await actions.CheckOutAsync(Actor.Identity(principal), new DesktopId(id), new DeviceId(deviceId), epoch, cancellationToken));
+        return ApiProblems.For(await actions.CheckOutAsync(Actor.Identity(principal), new DesktopId(id), new DeviceId(deviceId), AdminDesktopEndpoints.ToEpoch(request.Epoch), cancellationToken));
     }
 
     private static async Task<IResult> CancelCheckOutAsync(Guid id, long? epoch, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using Broker.Core.Entitlements;
 using Broker.Core.Images;
 using Broker.Core.Pools;
 using Broker.Persistence.Identity;
+using Broker.Server.Desktops;
 using Broker.Server.Pools;
 using Microsoft.AspNetCore.Identity;
 
@@ -73,7 +74,7 @@ internal static class PoolEndpoints
         }
 
         var pool = validated.Value! with { Version = saved.Version };
-        var actor = ApiUser.Name(user);
+        var actor = Actor.UserId(user);
         await audit.AppendAsync(new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), actor, "pool.created", $"pool:{pool.Id}", true, pool.Name), cancellationToken);
         var unplaced = await provisioner.ProvisionAsync(pool, actor, cancellationToken);
         return TypedResults.Created($"/api/v1/admin/pools/{pool.Id}", PoolResponse.From(pool, unplaced));
@@ -111,7 +112,7 @@ internal static class PoolEndpoints
         }
 
         var pool = edited with { Version = saved.Version };
-        var actor = ApiUser.Name(user);
+        var actor = Actor.UserId(user);
         await audit.AppendAsync(new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), actor, "pool.edited", $"pool:{pool.Id}", true, pool.Name), cancellationToken);
         var unplaced = await provisioner.ProvisionAsync(pool, actor, cancellationToken);
         return TypedResults.Ok(PoolResponse.From(pool, unplaced));
@@ -176,7 +177,7 @@ internal static class PoolEndpoints
                 return ApiProblems.Conflict("Duplicate", "That entitlement exists.");
             default:
                 await audit.AppendAsync(
-                    new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), ApiUser.Name(user), "entitlement.added", $"pool:{id}", true, $"{entitlement.Principal.Kind}:{principalId}"),
+                    new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "entitlement.added", $"pool:{id}", true, $"{entitlement.Principal.Kind}:{principalId}"),
                     cancellationToken);
                 var body = new EntitlementBody(entitlement.Principal.Kind, principalId);
                 return TypedResults.Created($"/api/v1/admin/pools/{id}/entitlements/{body.Kind}/{Uri.EscapeDataString(principalId)}", body);
@@ -200,7 +201,7 @@ internal static class PoolEndpoints
         }
 
         await audit.AppendAsync(
-            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), ApiUser.Name(user), "entitlement.removed", $"pool:{id}", true, $"{kind}:{principal}"),
+            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "entitlement.removed", $"pool:{id}", true, $"{kind}:{principal}"),
             cancellationToken);
         return TypedResults.NoContent();
     }
