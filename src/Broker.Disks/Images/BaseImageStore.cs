@@ -32,7 +32,6 @@ public sealed class BaseImageStore : IAsyncDisposable
 {
     private const string IndexName = "images";
     private const int Chunk = 1024 * 1024;
-    private static readonly string[] IndexFiles = ["images.0", "images.1", "images.new"];
     private static readonly byte[] Tag = Encoding.ASCII.GetBytes("broker.base-image.v1\0");
 
     private readonly IStorage _storage;
@@ -72,21 +71,7 @@ public sealed class BaseImageStore : IAsyncDisposable
         {
             var store = new BaseImageStore(storage, directory, converter ?? new QemuImgConverter(), index);
             var named = store.Entries().Select(entry => FileName(entry.Address)).ToHashSet(StringComparer.Ordinal);
-            var removed = false;
-            foreach (var path in storage.ListFiles(directory).Order(StringComparer.Ordinal))
-            {
-                var name = Path.GetFileName(path);
-                if (!IndexFiles.Contains(name) && !named.Contains(name))
-                {
-                    await storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-                    removed = true;
-                }
-            }
-
-            if (removed)
-            {
-                await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
-            }
+            await StateDirectory.RemoveUnnamedAsync(storage, directory, IndexName, named, cancellationToken).ConfigureAwait(false);
 
             return store;
         }

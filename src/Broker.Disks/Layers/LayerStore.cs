@@ -45,7 +45,6 @@ namespace Broker.Disks.Layers;
 public sealed class LayerStore : IAsyncDisposable
 {
     private const string ManifestName = "chain";
-    private static readonly string[] ManifestFiles = ["chain.0", "chain.1", "chain.new"];
 
     private readonly IStorage _storage;
     private readonly TimeProvider _time;
@@ -107,7 +106,7 @@ public sealed class LayerStore : IAsyncDisposable
             }
 
             // Leftovers of a create that crashed before its commit.
-            await RemoveUnnamedAsync(storage, directory, [], cancellationToken).ConfigureAwait(false);
+            await StateDirectory.RemoveUnnamedAsync(storage, directory, ManifestName, new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
             long virtualSize;
             int sectorSize;
             await using (var baseFile = await VhdxFile.OpenAsync(storage, basePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false))
@@ -157,8 +156,8 @@ public sealed class LayerStore : IAsyncDisposable
         {
             var manifest = manifestStore.Read()
                 ?? throw new FileNotFoundException($"'{directory}' holds no committed chain.", Path.Combine(directory, ManifestName));
-            var named = manifest.Layers.Select(layer => layer.File).Append(manifest.Top.File);
-            await RemoveUnnamedAsync(storage, directory, [.. named], cancellationToken).ConfigureAwait(false);
+            var named = manifest.Layers.Select(layer => layer.File).Append(manifest.Top.File).ToHashSet(StringComparer.Ordinal);
+            await StateDirectory.RemoveUnnamedAsync(storage, directory, ManifestName, named, cancellationToken).ConfigureAwait(false);
             return new LayerStore(storage, directory, timeProvider ?? TimeProvider.System, manifestStore, manifest);
         }
         catch
@@ -242,7 +241,7 @@ public sealed class LayerStore : IAsyncDisposable
                 var mergedId = serial++;
                 var mergedFile = LayerFileName(mergedId);
                 var parentPath = lower == 0 ? manifest.BasePath : PathOf(chain[lower - 1]);
-                var hash = await BuildFromAsync(mergedFile, parentPath, PathOf(chain[upper]), upper - lower + 1, token).ConfigureAwait(false);
+                var hash = await BuildFromAsync(mergedFile, parentPath, PathOf(chain[upper]), upper - lower + 1, hash: true, token).ConfigureAwait(false);
                 var merged = new LayerRecord(mergedId, chain[lower].ParentId, mergedFile, chain[lower].CreatedAt, chain[upper].SealedAt, hash);
 
                 var obsolete = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.File).ToList();
@@ -251,8 +250,9 @@ public sealed class LayerStore : IAsyncDisposable
                 foreach (var layer in chain.Skip(upper + 1).Append(manifest.Top))
                 {
                     var file = RebuiltFileName(layer.Id, serial++);
-                    var layerHash = await BuildFromAsync(file, PathOf(below), PathOf(layer), 1, token).ConfigureAwait(false);
-                    below = layer with { ParentId = below.Id, File = file, ContentSha256 = layer.SealedAt is null ? null : layerHash };
+                    // The writable top carries no content hash, so it is not read back to compute one.
+                    var layerHash = await BuildFromAsync(file, PathOf(below), PathOf(layer), 1, hash: layer.SealedAt is not null, token).ConfigureAwait(false);
+                    below = layer with { ParentId = below.Id, File = file, ContentSha256 = layerHash };
                     rebuilt[layer.Id] = below;
                     obsolete.Add(layer.File);
                 }
@@ -405,26 +405,6 @@ public sealed class LayerStore : IAsyncDisposable
         await file.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Deletes every file of <paramref name="directory"/> except the manifest copies and <paramref name="named"/>.</summary>
-    private static async Task RemoveUnnamedAsync(IStorage storage, string directory, IReadOnlyCollection<string> named, CancellationToken cancellationToken)
-    {
-        var removed = false;
-        foreach (var path in storage.ListFiles(directory).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(path);
-            if (!ManifestFiles.Contains(name) && !named.Contains(name))
-            {
-                await storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-                removed = true;
-            }
-        }
-
-        if (removed)
-        {
-            await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
     /// Runs one change: closes the live device, lets <paramref name="build"/> write its new files and
     /// return the next manifest, commits it (the commit point), deletes obsolete files and reopens
@@ -549,9 +529,9 @@ public sealed class LayerStore : IAsyncDisposable
     /// <summary>
     /// Creates <paramref name="file"/> over <paramref name="parentPath"/> holding what the top
     /// <paramref name="layers"/> files of the chain at <paramref name="sourcePath"/> hold, flushes it
-    /// and returns its content hash.
+    /// and returns its content hash when <paramref name="hash"/> is set (null otherwise).
     /// </summary>
-    private async Task<string> BuildFromAsync(string file, string parentPath, string sourcePath, int layers, CancellationToken cancellationToken)
+    private async Task<string?> BuildFromAsync(string file, string parentPath, string sourcePath, int layers, bool hash, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Directory, file);
         await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
@@ -564,7 +544,7 @@ public sealed class LayerStore : IAsyncDisposable
                 await LayerContent.CopyLayersAsync(source, layers, target, cancellationToken).ConfigureAwait(false);
             }
 
-            return await LayerContent.HashAsync(target, cancellationToken).ConfigureAwait(false);
+            return hash ? await LayerContent.HashAsync(target, cancellationToken).ConfigureAwait(false) : null;
         }
     }
 

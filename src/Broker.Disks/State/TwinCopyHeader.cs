@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Broker.Vhdx.Format;
 
 namespace Broker.Disks.State;
 
@@ -63,7 +64,7 @@ internal readonly record struct TwinCopyHeader(ulong Sequence, int PayloadLength
     {
         Span<byte> covered = stackalloc byte[ChecksumOffset];
         WriteUnchecked(covered, sequence, payloadLength);
-        return Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start, covered), payload));
+        return ~Crc32C.Append(Crc32C.Append(uint.MaxValue, covered), payload);
     }
 
     private static void WriteUnchecked(Span<byte> destination, ulong sequence, int payloadLength)

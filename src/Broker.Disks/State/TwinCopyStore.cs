@@ -37,6 +37,8 @@ public sealed class TwinCopyStore : IAsyncDisposable
 
     private const int CopyCount = 2;
 
+    private const string StagingSuffix = ".new";
+
     private readonly IStorage _storage;
     private readonly string _directory;
     private readonly string[] _copyPaths;
@@ -54,7 +56,7 @@ public sealed class TwinCopyStore : IAsyncDisposable
         Path = path;
         _directory = System.IO.Path.GetDirectoryName(path) ?? string.Empty;
         _copyPaths = [CopyPath(path, 0), CopyPath(path, 1)];
-        _stagingPath = path + ".new";
+        _stagingPath = path + StagingSuffix;
         _copies = copies;
         _current = current;
     }
@@ -244,6 +246,9 @@ public sealed class TwinCopyStore : IAsyncDisposable
             _ = _writer.Release();
         }
     }
+
+    /// <summary>The names of every file a store opened at <paramref name="path"/> may own: both copies and the staging file.</summary>
+    internal static string[] FileNames(string path) => [CopyPath(path, 0), CopyPath(path, 1), path + StagingSuffix];
 
     private static string CopyPath(string path, int index) => $"{path}.{index}";
 

@@ -6,8 +6,9 @@ namespace Broker.Vhdx.Format;
 /// <summary>
 /// CRC-32C (Castagnoli) as VHDX uses it: initial value 0xFFFFFFFF, reflected, final inversion.
 /// Every checksummed VHDX structure keeps its checksum at offset 4, computed with that field zero.
+/// Public so the agents' own durable files (the twin-copy store) use the same fast implementation.
 /// </summary>
-internal static class Crc32C
+public static class Crc32C
 {
     /// <summary>Offset of the checksum field in every checksummed VHDX structure.</summary>
     public const int ChecksumOffset = 4;
