@@ -81,7 +81,7 @@ internal static class ExtentCopy
         while (position < chunk.Length)
         {
             var zero = IsZero(chunk.Span, position);
-            var end = position;
+            var end = Math.Min(chunk.Length, position + Granule);
             while (end < chunk.Length && IsZero(chunk.Span, end) == zero)
             {
                 end = Math.Min(chunk.Length, end + Granule);

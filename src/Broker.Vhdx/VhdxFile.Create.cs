@@ -119,7 +119,7 @@ public sealed partial class VhdxFile
         for (var slot = 0; slot < 2; slot++)
         {
             var header = new VhdxHeader((ulong)slot + 1, fileWriteGuid, dataWriteGuid, Guid.Empty, 0, VhdxHeader.CurrentVersion, CreateLogLength, CreateLogOffset);
-            var headerOffset = slot == 0 ? VhdxLayout.Header1Offset : VhdxLayout.Header2Offset;
+            var headerOffset = HeaderOffset(slot);
             header.Write(section.AsSpan((int)headerOffset, VhdxHeader.Size));
             await file.WriteAsync(headerOffset, section.AsMemory((int)headerOffset, VhdxHeader.Size), cancellationToken).ConfigureAwait(false);
         }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using Broker.Testing.Storage;
+using Broker.Vhdx.Format;
 using Broker.Vhdx.Storage;
 
 namespace Broker.Vhdx.Tests.Fuzz;
@@ -21,7 +21,6 @@ internal static class FuzzInput
     private const int SectorSize = 512;
     private const int PrefixSize = 5;
     private const int SegmentHeaderSize = 6;
-    private const int ChecksumOffset = 4;
     private static readonly (long Offset, int Length)[] ChecksummedStructures =
     [
         (64 * 1024, 4096), (128 * 1024, 4096), (192 * 1024, 64 * 1024), (256 * 1024, 64 * 1024),
@@ -57,10 +56,8 @@ internal static class FuzzInput
                 {
                     var structure = new byte[size];
                     _ = await file.ReadAsync(offset, structure, cancellationToken);
-                    BinaryPrimitives.WriteUInt32LittleEndian(structure.AsSpan(ChecksumOffset), 0);
-                    var crc = ~Crc32C(uint.MaxValue, structure);
-                    BinaryPrimitives.WriteUInt32LittleEndian(structure.AsSpan(ChecksumOffset), crc);
-                    await file.WriteAsync(offset + ChecksumOffset, structure.AsMemory(ChecksumOffset, sizeof(uint)), cancellationToken);
+                    Crc32C.Stamp(structure);
+                    await file.WriteAsync(offset + Crc32C.ChecksumOffset, structure.AsMemory(Crc32C.ChecksumOffset, sizeof(uint)), cancellationToken);
                 }
             }
 
@@ -105,14 +102,4 @@ internal static class FuzzInput
 
     private static bool IsNonZero(ReadOnlySpan<byte> image, int sector) =>
         image.Slice(sector * SectorSize, Math.Min(SectorSize, image.Length - (sector * SectorSize))).ContainsAnyExcept((byte)0);
-
-    private static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var value in data)
-        {
-            crc = BitOperations.Crc32C(crc, value);
-        }
-
-        return crc;
-    }
 }
