@@ -95,8 +95,9 @@ cmd_bench() {
   ensure_dotnet
   case $name in
     vhdx) ensure_debian_packages qemu-utils; shift; exec bench/vhdx/run.sh "$@" ;;
+    nbd) ensure_debian_packages qemu-utils qemu-system-x86 nasm; shift; exec bench/nbd/run.sh "$@" ;;
     chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
-    "") echo "benchmarks: vhdx (ours vs qemu-img bench), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
+    "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
     *) die "no benchmark named '$name' (see bench/README.md)" ;;
   esac
 }

@@ -7,7 +7,8 @@ namespace Broker.Nbd.Internal;
 /// <summary>The transmission phase: request framing, validation, pipelined execution, simple replies.</summary>
 internal sealed partial class NbdConnection
 {
-    private const int ReceiveBufferSize = 64 * 1024;
+    // Holds a queue depth of 16 pipelined 4 KiB writes (headers and payloads) in one receive.
+    private const int ReceiveBufferSize = 256 * 1024;
 
     private const NbdCommandFlags ZeroFlags = NbdCommandFlags.ForceUnitAccess | NbdCommandFlags.NoHole;
 

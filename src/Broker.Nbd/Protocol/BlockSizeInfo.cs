@@ -11,26 +11,6 @@ internal readonly record struct BlockSizeInfo(uint Minimum, uint Preferred, uint
     private const int PreferredOffset = 6;
     private const int MaximumOffset = 10;
 
-    public static bool TryRead(ReadOnlySpan<byte> source, out BlockSizeInfo info)
-    {
-        info = default;
-        if (source.Length < Size)
-        {
-            return false;
-        }
-
-        if ((NbdInfoType)BinaryPrimitives.ReadUInt16BigEndian(source[TypeOffset..]) != NbdInfoType.BlockSize)
-        {
-            throw new NbdProtocolException(nameof(BlockSizeInfo), TypeOffset, "not an NBD_INFO_BLOCK_SIZE item.");
-        }
-
-        info = new BlockSizeInfo(
-            BinaryPrimitives.ReadUInt32BigEndian(source[MinimumOffset..]),
-            BinaryPrimitives.ReadUInt32BigEndian(source[PreferredOffset..]),
-            BinaryPrimitives.ReadUInt32BigEndian(source[MaximumOffset..]));
-        return true;
-    }
-
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt16BigEndian(destination[TypeOffset..], (ushort)NbdInfoType.BlockSize);

@@ -19,7 +19,4 @@ internal readonly record struct ClientGreeting(ClientFlags Flags)
         greeting = new ClientGreeting((ClientFlags)BinaryPrimitives.ReadUInt32BigEndian(source[FlagsOffset..]));
         return true;
     }
-
-    public void Write(Span<byte> destination) =>
-        BinaryPrimitives.WriteUInt32BigEndian(destination[FlagsOffset..], (uint)Flags);
 }

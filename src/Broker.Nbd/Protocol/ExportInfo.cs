@@ -10,25 +10,6 @@ internal readonly record struct ExportInfo(ulong ExportSize, TransmissionFlags F
     private const int ExportSizeOffset = 2;
     private const int FlagsOffset = 10;
 
-    public static bool TryRead(ReadOnlySpan<byte> source, out ExportInfo info)
-    {
-        info = default;
-        if (source.Length < Size)
-        {
-            return false;
-        }
-
-        if ((NbdInfoType)BinaryPrimitives.ReadUInt16BigEndian(source[TypeOffset..]) != NbdInfoType.Export)
-        {
-            throw new NbdProtocolException(nameof(ExportInfo), TypeOffset, "not an NBD_INFO_EXPORT item.");
-        }
-
-        info = new ExportInfo(
-            BinaryPrimitives.ReadUInt64BigEndian(source[ExportSizeOffset..]),
-            (TransmissionFlags)BinaryPrimitives.ReadUInt16BigEndian(source[FlagsOffset..]));
-        return true;
-    }
-
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt16BigEndian(destination[TypeOffset..], (ushort)NbdInfoType.Export);

@@ -13,20 +13,6 @@ internal readonly record struct ExportNameReply(ulong ExportSize, TransmissionFl
     private const int ExportSizeOffset = 0;
     private const int FlagsOffset = 8;
 
-    public static bool TryRead(ReadOnlySpan<byte> source, out ExportNameReply reply)
-    {
-        reply = default;
-        if (source.Length < Size)
-        {
-            return false;
-        }
-
-        reply = new ExportNameReply(
-            BinaryPrimitives.ReadUInt64BigEndian(source[ExportSizeOffset..]),
-            (TransmissionFlags)BinaryPrimitives.ReadUInt16BigEndian(source[FlagsOffset..]));
-        return true;
-    }
-
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination[ExportSizeOffset..], ExportSize);

@@ -11,26 +11,6 @@ internal readonly record struct OptionReplyHeader(NbdOption Option, NbdOptionRep
     private const int TypeOffset = 12;
     private const int LengthOffset = 16;
 
-    public static bool TryRead(ReadOnlySpan<byte> source, out OptionReplyHeader header)
-    {
-        header = default;
-        if (source.Length < Size)
-        {
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt64BigEndian(source[MagicOffset..]) != NbdMagic.OptionReply)
-        {
-            throw new NbdProtocolException(nameof(OptionReplyHeader), MagicOffset, "bad option reply magic.");
-        }
-
-        header = new OptionReplyHeader(
-            (NbdOption)BinaryPrimitives.ReadUInt32BigEndian(source[OptionOffset..]),
-            (NbdOptionReplyType)BinaryPrimitives.ReadUInt32BigEndian(source[TypeOffset..]),
-            BinaryPrimitives.ReadUInt32BigEndian(source[LengthOffset..]));
-        return true;
-    }
-
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination[MagicOffset..], NbdMagic.OptionReply);

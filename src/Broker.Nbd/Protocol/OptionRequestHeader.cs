@@ -28,11 +28,4 @@ internal readonly record struct OptionRequestHeader(NbdOption Option, uint Lengt
             BinaryPrimitives.ReadUInt32BigEndian(source[LengthOffset..]));
         return true;
     }
-
-    public void Write(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt64BigEndian(destination[MagicOffset..], NbdMagic.HaveOption);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[OptionOffset..], (uint)Option);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[LengthOffset..], Length);
-    }
 }

@@ -37,14 +37,4 @@ internal readonly record struct RequestHeader(NbdCommandFlags Flags, NbdCommand 
             BinaryPrimitives.ReadUInt32BigEndian(source[LengthOffset..]));
         return true;
     }
-
-    public void Write(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(destination[MagicOffset..], NbdMagic.Request);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[FlagsOffset..], (ushort)Flags);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[CommandOffset..], (ushort)Command);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[HandleOffset..], Handle);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[OffsetOffset..], Offset);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[LengthOffset..], Length);
-    }
 }

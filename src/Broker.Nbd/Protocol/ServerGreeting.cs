@@ -10,28 +10,6 @@ internal readonly record struct ServerGreeting(HandshakeFlags Flags)
     private const int HaveOptionOffset = 8;
     private const int FlagsOffset = 16;
 
-    public static bool TryRead(ReadOnlySpan<byte> source, out ServerGreeting greeting)
-    {
-        greeting = default;
-        if (source.Length < Size)
-        {
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt64BigEndian(source[InitPasswordOffset..]) != NbdMagic.InitPassword)
-        {
-            throw new NbdProtocolException(nameof(ServerGreeting), InitPasswordOffset, "bad NBDMAGIC.");
-        }
-
-        if (BinaryPrimitives.ReadUInt64BigEndian(source[HaveOptionOffset..]) != NbdMagic.HaveOption)
-        {
-            throw new NbdProtocolException(nameof(ServerGreeting), HaveOptionOffset, "not a newstyle server.");
-        }
-
-        greeting = new ServerGreeting((HandshakeFlags)BinaryPrimitives.ReadUInt16BigEndian(source[FlagsOffset..]));
-        return true;
-    }
-
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination[InitPasswordOffset..], NbdMagic.InitPassword);

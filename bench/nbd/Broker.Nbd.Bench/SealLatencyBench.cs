@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Broker.Disks.Layers;
+using Broker.Qemu;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Nbd.Bench;
+
+/// <summary>
+/// Seal latency under load: the churn guest boots again and again under QEMU from a layer store's
+/// live device served by our NbdServer, while <see cref="LayerStoreNbdExtensions.SealServedAsync"/>
+/// runs every <see cref="SealInterval"/>
+/// (and merges fold the sealed layers into one whenever there are <see cref="MaxSealedLayers"/>, untimed). Each seal is timed from the call to its return (quiesce,
+/// flush, new top, resume). Every boot must print "verify ok", or the run fails.
+/// </summary>
+internal static class SealLatencyBench
+{
+    private const long DiskBytes = 64L * 1024 * 1024;
+    private const string Export = "live";
+    private const int MaxSealedLayers = 32;
+    private static readonly TimeSpan SealInterval = TimeSpan.FromMilliseconds(50);
+
+    public static async Task RunAsync(string work, int boots)
+    {
+        var directory = Path.Combine(work, "seal");
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Directory.CreateDirectory(directory);
+        var basePath = Path.Combine(directory, "base.vhdx");
+        await using (var baseFile = await VhdxFile.CreateAsync(FileStorage.Instance, basePath, VhdxCreateOptions.Dynamic(DiskBytes, blockSize: 1024 * 1024), CancellationToken.None))
+        {
+            await baseFile.WriteAsync(0, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "guests", "churn.bin")), CancellationToken.None);
+            await baseFile.FlushAsync(CancellationToken.None);
+        }
+
+        await using var store = await LayerStore.CreateAsync(FileStorage.Instance, Path.Combine(directory, "desktop"), basePath, new string('0', 64), null, CancellationToken.None);
+        await using var server = new NbdServer();
+        server.AddExport(Export, await store.OpenLiveDeviceAsync(CancellationToken.None));
+        var socketPath = Path.Combine(directory, "nbd.sock");
+        server.Start(new UnixDomainSocketEndPoint(socketPath));
+
+        var latencies = new List<double>();
+        for (var boot = 1; boot <= boots; boot++)
+        {
+            var spec = new VmSpec
+            {
+                Name = $"churn-{boot}",
+                MemoryMiB = 32,
+                Disk = new NbdDisk(socketPath, Export),
+                SerialLogPath = Path.Combine(directory, $"serial-{boot}.log"),
+                QmpSocketPath = Path.Combine(directory, "qmp.sock"),
+            };
+            var options = new QemuOptions { PowerdownTimeout = TimeSpan.FromSeconds(1), QuitTimeout = TimeSpan.FromSeconds(10) };
+            await using (var vm = await QemuVm.StartAsync(spec, options, TimeProvider.System, CancellationToken.None))
+            {
+                while (!vm.Exited.IsCompleted)
+                {
+                    var seal = Stopwatch.StartNew();
+                    _ = await store.SealServedAsync(server, Export, CancellationToken.None);
+                    latencies.Add(seal.Elapsed.TotalMilliseconds);
+                    await MergeWhenLongAsync(store, server);
+                    _ = await Task.WhenAny(vm.Exited, Task.Delay(SealInterval));
+                }
+
+                var serial = (await File.ReadAllTextAsync(spec.SerialLogPath)).Trim();
+                var expected = $"verify ok {boot} sectors {(boot - 1) * 128}";
+                if (await vm.Exited != 0 || serial != expected)
+                {
+                    throw new InvalidOperationException($"boot {boot}: expected '{expected}', QEMU exit {await vm.Exited}, serial '{serial}'\n{vm.Output}");
+                }
+            }
+        }
+
+        latencies.Sort();
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"seal latency while the churn guest runs ({boots} boots, every boot verified, {latencies.Count} seals, one per {SealInterval.TotalMilliseconds} ms): p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+    }
+
+    /// <summary>Keeps the chain under the 64-file limit: folds the sealed layers into one (not timed).</summary>
+    private static async Task MergeWhenLongAsync(LayerStore store, NbdServer server)
+    {
+        var sealedLayers = store.Manifest.CurrentChain();
+        if (sealedLayers.Count >= MaxSealedLayers)
+        {
+            _ = await store.MergeServedAsync(server, Export, sealedLayers[0].Id, sealedLayers[^1].Id, CancellationToken.None);
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double fraction) =>
+        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
+}
