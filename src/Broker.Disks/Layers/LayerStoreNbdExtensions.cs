@@ -2,19 +2,48 @@ using Broker.Nbd;
 
 namespace Broker.Disks.Layers;
 
-/// <summary>Layer store operations under a running NBD export.</summary>
+/// <summary>Layer store changes under a running NBD export.</summary>
+/// <remarks>
+/// Every change (seal, merge) closes the live device and opens a new one over the new top file, so
+/// an export serving the live device must not run a request in between: the export is quiesced
+/// (requests wait, none fails), the change runs, the new live device replaces the old one, and the
+/// export resumes. Requests acknowledged before the change are in the chain it saw; later ones go
+/// to the new top.
+/// </remarks>
 public static class LayerStoreNbdExtensions
 {
     /// <summary>
-    /// Seals the store's top while <paramref name="server"/> serves its live device as
-    /// <paramref name="exportName"/>: the export is quiesced (requests wait, none fails), the seal
-    /// flushes and closes the old top, the new live device replaces it, and the export resumes.
-    /// Requests acknowledged before the seal are in the sealed layer; later ones go to the new top.
+    /// Seals the store's top (<see cref="LayerStore.SealAsync"/>) while <paramref name="server"/>
+    /// serves its live device as <paramref name="exportName"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The export does not serve the store's live device.</exception>
-    public static async Task<LayerRecord> SealServedAsync(this LayerStore store, NbdServer server, string exportName, CancellationToken cancellationToken)
+    public static Task<LayerRecord> SealServedAsync(this LayerStore store, NbdServer server, string exportName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        return ChangeServedAsync(store, server, exportName, store.SealAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges the sealed layers <paramref name="lowerId"/> to <paramref name="upperId"/>
+    /// (<see cref="LayerStore.MergeAsync"/>) while <paramref name="server"/> serves the store's live
+    /// device as <paramref name="exportName"/>. The merge rebuilds the top over the merged layer, so
+    /// the export switches to a device over the rebuilt top.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The export does not serve the store's live device, or the merge is refused.</exception>
+    /// <exception cref="ArgumentException">The ids are not two layers of the current chain in order.</exception>
+    public static Task<LayerRecord> MergeServedAsync(this LayerStore store, NbdServer server, string exportName, long lowerId, long upperId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return ChangeServedAsync(store, server, exportName, token => store.MergeAsync(lowerId, upperId, token), cancellationToken);
+    }
+
+    private static async Task<LayerRecord> ChangeServedAsync(
+        LayerStore store,
+        NbdServer server,
+        string exportName,
+        Func<CancellationToken, Task<LayerRecord>> change,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(server);
         var pause = await server.QuiesceAsync(exportName, cancellationToken).ConfigureAwait(false);
         await using (pause.ConfigureAwait(false))
@@ -27,11 +56,11 @@ public static class LayerStoreNbdExtensions
 
             try
             {
-                return await store.SealAsync(cancellationToken).ConfigureAwait(false);
+                return await change(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                // On success the new top; on a failure before the commit the reopened old top.
+                // On success the device over the new top; on a failure before the commit the reopened old top.
                 if (store.LiveDevice is { } now && !ReferenceEquals(now, before))
                 {
                     pause.ReplaceDevice(now);
