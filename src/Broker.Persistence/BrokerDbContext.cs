@@ -4,6 +4,7 @@ using Broker.Core.Entitlements;
 using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Core.Pools;
+using Broker.Persistence.Access;
 using Broker.Persistence.Audit;
 using Broker.Persistence.Conversions;
 using Broker.Persistence.Desktops;
@@ -52,6 +53,12 @@ public abstract class BrokerDbContext : IdentityDbContext<BrokerUser, IdentityRo
     internal DbSet<DesktopRow> Desktops => Set<DesktopRow>();
 
     internal DbSet<AuditRow> AuditEvents => Set<AuditRow>();
+
+    internal DbSet<EnrollmentTokenRow> EnrollmentTokens => Set<EnrollmentTokenRow>();
+
+    internal DbSet<AgentCredentialRow> AgentCredentials => Set<AgentCredentialRow>();
+
+    internal DbSet<AccessTokenRow> AccessTokens => Set<AccessTokenRow>();
 
     /// <inheritdoc />
     /// <remarks>The domain's value types are stored as their primitive value wherever they appear.</remarks>

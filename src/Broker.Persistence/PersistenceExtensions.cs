@@ -1,3 +1,4 @@
+using Broker.Core.Access;
 using Broker.Core.Audit;
 using Broker.Core.Desktops;
 using Broker.Core.Devices;
@@ -5,6 +6,7 @@ using Broker.Core.Entitlements;
 using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Core.Pools;
+using Broker.Persistence.Access;
 using Broker.Persistence.Audit;
 using Broker.Persistence.Desktops;
 using Broker.Persistence.Devices;
@@ -65,6 +67,9 @@ public static class PersistenceExtensions
         services.AddScoped<IDesktopStore>(provider => provider.GetRequiredService<DesktopStore>());
         services.AddScoped<IDesktopQueries>(provider => provider.GetRequiredService<DesktopStore>());
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<IEnrollmentTokenStore, EnrollmentTokenStore>();
+        services.AddScoped<IAgentCredentialStore, AgentCredentialStore>();
+        services.AddScoped<IAccessTokenStore, AccessTokenStore>();
         return services;
     }
 
