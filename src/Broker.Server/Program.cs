@@ -1,5 +1,6 @@
 using Broker.Hosting;
 using Broker.Server;
+using Broker.Server.Agents;
 using Broker.Server.Api;
 using Broker.Server.Database;
 using Broker.Server.Identity;
@@ -13,10 +14,12 @@ builder.AddBrokerIdentity();
 builder.AddBrokerSecurity();
 builder.AddBrokerPortal();
 builder.AddBrokerApi();
+builder.AddBrokerAgents();
 
 var app = builder.Build();
 app.UseBrokerPipeline();
 app.MapBrokerDefaultEndpoints();
 app.MapBrokerPortal();
 app.MapBrokerApi();
+app.MapBrokerAgents();
 await app.RunAsync();

@@ -18,6 +18,9 @@ internal sealed class BrokerSite : IDisposable
             ["Broker:DataDirectory"] = DataDirectory,
             ["Database:Provider"] = provider.ToString(),
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Test worlds create healthy hosts without agents; a timed reconcile round would mark them
+            // offline mid-test. Rounds still run whenever an agent connects or reports.
+            ["Agents:ReconcileInterval"] = "01:00:00",
         };
         if (database is not null)
         {

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using Broker.Persistence.Identity;
+using Broker.Server.Api.Agents;
+using Broker.Server.Api.Tokens;
+using Broker.Server.Administration;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
 using Broker.Server.Api.Images;
 using Broker.Server.Api.Me;
 using Broker.Server.Api.Pools;
-using Broker.Server.Desktops;
-using Broker.Server.Pools;
 
 namespace Broker.Server.Api;
 
@@ -36,10 +37,9 @@ internal static class ApiExtensions
         services.AddTransient<IStartupFilter, ApiBodyLimitStartupFilter>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(BrokerRoles.Admin));
+            .AddPolicy(ApiPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(BrokerRoles.Admin).AddRequirements(new Security.TokenScopeRequirement(Admin: true)));
         services.AddOpenApi("v1");
-        services.AddScoped<DesktopActions>();
-        services.AddScoped<PoolProvisioner>();
+        services.AddBrokerApplicationServices();
         return builder;
     }
 
@@ -52,10 +52,12 @@ internal static class ApiExtensions
         admin.MapImageEndpoints();
         admin.MapPoolEndpoints();
         admin.MapHostEndpoints();
+        admin.MapAgentEndpoints();
         admin.MapAdminDesktopEndpoints();
 
         var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();
         me.MapMyEndpoints();
+        me.MapAccessTokenEndpoints();
 
         // Anonymous on purpose: an unknown route is 404 for everyone; the routes that exist decide their own access.
         endpoints.MapFallback("/api/{**path}", (HttpContext context) => TypedResults.Problem(

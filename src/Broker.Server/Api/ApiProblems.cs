@@ -1,4 +1,5 @@
 using Broker.Core;
+using Broker.Server.Administration;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Desktops;
 
@@ -36,4 +37,15 @@ internal static class ApiProblems
         DesktopActionOutcome.Refused or DesktopActionOutcome.Conflict => Conflict(result.Reason!, result.Detail!),
         _ => throw new InvalidOperationException($"Unknown outcome {result.Outcome}."),
     };
+
+    /// <summary>The answer for an admin change: <paramref name="done"/> of the saved value on success, else the matching problem.</summary>
+    public static IResult For<T>(ChangeResult<T> result, Func<T, IResult> done)
+        where T : class => result.Outcome switch
+        {
+            ChangeOutcome.Done => done(result.Value!),
+            ChangeOutcome.Invalid => Validation(result.Errors),
+            ChangeOutcome.NotFound => NotFound(result.Detail!),
+            ChangeOutcome.Conflict => Conflict(result.Reason!, result.Detail!),
+            _ => throw new InvalidOperationException($"Unknown outcome {result.Outcome}."),
+        };
 }

@@ -7,6 +7,7 @@ using Broker.Core.Devices;
 using Broker.Core.Entitlements;
 using Broker.Core.Pools;
 using Broker.Persistence;
+using Broker.Server.Agents;
 
 namespace Broker.Server.Desktops;
 
@@ -15,8 +16,8 @@ namespace Broker.Server.Desktops;
 /// <see cref="DesktopStateMachine"/>, saves under optimistic concurrency and writes an audit entry.
 /// A lost race is <see cref="DesktopActionOutcome.Conflict"/>: the caller re-reads, nothing is retried
 /// behind their back. A saved change and its audit entry commit in one transaction (the stores
-/// share the scope's context), so no state change goes unaudited. The commands the state machine
-/// emits are not sent from here; the reconcile loop derives agent orders from the stored desired state.
+/// share the scope's context), so no state change goes unaudited. After the commit the commands the
+/// state machine emits go to the connected agents at once; the reconcile loop re-derives lost ones.
 /// </summary>
 internal sealed class DesktopActions(
     BrokerDbContext database,
@@ -25,6 +26,7 @@ internal sealed class DesktopActions(
     IDeviceStore devices,
     IEntitlementStore entitlements,
     IAuditLog audit,
+    AgentCommandDispatcher commands,
     TimeProvider time)
 {
     /// <summary>The desktop if it is <paramref name="user"/>'s: assigned to them in a pool they are still entitled to.</summary>
@@ -116,26 +118,38 @@ internal sealed class DesktopActions(
                 return DesktopActionResult.Refused(nameof(CheckOutRefusal.OfflineNotAllowed), $"Pool '{pool.Name}' does not allow check-out.");
         }
 
-        return await ApplyAsync(user.Id.Value, desktop, new CheckOutRequested(epoch ?? desktop.Epoch, device.Id), cancellationToken);
+        return await ApplyAsync(user.Id.Value, desktop, [new CheckOutRequested(epoch ?? desktop.Epoch, device.Id)], cancellationToken);
     }
 
     /// <summary>The user abandons a check-out before the device got authority.</summary>
-    public async Task<DesktopActionResult> CancelCheckOutAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken)
-    {
-        var desktop = await FindOwnAsync(user, id, cancellationToken);
-        return desktop is null
-            ? DesktopActionResult.NotFound
-            : await ApplyAsync(user.Id.Value, desktop, new CheckOutCancelled(epoch ?? desktop.Epoch), cancellationToken);
-    }
+    public Task<DesktopActionResult> CancelCheckOutAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new CheckOutCancelled(epoch ?? desktop.Epoch)], cancellationToken);
 
     /// <summary>The user asks to bring their checked-out desktop back to the server.</summary>
-    public async Task<DesktopActionResult> CheckInAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken)
-    {
-        var desktop = await FindOwnAsync(user, id, cancellationToken);
-        return desktop is null
-            ? DesktopActionResult.NotFound
-            : await ApplyAsync(user.Id.Value, desktop, new CheckInRequested(epoch ?? desktop.Epoch), cancellationToken);
-    }
+    public Task<DesktopActionResult> CheckInAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new CheckInRequested(epoch ?? desktop.Epoch)], cancellationToken);
+
+    /// <summary>The user asks for their desktop's VM to be started on the server.</summary>
+    public Task<DesktopActionResult> StartAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new StartRequested(epoch ?? desktop.Epoch)], cancellationToken);
+
+    /// <summary>The user asks for their desktop's VM to be stopped on the server.</summary>
+    public Task<DesktopActionResult> StopAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new StopRequested(epoch ?? desktop.Epoch)], cancellationToken);
+
+    /// <summary>The user asks for a stop followed by a start, saved together.</summary>
+    public Task<DesktopActionResult> RestartAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new StopRequested(epoch ?? desktop.Epoch), new StartRequested(epoch ?? desktop.Epoch)], cancellationToken);
+
+    /// <summary>The user asks their device to push a layer now rather than at the next sync interval.</summary>
+    public Task<DesktopActionResult> SyncNowAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        ApplyOwnAsync(user, id, desktop => [new SyncRequested(epoch ?? desktop.Epoch)], cancellationToken);
+
+    /// <summary>An admin asks the device holding a desktop to push a layer now.</summary>
+    public async Task<DesktopActionResult> ForceSyncAsync(string admin, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        await desktops.FindAsync(id, cancellationToken) is { } desktop
+            ? await ApplyAsync(admin, desktop, [new SyncRequested(epoch ?? desktop.Epoch)], cancellationToken)
+            : DesktopActionResult.NotFound;
 
     /// <summary>An admin takes a checked-out desktop back; the pool's policy says whether the device wipes its copy.</summary>
     public async Task<DesktopActionResult> RevokeAsync(string admin, DesktopId id, Epoch? epoch, CancellationToken cancellationToken)
@@ -144,26 +158,52 @@ internal sealed class DesktopActions(
         var pool = desktop is null ? null : await pools.FindAsync(desktop.Pool, cancellationToken);
         return desktop is null || pool is null
             ? DesktopActionResult.NotFound
-            : await ApplyAsync(admin, desktop, new RevokeRequested(epoch ?? desktop.Epoch, pool.Offline.WipeOnRevoke), cancellationToken);
+            : await ApplyAsync(admin, desktop, [new RevokeRequested(epoch ?? desktop.Epoch, pool.Offline.WipeOnRevoke)], cancellationToken);
     }
 
-    private async Task<DesktopActionResult> ApplyAsync(string actor, Desktop desktop, DesktopEvent @event, CancellationToken cancellationToken)
+    private async Task<DesktopActionResult> ApplyOwnAsync(UserIdentity user, DesktopId id, Func<Desktop, IReadOnlyList<DesktopEvent>> events, CancellationToken cancellationToken) =>
+        await FindOwnAsync(user, id, cancellationToken) is { } desktop
+            ? await ApplyAsync(user.Id.Value, desktop, events(desktop), cancellationToken)
+            : DesktopActionResult.NotFound;
+
+    /// <summary>
+    /// Runs <paramref name="events"/> in order through the state machine and saves the outcome with
+    /// one audit entry per event, all or nothing: the first refused event is audited as refused and
+    /// nothing is saved.
+    /// </summary>
+    public async Task<DesktopActionResult> ApplyAsync(string actor, Desktop desktop, IReadOnlyList<DesktopEvent> events, CancellationToken cancellationToken)
     {
-        var result = DesktopStateMachine.Apply(desktop, @event);
-        if (result.Error is { } error)
+        var current = desktop;
+        var entries = new List<AuditEvent>();
+        var commandsToSend = new List<Broker.Core.Desktops.Commands.AgentCommand>();
+        foreach (var @event in events)
         {
-            await audit.AppendAsync(AuditEvent.ForTransition(Guid.NewGuid(), time.GetUtcNow(), actor, desktop, @event, result), cancellationToken);
-            return DesktopActionResult.Refused(error.GetType().Name, error.Message);
+            var result = DesktopStateMachine.Apply(current, @event);
+            var entry = AuditEvent.ForTransition(Guid.NewGuid(), time.GetUtcNow(), actor, current, @event, result);
+            if (result.Error is { } error)
+            {
+                await audit.AppendAsync(entry, cancellationToken);
+                return DesktopActionResult.Refused(error.GetType().Name, error.Message);
+            }
+
+            entries.Add(entry);
+            commandsToSend.AddRange(result.Commands);
+            current = result.Desktop;
         }
 
         await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
-        var saved = await desktops.UpdateAsync(result.Desktop, cancellationToken);
+        var saved = await desktops.UpdateAsync(current, cancellationToken);
         switch (saved.Outcome)
         {
             case WriteOutcome.Saved:
-                await audit.AppendAsync(AuditEvent.ForTransition(Guid.NewGuid(), time.GetUtcNow(), actor, desktop, @event, result), cancellationToken);
+                foreach (var entry in entries)
+                {
+                    await audit.AppendAsync(entry, cancellationToken);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
-                return DesktopActionResult.Done(result.Desktop with { Version = saved.Version });
+                commands.Dispatch(commandsToSend);
+                return DesktopActionResult.Done(current with { Version = saved.Version });
             case WriteOutcome.NotFound:
                 return DesktopActionResult.NotFound;
             case WriteOutcome.Conflict:

@@ -1,9 +1,12 @@
 using System.Threading.RateLimiting;
 using Broker.Hosting;
+using Broker.Server.Api;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +22,9 @@ internal static class SecurityExtensions
     /// <summary>The login form's address; its POSTs are rate limited.</summary>
     public const string LoginPath = "/Account/Login";
 
+    /// <summary>The default scheme: forwards to the access-token handler or the Identity cookie.</summary>
+    public const string CookieOrToken = "CookieOrToken";
+
     public static IHostApplicationBuilder AddBrokerSecurity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,8 +33,23 @@ internal static class SecurityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Bearer personal access tokens on the API, the login cookie everywhere else; a token is
+        // held to its scopes wherever a policy applies.
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieOrToken;
+                options.DefaultAuthenticateScheme = CookieOrToken;
+                options.DefaultChallengeScheme = CookieOrToken;
+                options.DefaultForbidScheme = CookieOrToken;
+            })
+            .AddPolicyScheme(CookieOrToken, "Login cookie or access token", scheme => scheme.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        services.AddScoped<AccessTokens>();
+        services.AddSingleton<IAuthorizationHandler, TokenScopeHandler>();
+        var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new TokenScopeRequirement(Admin: false)).Build();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetDefaultPolicy(signedIn)
+            .SetFallbackPolicy(signedIn);
 
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LoginOptions>>((limiter, login) =>
@@ -53,6 +74,13 @@ internal static class SecurityExtensions
         });
         return builder;
     }
+
+    /// <summary>API requests with a personal access token use the token scheme; everything else the login cookie.</summary>
+    private static string SelectScheme(HttpContext context) =>
+        ApiExtensions.IsApi(context.Request.Path)
+            && BearerSecret.FromAuthorizationHeader(context.Request.Headers.Authorization)?.StartsWith(BearerSecret.AccessTokenPrefix, StringComparison.Ordinal) == true
+            ? AccessTokenAuthenticationHandler.SchemeName
+            : IdentityConstants.ApplicationScheme;
 
     /// <summary>Counts login form posts per client address in fixed windows; every other request passes.</summary>
     private static PartitionedRateLimiter<HttpContext> LoginLimiter(LoginOptions login) =>

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Broker.Core;
-using Broker.Core.Audit;
 using Broker.Core.Images;
 using Broker.Server.Desktops;
+using Broker.Server.Images;
 
 namespace Broker.Server.Api.Images;
 
@@ -29,36 +29,11 @@ internal static class ImageEndpoints
             ? TypedResults.Ok(ImageResponse.From(image))
             : ApiProblems.NotFound($"There is no image {id}.");
 
-    private static async Task<IResult> CreateAsync(
-        ImageRequest request,
-        ClaimsPrincipal user,
-        IImageStore store,
-        IAuditLog audit,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(ImageRequest request, ClaimsPrincipal user, ImageRegistry registry, CancellationToken cancellationToken)
     {
-        var errors = new List<ValidationError>();
-        if (request.SizeBytes is null)
-        {
-            errors.Add(new ValidationError(nameof(GoldImage.SizeBytes), "is required."));
-        }
-
-        var validated = GoldImage.Create(ImageId.New(), new GoldImageDraft(request.Name, request.Version, request.BaseContentAddress, request.SizeBytes ?? 1));
-        if (!validated.IsValid || errors.Count > 0)
-        {
-            return ApiProblems.Validation([.. errors, .. validated.Errors]);
-        }
-
-        var image = validated.Value!;
-        var saved = await store.AddAsync(image, cancellationToken);
-        if (saved.Outcome != WriteOutcome.Saved)
-        {
-            return ApiProblems.Conflict("Duplicate", $"An image named '{image.Name}' with version '{image.Version}' exists.");
-        }
-
-        await audit.AppendAsync(
-            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "image.created", $"image:{image.Id}", true, $"{image.Name} {image.Version}"),
-            cancellationToken);
-        return TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(image));
+        List<ValidationError> errors = request.SizeBytes is null ? [new ValidationError(nameof(GoldImage.SizeBytes), "is required.")] : [];
+        var draft = new GoldImageDraft(request.Name, request.Version, request.BaseContentAddress, request.SizeBytes ?? 1);
+        var registered = await registry.RegisterAsync(draft, errors, Actor.UserId(user), cancellationToken);
+        return ApiProblems.For(registered, image => TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(image)));
     }
 }

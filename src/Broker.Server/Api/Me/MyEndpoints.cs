@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using Broker.Core.Desktops;
 using Broker.Core.Devices;
-using Broker.Core.Entitlements;
 using Broker.Core.Pools;
-using Broker.Persistence.Desktops;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Desktops;
 
@@ -42,18 +40,8 @@ internal static class MyEndpoints
         return me;
     }
 
-    private static async Task<IResult> ListPoolsAsync(ClaimsPrincipal principal, IEntitlementStore entitlements, IPoolStore pools, CancellationToken cancellationToken)
-    {
-        var user = Actor.Identity(principal);
-        var granted = await entitlements.ListForPrincipalsAsync(Actor.Principals(user), cancellationToken);
-        var grantedPools = granted.Select(entitlement => entitlement.Pool).ToHashSet();
-        var all = await pools.ListAsync(cancellationToken);
-        return TypedResults.Ok(all
-            .Where(pool => grantedPools.Contains(pool.Id))
-            .Select(MyPoolResponse.From)
-            .OrderBy(pool => pool.Name, StringComparer.Ordinal)
-            .ToList());
-    }
+    private static async Task<IResult> ListPoolsAsync(ClaimsPrincipal principal, MyDesktops mine, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await mine.ListPoolsAsync(Actor.Identity(principal), cancellationToken)).Select(MyPoolResponse.From).ToList());
 
     private static async Task<IResult> AssignAsync(Guid id, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken) =>
         ApiProblems.For(await actions.AssignAsync(Actor.Identity(principal), new PoolId(id), cancellationToken));
@@ -61,13 +49,8 @@ internal static class MyEndpoints
     private static async Task<IResult> ListDevicesAsync(ClaimsPrincipal principal, IDeviceStore devices, CancellationToken cancellationToken) =>
         TypedResults.Ok((await devices.ListByOwnerAsync(Actor.Identity(principal).Id, cancellationToken)).Select(DeviceResponse.From).ToList());
 
-    private static async Task<IResult> ListDesktopsAsync(ClaimsPrincipal principal, IDesktopQueries queries, DesktopActions actions, CancellationToken cancellationToken)
-    {
-        var user = Actor.Identity(principal);
-        var assigned = await queries.ListAsync(new DesktopFilter(Assignee: user.Id, Take: DesktopFilter.MaxTake), cancellationToken);
-        var own = await actions.ListOwnAsync(user, assigned.Items, cancellationToken);
-        return TypedResults.Ok(own.Select(DesktopResponse.From).ToList());
-    }
+    private static async Task<IResult> ListDesktopsAsync(ClaimsPrincipal principal, MyDesktops mine, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await mine.ListDesktopsAsync(Actor.Identity(principal), cancellationToken)).Select(DesktopResponse.From).ToList());
 
     private static async Task<IResult> GetDesktopAsync(Guid id, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken) =>
         await actions.FindOwnAsync(Actor.Identity(principal), new DesktopId(id), cancellationToken) is { } desktop

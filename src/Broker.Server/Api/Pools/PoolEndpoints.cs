@@ -1,21 +1,16 @@
 using System.Security.Claims;
 using Broker.Core;
-using Broker.Core.Audit;
 using Broker.Core.Entitlements;
 using Broker.Core.Images;
 using Broker.Core.Pools;
-using Broker.Persistence.Identity;
 using Broker.Server.Desktops;
 using Broker.Server.Pools;
-using Microsoft.AspNetCore.Identity;
 
 namespace Broker.Server.Api.Pools;
 
 /// <summary>Admin: create, edit and read pools; entitle users and groups.</summary>
 internal static class PoolEndpoints
 {
-    private const int MaxPrincipalIdLength = 450;
-
     public static RouteGroupBuilder MapPoolEndpoints(this RouteGroupBuilder admin)
     {
         var pools = admin.MapGroup("/pools").WithTags("Pools");
@@ -50,72 +45,18 @@ internal static class PoolEndpoints
             ? TypedResults.Ok(PoolResponse.From(pool))
             : ApiProblems.NotFound($"There is no pool {id}.");
 
-    private static async Task<IResult> CreateAsync(
-        PoolRequest request,
-        ClaimsPrincipal user,
-        IPoolStore store,
-        IImageStore images,
-        PoolProvisioner provisioner,
-        IAuditLog audit,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(PoolRequest request, ClaimsPrincipal user, PoolAdministration administration, CancellationToken cancellationToken)
     {
-        var (draft, errors) = await DraftAsync(request, images, cancellationToken);
-        var validated = Pool.Create(PoolId.New(), draft);
-        if (!validated.IsValid || errors.Count > 0)
-        {
-            return ApiProblems.Validation([.. errors, .. validated.Errors.Where(error => !errors.Any(mine => mine.Field == error.Field))]);
-        }
-
-        var saved = await store.AddAsync(validated.Value!, cancellationToken);
-        if (saved.Outcome != WriteOutcome.Saved)
-        {
-            return ApiProblems.Conflict("Duplicate", $"A pool named '{validated.Value!.Name}' exists.");
-        }
-
-        var pool = validated.Value! with { Version = saved.Version };
-        var actor = Actor.UserId(user);
-        await audit.AppendAsync(new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), actor, "pool.created", $"pool:{pool.Id}", true, pool.Name), cancellationToken);
-        var unplaced = await provisioner.ProvisionAsync(pool, actor, cancellationToken);
-        return TypedResults.Created($"/api/v1/admin/pools/{pool.Id}", PoolResponse.From(pool, unplaced));
+        var (draft, errors) = Draft(request);
+        var created = await administration.CreateAsync(draft, errors, Actor.UserId(user), cancellationToken);
+        return ApiProblems.For(created, saved => TypedResults.Created($"/api/v1/admin/pools/{saved.Pool.Id}", PoolResponse.From(saved.Pool, saved.Unplaced)));
     }
 
-    private static async Task<IResult> EditAsync(
-        Guid id,
-        PoolRequest request,
-        ClaimsPrincipal user,
-        IPoolStore store,
-        IImageStore images,
-        PoolProvisioner provisioner,
-        IAuditLog audit,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> EditAsync(Guid id, PoolRequest request, ClaimsPrincipal user, PoolAdministration administration, CancellationToken cancellationToken)
     {
-        var existing = await store.FindAsync(new PoolId(id), cancellationToken);
-        if (existing is null)
-        {
-            return ApiProblems.NotFound($"There is no pool {id}.");
-        }
-
-        var (draft, errors) = await DraftAsync(request, images, cancellationToken);
-        var validated = existing.Edit(draft);
-        if (!validated.IsValid || errors.Count > 0)
-        {
-            return ApiProblems.Validation([.. errors, .. validated.Errors.Where(error => !errors.Any(mine => mine.Field == error.Field))]);
-        }
-
-        var edited = validated.Value! with { Version = request.Version ?? existing.Version };
-        var saved = await store.UpdateAsync(edited, cancellationToken);
-        if (saved.Outcome != WriteOutcome.Saved)
-        {
-            return ApiProblems.Conflict("ConcurrentUpdate", "The pool was changed by someone else. Reload it and try again.");
-        }
-
-        var pool = edited with { Version = saved.Version };
-        var actor = Actor.UserId(user);
-        await audit.AppendAsync(new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), actor, "pool.edited", $"pool:{pool.Id}", true, pool.Name), cancellationToken);
-        var unplaced = await provisioner.ProvisionAsync(pool, actor, cancellationToken);
-        return TypedResults.Ok(PoolResponse.From(pool, unplaced));
+        var (draft, errors) = Draft(request);
+        var edited = await administration.EditAsync(new PoolId(id), draft, request.Version, errors, Actor.UserId(user), cancellationToken);
+        return ApiProblems.For(edited, saved => TypedResults.Ok(PoolResponse.From(saved.Pool, saved.Unplaced)));
     }
 
     private static async Task<IResult> ListEntitlementsAsync(Guid id, IPoolStore pools, IEntitlementStore store, CancellationToken cancellationToken)
@@ -129,59 +70,14 @@ internal static class PoolEndpoints
         return TypedResults.Ok(entitlements.Select(entitlement => new EntitlementBody(entitlement.Principal.Kind, entitlement.Principal.Id)).ToList());
     }
 
-    private static async Task<IResult> EntitleAsync(
-        Guid id,
-        EntitlementBody request,
-        ClaimsPrincipal user,
-        IEntitlementStore store,
-        UserManager<BrokerUser> users,
-        IAuditLog audit,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> EntitleAsync(Guid id, EntitlementBody request, ClaimsPrincipal user, PoolAdministration administration, CancellationToken cancellationToken)
     {
-        var errors = new List<ValidationError>();
-        if (request.Kind is not { } kind || !Enum.IsDefined(kind))
+        var added = await administration.EntitleAsync(new PoolId(id), request.Kind, request.Id, Actor.UserId(user), cancellationToken);
+        return ApiProblems.For(added, entitlement =>
         {
-            errors.Add(new ValidationError(nameof(EntitlementBody.Kind), $"must be one of {string.Join(", ", Enum.GetNames<PrincipalKind>())}."));
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > MaxPrincipalIdLength || request.Id.Any(char.IsControl))
-        {
-            errors.Add(new ValidationError(nameof(EntitlementBody.Id), $"is required, at most {MaxPrincipalIdLength} characters without control characters."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
-        var principalId = request.Id!.Trim();
-        if (request.Kind == PrincipalKind.User)
-        {
-            var found = await users.FindByNameAsync(principalId) ?? await users.FindByIdAsync(principalId);
-            if (found is null)
-            {
-                return ApiProblems.Validation(nameof(EntitlementBody.Id), "names no user.");
-            }
-
-            principalId = found.Id;
-        }
-
-        var entitlement = new Entitlement(new PoolId(id), new Principal(request.Kind!.Value, principalId));
-        var saved = await store.AddAsync(entitlement, cancellationToken);
-        switch (saved.Outcome)
-        {
-            case WriteOutcome.NotFound:
-                return ApiProblems.NotFound($"There is no pool {id}.");
-            case WriteOutcome.Conflict:
-                return ApiProblems.Conflict("Duplicate", "That entitlement exists.");
-            default:
-                await audit.AppendAsync(
-                    new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "entitlement.added", $"pool:{id}", true, $"{entitlement.Principal.Kind}:{principalId}"),
-                    cancellationToken);
-                var body = new EntitlementBody(entitlement.Principal.Kind, principalId);
-                return TypedResults.Created($"/api/v1/admin/pools/{id}/entitlements/{body.Kind}/{Uri.EscapeDataString(principalId)}", body);
-        }
+            var body = new EntitlementBody(entitlement.Principal.Kind, entitlement.Principal.Id);
+            return TypedResults.Created($"/api/v1/admin/pools/{id}/entitlements/{body.Kind}/{Uri.EscapeDataString(entitlement.Principal.Id)}", body);
+        });
     }
 
     private static async Task<IResult> RemoveEntitlementAsync(
@@ -189,25 +85,15 @@ internal static class PoolEndpoints
         PrincipalKind kind,
         string principal,
         ClaimsPrincipal user,
-        IEntitlementStore store,
-        IAuditLog audit,
-        TimeProvider time,
+        PoolAdministration administration,
         CancellationToken cancellationToken)
     {
-        var removed = await store.RemoveAsync(new Entitlement(new PoolId(id), new Principal(kind, principal)), cancellationToken);
-        if (removed.Outcome != WriteOutcome.Saved)
-        {
-            return ApiProblems.NotFound("There is no such entitlement.");
-        }
-
-        await audit.AppendAsync(
-            new AuditEvent(Guid.NewGuid(), time.GetUtcNow(), Actor.UserId(user), "entitlement.removed", $"pool:{id}", true, $"{kind}:{principal}"),
-            cancellationToken);
-        return TypedResults.NoContent();
+        var removed = await administration.RemoveEntitlementAsync(new Entitlement(new PoolId(id), new Principal(kind, principal)), Actor.UserId(user), cancellationToken);
+        return ApiProblems.For(removed, _ => TypedResults.NoContent());
     }
 
-    /// <summary>The request as a draft, plus what Core cannot see: required fields left out and an image that does not exist.</summary>
-    private static async Task<(PoolDraft Draft, List<ValidationError> Errors)> DraftAsync(PoolRequest request, IImageStore images, CancellationToken cancellationToken)
+    /// <summary>The request as a draft, plus the required fields it leaves out (Core cannot tell a missing number from zero).</summary>
+    private static (PoolDraft Draft, List<ValidationError> Errors) Draft(PoolRequest request)
     {
         var errors = new List<ValidationError>();
         if (request.Kind is null)
@@ -223,10 +109,6 @@ internal static class PoolEndpoints
         if (request.ImageId is null || request.ImageId == Guid.Empty)
         {
             errors.Add(new ValidationError(nameof(Pool.Image), "is required."));
-        }
-        else if (await images.FindAsync(new ImageId(request.ImageId.Value), cancellationToken) is null)
-        {
-            errors.Add(new ValidationError(nameof(Pool.Image), $"names no image ({request.ImageId})."));
         }
 
         var draft = new PoolDraft(

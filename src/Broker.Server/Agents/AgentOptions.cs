@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Broker.Server.Agents;
+
+/// <summary>Timing of the agent protocol (section <c>Agents</c>). Validated at start.</summary>
+internal sealed class AgentOptions
+{
+    public const string SectionName = "Agents";
+
+    /// <summary>How often host agents send a heartbeat (told to them in <c>Welcome</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HostHeartbeat { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often client agents send a heartbeat while they reach the broker.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DeviceHeartbeat { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest pause between two reconcile rounds; a report or a desktop change starts one earlier.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a transfer ticket is valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a host enrollment token is valid unless the admin asks for less.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan EnrollmentTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+}

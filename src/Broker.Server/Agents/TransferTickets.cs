@@ -1,0 +1,110 @@
+using Broker.Contracts.Tickets;
+using Broker.Contracts.V1;
+using Broker.Core.Desktops;
+using Broker.Core.Desktops.Events;
+using Broker.Core.Leases;
+using Broker.Core.Pools;
+using Broker.Server.Desktops;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Server.Agents;
+
+/// <summary>
+/// What a client agent asks of a desktop it holds: transfer tickets (pull while the check-out
+/// transfers or while it holds authority; push only while it holds authority) and lease renewals.
+/// Only the device the desktop is checked out to gets either, and only for the current epoch.
+/// </summary>
+internal sealed class TransferTickets(
+    IDesktopStore desktops,
+    IPoolStore pools,
+    DesktopActions actions,
+    TicketSigner tickets,
+    LeaseSigner leases,
+    IOptions<AgentOptions> options,
+    TimeProvider time)
+{
+    /// <summary>A signed ticket for <paramref name="request"/>, or why not.</summary>
+    public async Task<(IssueTransferTicketResponse? Response, AgentRefusal? Refusal)> IssueAsync(
+        AgentIdentity agent, IssueTransferTicketRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Direction is not (TransferDirection.Pull or TransferDirection.Push) || request.LayerIds.Any(layer => !WireIds.TryLayer(layer, out _)))
+        {
+            return (null, AgentRefusal.Malformed("A ticket request names a direction (PULL or PUSH) and only UUID layer ids."));
+        }
+
+        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+
+        var allowed = request.Direction == TransferDirection.Push
+            ? desktop!.DeviceHoldsAuthority
+            : desktop!.DeviceHoldsAuthority || desktop.State == DesktopState.Transferring;
+        if (!allowed)
+        {
+            return (null, AgentRefusal.Precondition("NotCheckedOut", $"The desktop is {desktop.State}; it allows no {request.Direction} by this device now."));
+        }
+
+        var now = time.GetUtcNow();
+        var ticket = new Ticket
+        {
+            DesktopId = desktop.Id.ToString(),
+            HostId = desktop.Host.ToString(),
+            DeviceId = agent.Subject.ToString(),
+            Direction = request.Direction,
+            Epoch = (ulong)desktop.Epoch.Value,
+            IssuedAt = Timestamp.FromDateTimeOffset(now),
+            ExpiresAt = Timestamp.FromDateTimeOffset(now + options.Value.TicketLifetime),
+        };
+        ticket.LayerIds.AddRange(request.LayerIds);
+        return (new IssueTransferTicketResponse { Ticket = tickets.Sign(ticket), HostId = desktop.Host.ToString() }, null);
+    }
+
+    /// <summary>Slides the lease forward by pool policy and returns it signed, or why not.</summary>
+    public async Task<(RenewLeaseResponse? Response, AgentRefusal? Refusal)> RenewAsync(
+        AgentIdentity agent, RenewLeaseRequest request, CancellationToken cancellationToken)
+    {
+        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+
+        if (!desktop!.DeviceHoldsAuthority || await pools.FindAsync(desktop.Pool, cancellationToken) is not { } pool)
+        {
+            return (null, AgentRefusal.Precondition("NotCheckedOut", $"The desktop is {desktop.State}; this device holds no lease on it."));
+        }
+
+        var term = LeaseCalculator.Renew(desktop.Lease!.Term, pool.Offline, time.GetUtcNow());
+        var result = await actions.ApplyAsync(agent.Actor, desktop, [new LeaseRenewed(desktop.Epoch, term)], cancellationToken);
+        return result.Outcome == DesktopActionOutcome.Done
+            ? (new RenewLeaseResponse { Lease = leases.Sign(desktop.Id, agent.Device!.Value, desktop.Epoch, term) }, null)
+            : (null, AgentRefusal.Precondition(result.Reason ?? "NotFound", result.Detail ?? "The desktop is gone."));
+    }
+
+    /// <summary>The desktop if it is checked out (or being pulled) to this device at exactly <paramref name="wireEpoch"/>.</summary>
+    private async Task<(Desktop? Desktop, AgentRefusal? Refusal)> FindHeldAsync(AgentIdentity agent, string desktopId, ulong wireEpoch, CancellationToken cancellationToken)
+    {
+        if (agent.Device is null)
+        {
+            return (null, AgentRefusal.NotYours);
+        }
+
+        if (!WireIds.TryDesktop(desktopId, out var id) || !WireIds.TryEpoch(wireEpoch, out var epoch))
+        {
+            return (null, AgentRefusal.Malformed("The request names a desktop (UUID) and an epoch."));
+        }
+
+        var desktop = await desktops.FindAsync(id, cancellationToken);
+        if (desktop is null || desktop.Device != agent.Device)
+        {
+            return (null, AgentRefusal.NotYours);
+        }
+
+        return epoch == desktop.Epoch
+            ? (desktop, null)
+            : (null, AgentRefusal.Precondition(nameof(StaleEpoch), $"The desktop is at epoch {desktop.Epoch}, the request names {epoch}."));
+    }
+}

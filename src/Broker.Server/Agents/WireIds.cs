@@ -1,0 +1,32 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Broker.Core.Desktops;
+
+namespace Broker.Server.Agents;
+
+/// <summary>Reads ids and epochs from agent messages; anything malformed is refused, not guessed.</summary>
+internal static class WireIds
+{
+    /// <summary>A desktop id in UUID form.</summary>
+    public static bool TryDesktop(string? value, out DesktopId desktop)
+    {
+        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        desktop = new DesktopId(id);
+        return parsed;
+    }
+
+    /// <summary>A layer id in UUID form.</summary>
+    public static bool TryLayer(string? value, out LayerId layer)
+    {
+        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        layer = new LayerId(id);
+        return parsed;
+    }
+
+    /// <summary>An epoch the broker could have issued (at least <see cref="Epoch.Initial"/>).</summary>
+    public static bool TryEpoch(ulong value, [NotNullWhen(true)] out Epoch? epoch)
+    {
+        epoch = value >= (ulong)Epoch.Initial.Value && value <= long.MaxValue ? new Epoch((long)value) : null;
+        return epoch is not null;
+    }
+}

@@ -1,0 +1,47 @@
+using Broker.Core;
+using Broker.Core.Images;
+using Broker.Server.Administration;
+using Broker.Server.Desktops;
+using Broker.Server.Images;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Broker.Server.Portal.Admin;
+
+/// <summary>Gold images: the list, and a form to register one through <see cref="ImageRegistry"/>.</summary>
+internal sealed class ImagesModel(IImageStore images, ImageRegistry registry) : PageModel
+{
+    public const string FormPrefix = "Input";
+
+    public IReadOnlyList<GoldImage> Images { get; private set; } = [];
+
+    [BindProperty]
+    public ImageForm Input { get; set; } = new();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Images = await images.ListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (ModelState.IsValid)
+        {
+            List<ValidationError> missing = Input.SizeBytes is null ? [new ValidationError(nameof(ImageForm.SizeBytes), "is required.")] : [];
+            var draft = new GoldImageDraft(Input.Name, Input.Version, Input.BaseContentAddress, Input.SizeBytes ?? 1);
+            var registered = await registry.RegisterAsync(draft, missing, Actor.UserId(User), cancellationToken);
+            switch (registered.Outcome)
+            {
+                case ChangeOutcome.Done:
+                    Notice.Done(TempData, $"Image '{registered.Value!.Name} {registered.Value.Version}' registered.");
+                    return RedirectToPage();
+                case ChangeOutcome.Invalid:
+                    ModelState.AddErrors(FormPrefix, registered.Errors);
+                    break;
+                default:
+                    ModelState.AddModelError(string.Empty, registered.Detail!);
+                    break;
+            }
+        }
+
+        Images = await images.ListAsync(cancellationToken);
+        return Page();
+    }
+}
