@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Broker.Cli.Admin;
 using Broker.Cli.Disk;
 
 namespace Broker.Cli;
@@ -16,6 +17,7 @@ internal static class BrokerCtl
     {
         var root = new RootCommand("brokerctl: the one command line of Broker");
         root.Subcommands.Add(DiskCommand.Create(environment));
+        root.Subcommands.Add(AdminCommand.Create(environment));
         return root;
     }
 
@@ -37,6 +39,10 @@ internal static class BrokerCtl
             Output = environment.Out,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Ctrl+C and SIGTERM cancel the command's token; without an explicit timeout the process
+            // exits at once instead of letting the command clean up (disk serve flushes and closes).
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

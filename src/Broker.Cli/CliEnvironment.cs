@@ -1,3 +1,4 @@
+using Broker.Cli.Admin;
 using Broker.Vhdx.Storage;
 
 namespace Broker.Cli;
@@ -22,6 +23,9 @@ internal sealed class CliEnvironment
 
     /// <summary>True when progress bars may be drawn on <see cref="Error"/> (it is a terminal).</summary>
     public bool ShowProgress { get; init; }
+
+    /// <summary>What <c>admin</c> commands reach the broker through; the process's own unless a test injects one.</summary>
+    public AdminEnvironment Admin { get; init; } = AdminEnvironment.FromProcess();
 
     /// <summary>The process's console and the local file system.</summary>
     public static CliEnvironment FromConsole() => new()

@@ -11,8 +11,8 @@ public sealed class BrokerCtlProcessTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
 
-        var create = await ExternalTool.RunAsync(BrokerCtlPath(), ["disk", "create", directory.File("d.vhdx"), "--size", "8M"], cancellationToken);
-        var check = await ExternalTool.RunAsync(BrokerCtlPath(), ["disk", "check", directory.File("d.vhdx")], cancellationToken);
+        var create = await ExternalTool.RunAsync(BrokerCtlApphost.Path, ["disk", "create", directory.File("d.vhdx"), "--size", "8M"], cancellationToken);
+        var check = await ExternalTool.RunAsync(BrokerCtlApphost.Path, ["disk", "check", directory.File("d.vhdx")], cancellationToken);
 
         create.ExitCode.ShouldBe(0, create.ToString());
         check.ExitCode.ShouldBe(0, check.ToString());
@@ -24,23 +24,10 @@ public sealed class BrokerCtlProcessTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
 
-        var run = await ExternalTool.RunAsync(BrokerCtlPath(), ["disk", "create", directory.File("d.vhdx"), "--size", "8X"], cancellationToken);
+        var run = await ExternalTool.RunAsync(BrokerCtlApphost.Path, ["disk", "create", directory.File("d.vhdx"), "--size", "8X"], cancellationToken);
 
         run.ExitCode.ShouldBe(2, run.ToString());
         run.StandardError.TrimEnd().Split('\n').Length.ShouldBe(1, run.ToString());
         run.StandardOutput.ShouldBeEmpty();
-    }
-
-    /// <summary>The apphost beside the tests, else the one built into the same artifacts tree.</summary>
-    private static string BrokerCtlPath()
-    {
-        string[] candidates =
-        [
-            Path.Combine(AppContext.BaseDirectory, "brokerctl"),
-            Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Broker.Cli", "release", "brokerctl")),
-            Path.Combine(RepoPaths.Root, "artifacts", "bin", "Broker.Cli", "release", "brokerctl"),
-        ];
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"brokerctl apphost not found; looked at {string.Join(", ", candidates)}");
     }
 }

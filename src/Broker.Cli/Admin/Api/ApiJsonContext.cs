@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Broker.Cli.Admin.Api;
+
+/// <summary>Source-generated JSON of the REST API (web defaults: camelCase, case-insensitive reads); nulls are left out of requests.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ImageInfo))]
+[JsonSerializable(typeof(List<ImageInfo>))]
+[JsonSerializable(typeof(ImageRequest))]
+[JsonSerializable(typeof(PoolInfo))]
+[JsonSerializable(typeof(List<PoolInfo>))]
+[JsonSerializable(typeof(PoolRequest))]
+[JsonSerializable(typeof(EntitlementInfo))]
+[JsonSerializable(typeof(List<EntitlementInfo>))]
+[JsonSerializable(typeof(List<HostInfo>))]
+[JsonSerializable(typeof(EnrollmentTokenRequest))]
+[JsonSerializable(typeof(EnrollmentTokenInfo))]
+[JsonSerializable(typeof(DesktopInfo))]
+[JsonSerializable(typeof(DesktopPage))]
+[JsonSerializable(typeof(TokenInfo))]
+[JsonSerializable(typeof(List<TokenInfo>))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(ProblemInfo))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,156 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Broker.Cli.Admin.Api;
+
+/// <summary>
+/// A typed client of the broker's REST API <c>/api/v1</c>. Error answers become
+/// <see cref="ApiRefusedException"/> with a one-line message; no answer at all becomes
+/// <see cref="BrokerUnreachableException"/>.
+/// </summary>
+internal sealed class BrokerApiClient : IDisposable
+{
+    private static readonly ApiJsonContext Json = ApiJsonContext.Default;
+
+    private readonly HttpClient _http;
+
+    /// <param name="server">The broker's base address (a path is kept: the API is under it).</param>
+    /// <param name="handler">The HTTP handler; the client disposes it.</param>
+    public BrokerApiClient(Uri server, HttpMessageHandler handler)
+    {
+        Server = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = Server, Timeout = TimeSpan.FromSeconds(100) };
+    }
+
+    public Uri Server { get; }
+
+    /// <summary>Sends <paramref name="token"/> as <c>Authorization: Bearer</c> on every request.</summary>
+    public void UseToken(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+    /// <summary>Signs in to the portal with a password; later requests carry the session cookie (used to create a token).</summary>
+    public async Task SignInAsync(string user, string password, CancellationToken cancellationToken)
+    {
+        var cookie = await CallAsync(() => PortalSignIn.SignInAsync(_http, user, password, cancellationToken)).ConfigureAwait(false);
+        _http.DefaultRequestHeaders.Add("Cookie", cookie);
+    }
+
+    public Task<ApiReply<List<ImageInfo>>> ListImagesAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/v1/admin/images", Json.ListImageInfo, cancellationToken);
+
+    public Task<ApiReply<ImageInfo>> AddImageAsync(ImageRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/images", JsonContent.Create(request, Json.ImageRequest), Json.ImageInfo, cancellationToken);
+
+    public Task<ApiReply<List<PoolInfo>>> ListPoolsAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/v1/admin/pools", Json.ListPoolInfo, cancellationToken);
+
+    public Task<ApiReply<PoolInfo>> GetPoolAsync(Guid id, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/pools/{id}", Json.PoolInfo, cancellationToken);
+
+    public Task<ApiReply<PoolInfo>> CreatePoolAsync(PoolRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/pools", JsonContent.Create(request, Json.PoolRequest), Json.PoolInfo, cancellationToken);
+
+    /// <summary>Replaces the pool's settings; refused with 409 when it changed since <see cref="PoolRequest.Version"/>.</summary>
+    public Task<ApiReply<PoolInfo>> UpdatePoolAsync(Guid id, PoolRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, $"api/v1/admin/pools/{id}", JsonContent.Create(request, Json.PoolRequest), Json.PoolInfo, cancellationToken);
+
+    public Task<ApiReply<List<EntitlementInfo>>> ListEntitlementsAsync(Guid pool, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/pools/{pool}/entitlements", Json.ListEntitlementInfo, cancellationToken);
+
+    public Task<ApiReply<EntitlementInfo>> EntitleAsync(Guid pool, EntitlementInfo entitlement, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/pools/{pool}/entitlements", JsonContent.Create(entitlement, Json.EntitlementInfo), Json.EntitlementInfo, cancellationToken);
+
+    public Task UnentitleAsync(Guid pool, EntitlementInfo entitlement, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/admin/pools/{pool}/entitlements/{entitlement.Kind}/{Uri.EscapeDataString(entitlement.Id)}", null, Json.JsonElement, cancellationToken);
+
+    public Task<ApiReply<List<HostInfo>>> ListHostsAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/v1/admin/hosts", Json.ListHostInfo, cancellationToken);
+
+    /// <summary>Registers a new host and returns the one-time token it enrolls with.</summary>
+    public Task<ApiReply<EnrollmentTokenInfo>> CreateEnrollmentTokenAsync(EnrollmentTokenRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/hosts/enrollment-tokens", JsonContent.Create(request, Json.EnrollmentTokenRequest), Json.EnrollmentTokenInfo, cancellationToken);
+
+    public Task<ApiReply<DesktopPage>> ListDesktopsAsync(Guid? pool, string? state, int skip, int take, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { $"skip={skip}", $"take={take}" };
+        if (pool is { } poolId)
+        {
+            query.Add($"pool={poolId}");
+        }
+
+        if (state is not null)
+        {
+            query.Add($"state={Uri.EscapeDataString(state)}");
+        }
+
+        return GetAsync($"api/v1/admin/desktops?{string.Join('&', query)}", Json.DesktopPage, cancellationToken);
+    }
+
+    public Task<ApiReply<DesktopInfo>> GetDesktopAsync(Guid id, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/desktops/{id}", Json.DesktopInfo, cancellationToken);
+
+    /// <summary>Revokes a desktop's check-out; with <paramref name="epoch"/>, refused when the desktop moved on since.</summary>
+    public Task<ApiReply<DesktopInfo>> RevokeDesktopAsync(Guid id, long? epoch, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/desktops/{id}/revoke{(epoch is { } value ? $"?epoch={value}" : string.Empty)}", null, Json.DesktopInfo, cancellationToken);
+
+    public Task<ApiReply<List<TokenInfo>>> ListTokensAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/v1/me/tokens", Json.ListTokenInfo, cancellationToken);
+
+    /// <summary>A new personal access token of the signed-in user; the secret is in the answer only.</summary>
+    public Task<ApiReply<TokenInfo>> CreateTokenAsync(TokenRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/me/tokens", JsonContent.Create(request, Json.TokenRequest), Json.TokenInfo, cancellationToken);
+
+    public Task RevokeTokenAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/me/tokens/{Uri.EscapeDataString(id)}", null, Json.JsonElement, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<ApiReply<T>> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null, type, cancellationToken);
+
+    private async Task<ApiReply<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return await CallAsync(async () =>
+        {
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ApiRefusedException(response.StatusCode, ProblemText.Describe(response.StatusCode, body));
+            }
+
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                return new ApiReply<T>(default!, string.Empty);
+            }
+
+            try
+            {
+                return new ApiReply<T>(System.Text.Json.JsonSerializer.Deserialize(body, type)!, body);
+            }
+            catch (System.Text.Json.JsonException exception)
+            {
+                throw new BrokerUnreachableException($"{Server} answered {path} with something other than the broker's JSON ({exception.Message}).", exception);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one exchange; a transport failure becomes one line naming the server.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> exchange)
+    {
+        try
+        {
+            return await exchange().ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new BrokerUnreachableException($"cannot reach the broker at {Server}: {exception.Message}", exception);
+        }
+        catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
+        {
+            throw new BrokerUnreachableException($"the broker at {Server} did not answer in time.", exception);
+        }
+    }
+}
