@@ -14,12 +14,13 @@ internal static class DependencyRules
         ["Broker.Nbd"] = [],
         ["Broker.Qemu"] = [],
         ["Broker.Contracts"] = [],
+        ["Broker.Transfer"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Contracts"],
         ["Broker.Core"] = [],
         ["Broker.Persistence"] = ["Broker.Core"],
         ["Broker.Hosting"] = [],
         ["Broker.Server"] = ["Broker.Core", "Broker.Persistence", "Broker.Contracts", "Broker.Hosting"],
-        ["Broker.HostAgent"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Nbd", "Broker.Qemu", "Broker.Contracts", "Broker.Hosting"],
-        ["Broker.ClientAgent"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Nbd", "Broker.Qemu", "Broker.Contracts", "Broker.Hosting"],
+        ["Broker.HostAgent"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Nbd", "Broker.Qemu", "Broker.Contracts", "Broker.Transfer", "Broker.Hosting"],
+        ["Broker.ClientAgent"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Nbd", "Broker.Qemu", "Broker.Contracts", "Broker.Transfer", "Broker.Hosting"],
         ["Broker.Cli"] = ["Broker.Vhdx", "Broker.Disks", "Broker.Nbd", "Broker.Contracts"],
     };
 

@@ -42,7 +42,7 @@ namespace Broker.Disks.Layers;
 /// <see cref="LayerStoreNbdExtensions.SealServedAsync"/> for sealing under a running NBD export.
 /// </para>
 /// </remarks>
-public sealed class LayerStore : IAsyncDisposable
+public sealed partial class LayerStore : IAsyncDisposable
 {
     private const string ManifestName = "chain";
 
@@ -141,7 +141,7 @@ public sealed class LayerStore : IAsyncDisposable
 
     /// <summary>
     /// Opens the chain in <paramref name="directory"/> and recovers: every file the committed
-    /// manifest does not name is deleted.
+    /// manifest does not name is deleted, except staging files (see <see cref="StagingPrefix"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The directory holds no committed chain.</exception>
     /// <exception cref="StateStoreCorruptException">The manifest store is damaged.</exception>
@@ -157,6 +157,7 @@ public sealed class LayerStore : IAsyncDisposable
             var manifest = manifestStore.Read()
                 ?? throw new FileNotFoundException($"'{directory}' holds no committed chain.", Path.Combine(directory, ManifestName));
             var named = manifest.Layers.Select(layer => layer.File).Append(manifest.Top.File).ToHashSet(StringComparer.Ordinal);
+            named.UnionWith(StagingFiles(storage, directory));
             await StateDirectory.RemoveUnnamedAsync(storage, directory, ManifestName, named, cancellationToken).ConfigureAwait(false);
             return new LayerStore(storage, directory, timeProvider ?? TimeProvider.System, manifestStore, manifest);
         }

@@ -1,0 +1,180 @@
+using Broker.Contracts.V1;
+using Broker.Disks.Images;
+using Broker.Disks.Layers;
+using Broker.Disks.State;
+using Broker.Disks.Transfer;
+using Broker.Transfer.Manifests;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Transfer.Client;
+
+/// <summary>
+/// Pulls a desktop's chain from its host into a local <see cref="LayerStore"/> (check-out): the base
+/// into the <see cref="BaseImageStore"/> unless it is there already (by content address), then every
+/// layer the local chain lacks, oldest first, each staged as <c>staging-pull-&lt;id&gt;.avhdx</c> in the
+/// layer directory and adopted with the host's id. Progress is durable in the twin-copy store
+/// <c>pulls</c> of the work directory, so a pull that stops for any reason (cancel = pause, a cut
+/// connection, a killed process) resumes from its last checkpoint when run again.
+/// </summary>
+public sealed class ChainPuller
+{
+    private const string LedgerName = "pulls";
+
+    private readonly TransferClient _client;
+    private readonly BaseImageStore _bases;
+    private readonly string _workDirectory;
+    private readonly PullOptions _options;
+    private readonly IStorage _storage;
+    private readonly TimeProvider _time;
+
+    /// <param name="client">Calls under a pull ticket.</param>
+    /// <param name="bases">Where base images go; the caller owns it.</param>
+    /// <param name="workDirectory">Pull progress and base staging; not inside a layer directory.</param>
+    /// <param name="options">Streams, checkpoints, limits.</param>
+    /// <param name="storage">Durable I/O; <see cref="FileStorage.Instance"/> when null.</param>
+    /// <param name="timeProvider">Clock for progress rates and layer records.</param>
+    public ChainPuller(TransferClient client, BaseImageStore bases, string workDirectory, PullOptions? options = null, IStorage? storage = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentException.ThrowIfNullOrEmpty(workDirectory);
+        _client = client;
+        _bases = bases;
+        _workDirectory = Path.GetFullPath(workDirectory);
+        _options = options ?? new PullOptions();
+        _storage = storage ?? FileStorage.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Pulls the host's current chain into <paramref name="layerDirectory"/> (created, or opened and
+    /// completed) and returns the open store; the caller disposes it.
+    /// </summary>
+    /// <exception cref="ChunkIntegrityException">Chunks kept failing verification.</exception>
+    /// <exception cref="ChunkManifestException">A manifest from the host is malformed or does not match the chain manifest.</exception>
+    public async Task<LayerStore> PullAsync(string layerDirectory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
+        _storage.CreateDirectory(_workDirectory);
+        var chain = await _client.GetChainManifestAsync(cancellationToken).ConfigureAwait(false);
+        var ledger = await TwinCopyStore.OpenJsonAsync(_storage, Path.Combine(_workDirectory, LedgerName), PullLedgerJsonContext.Default.PullLedger, cancellationToken).ConfigureAwait(false);
+        await using (ledger.ConfigureAwait(false))
+        {
+            var store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var missing = chain.Layers.Where(layer => !LayerIds.TryParse(layer.LayerId, out var id) || store.Manifest.Find(id) is null).ToList();
+                var meter = new ProgressMeter(missing.Sum(layer => (long)layer.PresentBytes), progress, _time);
+                foreach (var layer in missing)
+                {
+                    await PullLayerAsync(store, layer, ledger, meter, cancellationToken).ConfigureAwait(false);
+                }
+
+                return store;
+            }
+            catch
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private async Task<LayerStore> OpenOrCreateStoreAsync(string layerDirectory, BaseImageInfo baseInfo, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LayerStore.OpenAsync(_storage, layerDirectory, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            // No chain yet: a new check-out.
+        }
+
+        var image = _bases.Find(baseInfo.ContentAddress) is { } held
+            ? await _bases.AddReferenceAsync(held.Address, cancellationToken).ConfigureAwait(false)
+            : await PullBaseAsync(baseInfo, ledger, progress, cancellationToken).ConfigureAwait(false);
+        return await LayerStore.CreateAsync(_storage, layerDirectory, image.Path, image.Address, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pulls the base into a staging VHDX of the work directory, then imports it, which recomputes and so verifies its content address.</summary>
+    private async Task<BaseImage> PullBaseAsync(BaseImageInfo info, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (info.ContentAddress.Length != 64 || !info.ContentAddress.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ChunkManifestException($"Chain manifest: '{info.ContentAddress}' is not a content address.");
+        }
+
+        var key = $"{_client.DesktopId}/base:{info.ContentAddress}";
+        var staged = Path.Combine(_workDirectory, $"base-{info.ContentAddress}.vhdx");
+        var manifest = await _client.GetLayerManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
+        if (!_storage.FileExists(staged) || ledger.Read()?.Find(key) is null)
+        {
+            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+            var created = await VhdxFile.CreateAsync(_storage, staged, VhdxCreateOptions.Dynamic((long)info.VirtualSize, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize)), cancellationToken).ConfigureAwait(false);
+            await created.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var meter = new ProgressMeter(manifest.PresentBytes, progress, _time);
+        await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        var image = await _bases.ImportVhdxAsync(staged, cancellationToken).ConfigureAwait(false);
+        if (image.Address != info.ContentAddress)
+        {
+            _ = await _bases.ReleaseAsync(image.Address, CancellationToken.None).ConfigureAwait(false);
+            throw new ChunkManifestException($"The pulled base image has address {image.Address}, the chain names {info.ContentAddress}.");
+        }
+
+        await ForgetAsync(ledger, key, staged, cancellationToken).ConfigureAwait(false);
+        return image;
+    }
+
+    private async Task PullLayerAsync(LayerStore store, LayerInfo layer, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
+    {
+        if (!LayerIds.TryParse(layer.LayerId, out var id) || !LayerIds.TryParseParent(layer.ParentLayerId, out var parentId) || layer.SealedAt is null || layer.CreatedAt is null)
+        {
+            throw new ChunkManifestException($"Chain manifest: layer '{layer.LayerId}' over '{layer.ParentLayerId}' is malformed.");
+        }
+
+        var key = $"{_client.DesktopId}/layer:{layer.LayerId}";
+        var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
+        var manifest = await _client.GetLayerManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
+        if (!_storage.FileExists(staged) || ledger.Read()?.Find(key) is null)
+        {
+            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+            var created = await VhdxFile.CreateAsync(_storage, staged, VhdxCreateOptions.Differencing(store.AdoptionParentPath), cancellationToken).ConfigureAwait(false);
+            await created.DisposeAsync().ConfigureAwait(false);
+            await _storage.FlushDirectoryAsync(store.Directory, cancellationToken).ConfigureAwait(false);
+        }
+
+        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
+    {
+        if (ledger.Read()?.Find(key) is null)
+        {
+            // The staging file is new: record it (empty) so a resume keeps it.
+            _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
+        }
+
+        var target = await VhdxFile.OpenAsync(_storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        await using (target.ConfigureAwait(false))
+        {
+            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter);
+            await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ForgetAsync(TwinCopyJsonStore<PullLedger> ledger, string key, string? staged, CancellationToken cancellationToken)
+    {
+        if (staged is not null)
+        {
+            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+        }
+
+        _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).Without(key), cancellationToken).ConfigureAwait(false);
+    }
+}

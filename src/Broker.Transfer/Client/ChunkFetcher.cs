@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Collections;
+using Broker.Contracts.V1;
+using Broker.Disks.State;
+using Broker.Disks.Transfer;
+using Broker.Transfer.Manifests;
+using Broker.Vhdx;
+using Grpc.Core;
+
+namespace Broker.Transfer.Client;
+
+/// <summary>
+/// Fills one staging file with the chunks of one source over several <c>PullChunks</c> streams.
+/// Chunks the ledger records as durable are skipped; chunks the file already holds with the
+/// manifest's hash are claimed without fetching (dedup, and what a crash wrote but did not record).
+/// Every chunk is verified before it is written; a chunk that fails is fetched again up to
+/// <see cref="PullOptions.MaxRefetches"/> times. Progress is a flush of the file and then a ledger
+/// commit, every <see cref="PullOptions.CheckpointChunks"/> chunks and at the end.
+/// </summary>
+internal sealed class ChunkFetcher(
+    TransferClient client,
+    TwinCopyJsonStore<PullLedger> ledger,
+    string key,
+    ChunkRequest source,
+    LayerManifest manifest,
+    VhdxFile target,
+    PullOptions options,
+    ProgressMeter meter) : IDisposable
+{
+    // Guards target (the VHDX library is not thread-safe), _done and _sinceCheckpoint.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private BitArray _done = new(manifest.Chunks.Count);
+    private int _sinceCheckpoint;
+
+    /// <summary>Bytes of present data this source moves in all.</summary>
+    public long TotalBytes => manifest.PresentBytes;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (ledger.Read()?.Find(key) is { } entry && entry.ManifestHash.AsSpan().SequenceEqual(manifest.Hash.Span) && entry.Done.Length * 8 >= manifest.Chunks.Count)
+        {
+            _done = new BitArray(entry.Done) { Length = manifest.Chunks.Count };
+        }
+
+        await ClaimHeldAsync(cancellationToken).ConfigureAwait(false);
+        var pending = Enumerable.Range(0, manifest.Chunks.Count).Where(index => !_done[index]).ToList();
+        try
+        {
+            for (var attempt = 0; pending.Count > 0; attempt++)
+            {
+                if (attempt > options.MaxRefetches)
+                {
+                    throw new ChunkIntegrityException(manifest.Chunks[pending[0]].Span.Offset, ChunkIntegrityFailure.HashMismatch, $"{pending.Count} chunks still fail verification after {options.MaxRefetches} refetches");
+                }
+
+                var streams = Math.Clamp(options.Streams, 1, pending.Count);
+                var failed = await Task.WhenAll(Enumerable.Range(0, streams)
+                    .Select(stream => FetchAsync([.. pending.Where((_, i) => i % streams == stream)], cancellationToken))).ConfigureAwait(false);
+                pending = [.. failed.SelectMany(list => list).Order()];
+            }
+        }
+        finally
+        {
+            // Whatever was written is whole: record it, also when the pull stops here (cut, cancel, pause).
+            await CheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks done every chunk the staging file already holds whole with the manifest's hash.</summary>
+    private async Task ClaimHeldAsync(CancellationToken cancellationToken)
+    {
+        var held = await target.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+        try
+        {
+            var extent = 0;
+            for (var index = 0; index < manifest.Chunks.Count; index++)
+            {
+                var chunk = manifest.Chunks[index];
+                if (_done[index])
+                {
+                    meter.Skip(chunk.Span.Length);
+                    continue;
+                }
+
+                while (extent < held.Count && held[extent].End <= chunk.Span.Offset)
+                {
+                    extent++;
+                }
+
+                if (extent == held.Count || held[extent].Offset > chunk.Span.Offset || held[extent].End < chunk.Span.End)
+                {
+                    continue;
+                }
+
+                var data = buffer.AsMemory(0, chunk.Span.Length);
+                await target.ReadAsync(chunk.Span.Offset, data, cancellationToken).ConfigureAwait(false);
+                if (ChunkHasher.Matches(manifest.Algorithm, data.Span, chunk.Hash.Span))
+                {
+                    _done[index] = true;
+                    meter.Skip(chunk.Span.Length);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Fetches <paramref name="indexes"/> over one stream, in order; returns those that failed verification.</summary>
+    private async Task<List<int>> FetchAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken)
+    {
+        var failed = new List<int>();
+        if (indexes.Count == 0)
+        {
+            return failed;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = client.Calls.PullChunks(client.Options(linked.Token));
+        using var inFlight = new SemaphoreSlim(options.RequestsInFlight, options.RequestsInFlight);
+        var sender = SendAsync(call.RequestStream, indexes, inFlight, linked.Token);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+        using var verifier = new ChunkVerifier(manifest.Algorithm);
+        try
+        {
+            foreach (var index in indexes)
+            {
+                if (!await call.ResponseStream.MoveNext(linked.Token).ConfigureAwait(false))
+                {
+                    throw new IOException($"The host ended the chunk stream after fewer chunks than requested.");
+                }
+
+                _ = inFlight.Release();
+                var response = call.ResponseStream.Current;
+                var chunk = manifest.Chunks[index];
+                ReadOnlyMemory<byte> data;
+                try
+                {
+                    if (response.Offset != (ulong)chunk.Span.Offset || response.Length != (uint)chunk.Span.Length)
+                    {
+                        throw new ChunkIntegrityException(chunk.Span.Offset, ChunkIntegrityFailure.WrongLength, "the host answered with another chunk");
+                    }
+
+                    var compressed = response.Compression == Compression.Zstd;
+                    _ = verifier.Verify(chunk.Span, compressed, response.Data.Span, chunk.Hash.Span, buffer);
+                    data = compressed ? buffer.AsMemory(0, chunk.Span.Length) : response.Data.Memory;
+                }
+                catch (ChunkIntegrityException)
+                {
+                    failed.Add(index);
+                    continue;
+                }
+
+                await WriteAsync(index, data, cancellationToken).ConfigureAwait(false);
+            }
+
+            await sender.ConfigureAwait(false);
+        }
+        catch
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await sender.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or RpcException or InvalidOperationException)
+            {
+                // The reader's failure is the one to report.
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return failed;
+    }
+
+    private async Task SendAsync(IClientStreamWriter<ChunkRequest> requests, IReadOnlyList<int> indexes, SemaphoreSlim inFlight, CancellationToken cancellationToken)
+    {
+        foreach (var index in indexes)
+        {
+            var span = manifest.Chunks[index].Span;
+            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Limiter is { } limiter)
+            {
+                await limiter.WaitAsync(span.Length, options.Priority, cancellationToken).ConfigureAwait(false);
+            }
+
+            var request = source.Clone();
+            request.DesktopId = client.DesktopId;
+            request.Offset = (ulong)span.Offset;
+            request.Length = (uint)span.Length;
+            await requests.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        await requests.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await target.WriteAsync(manifest.Chunks[index].Span.Offset, data, cancellationToken).ConfigureAwait(false);
+            _done[index] = true;
+            _sinceCheckpoint++;
+        }
+        finally
+        {
+            _ = _writeLock.Release();
+        }
+
+        meter.Add(data.Length);
+        await CheckpointAsync(force: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    /// <summary>Flushes the staging file, then records the chunks written so far as durable.</summary>
+    private async Task CheckpointAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_sinceCheckpoint == 0 || (!force && _sinceCheckpoint < options.CheckpointChunks))
+            {
+                return;
+            }
+
+            await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var bits = new byte[(manifest.Chunks.Count + 7) / 8];
+            _done.CopyTo(bits, 0);
+            var entry = new PullEntry(key, manifest.Hash.ToArray(), bits);
+            _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(entry), cancellationToken).ConfigureAwait(false);
+            _sinceCheckpoint = 0;
+        }
+        finally
+        {
+            _ = _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Buffers;
+using Broker.Contracts.V1;
+using Broker.Disks.Transfer;
+using Broker.Transfer.Manifests;
+using Broker.Vhdx;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Broker.Transfer.Host;
+
+public sealed partial class DiskTransferService
+{
+    /// <inheritdoc />
+    public override async Task PullChunks(IAsyncStreamReader<ChunkRequest> requestStream, IServerStreamWriter<ChunkData> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellationToken = context.CancellationToken;
+        using var slot = EnterTransfer();
+        var sources = new Dictionary<string, PullSource>(StringComparer.Ordinal);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+        var compressed = ArrayPool<byte>.Shared.Rent(ChunkCompressor.GetDestinationLength(ChunkLayout.MaxChunkLength));
+        using var compressor = new ChunkCompressor();
+        try
+        {
+            Ticket? ticket = null;
+            TransferDesktop? desktop = null;
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var request = requestStream.Current;
+                var (layerId, baseAddress) = request.SourceCase switch
+                {
+                    ChunkRequest.SourceOneofCase.LayerId => (request.LayerId, (string?)null),
+                    ChunkRequest.SourceOneofCase.BaseContentAddress => ((string?)null, request.BaseContentAddress),
+                    _ => throw TransferErrors.Invalid("A chunk request names a layer or a base image."),
+                };
+
+                if (ticket is null || desktop is null)
+                {
+                    // The ticket is verified once per call, its layer list per request.
+                    desktop = FindDesktop(request.DesktopId, context);
+                    ticket = _tickets.Check(context, desktop, TransferDirection.Pull, null);
+                }
+                else if (!string.Equals(request.DesktopId, desktop.DesktopId, StringComparison.Ordinal))
+                {
+                    throw TransferErrors.Invalid("Every chunk request of a call names the same desktop.");
+                }
+
+                if (layerId is not null && ticket.LayerIds.Count > 0 && !ticket.LayerIds.Contains(layerId))
+                {
+                    throw new RpcException(new Status(StatusCode.PermissionDenied, "The ticket does not cover the requested layer."));
+                }
+
+                var key = layerId ?? "base:" + baseAddress;
+                if (!sources.TryGetValue(key, out var source))
+                {
+                    var path = ResolveSource(desktop, layerId, baseAddress);
+                    var manifest = await _manifests.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                    var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+                    source = new PullSource(file, manifest);
+                    sources.Add(key, source);
+                }
+
+                var span = new ChunkSpan((long)Math.Min(request.Offset, long.MaxValue), (int)Math.Min(request.Length, int.MaxValue));
+                var index = source.Manifest.IndexOf(span);
+                if (index < 0)
+                {
+                    throw TransferErrors.Invalid($"No chunk of {key} is at offset {request.Offset} with length {request.Length}.");
+                }
+
+                var data = buffer.AsMemory(0, span.Length);
+                await source.File.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
+                var zstd = compressor.TryCompress(data.Span, compressed, out var written);
+                await responseStream.WriteAsync(
+                    new ChunkData
+                    {
+                        Offset = (ulong)span.Offset,
+                        Length = (uint)span.Length,
+                        Compression = zstd ? Compression.Zstd : Compression.None,
+                        Data = ByteString.CopyFrom(zstd ? compressed.AsSpan(0, written) : data.Span),
+                        Hash = ByteString.CopyFrom(source.Manifest.Chunks[index].Hash.Span),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(compressed);
+            foreach (var source in sources.Values)
+            {
+                await source.File.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>An open source file of a pull and its manifest.</summary>
+    private sealed record PullSource(VhdxFile File, LayerManifest Manifest);
+}

@@ -1,0 +1,187 @@
+using Broker.Contracts.Tickets;
+using Broker.Contracts.V1;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Broker.Transfer.Host;
+
+/// <summary>
+/// The host agent's <c>DiskTransfer</c> service (design §6). Every call first finds the desktop in
+/// the <see cref="IDesktopRegistry"/> and verifies its ticket; nothing is read or written before.
+/// Pull and push calls count against <see cref="TransferHostOptions.MaxConcurrentTransfers"/>.
+/// </summary>
+public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase, IDisposable
+{
+    private const int ChunksPerManifestPart = 4096;
+
+    private readonly IDesktopRegistry _registry;
+    private readonly TicketGate _tickets;
+    private readonly TransferHostOptions _options;
+    private readonly IStorage _storage;
+    private readonly LayerManifestCache _manifests;
+    private readonly SemaphoreSlim _transfers;
+    private readonly PushReceiver _pushes;
+
+    /// <param name="registry">The host's desktops.</param>
+    /// <param name="verifier">Verifies tickets with the broker's public keys; the caller owns it.</param>
+    /// <param name="options">Host id and limits.</param>
+    /// <param name="storage">Durable I/O; <see cref="FileStorage.Instance"/> when null.</param>
+    public DiskTransferService(IDesktopRegistry registry, TicketVerifier verifier, TransferHostOptions options, IStorage? storage = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.HostId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentTransfers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PushCheckpointChunks, 1);
+        _registry = registry;
+        _tickets = new TicketGate(verifier, options.HostId);
+        _options = options;
+        _storage = storage ?? FileStorage.Instance;
+        _manifests = new LayerManifestCache(_storage);
+        _transfers = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
+        _pushes = new PushReceiver(_storage, _manifests, options.PushCheckpointChunks);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ChainManifest> GetChainManifest(GetChainManifestRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var desktop = FindDesktop(request.DesktopId, context);
+        _ = _tickets.CheckEither(context, desktop);
+        var chain = desktop.Layers.Manifest;
+        var result = new ChainManifest
+        {
+            DesktopId = desktop.DesktopId,
+            Epoch = desktop.Epoch,
+            Base = await DescribeBaseAsync(chain, context.CancellationToken).ConfigureAwait(false),
+        };
+        foreach (var layer in chain.CurrentChain())
+        {
+            var manifest = await _manifests.GetAsync(desktop.Layers.PathOf(layer), context.CancellationToken).ConfigureAwait(false);
+            result.Layers.Add(new LayerInfo
+            {
+                LayerId = LayerIds.Format(layer.Id),
+                ParentLayerId = LayerIds.Format(layer.ParentId),
+                CreatedAt = Timestamp.FromDateTimeOffset(layer.CreatedAt),
+                SealedAt = Timestamp.FromDateTimeOffset(layer.SealedAt!.Value),
+                PresentBytes = (ulong)manifest.PresentBytes,
+                ManifestHash = Google.Protobuf.ByteString.CopyFrom(manifest.Hash.Span),
+                HashAlgorithm = (HashAlgorithm)manifest.Algorithm,
+                ChunkCount = (ulong)manifest.Chunks.Count,
+            });
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async Task GetLayerManifest(GetLayerManifestRequest request, IServerStreamWriter<LayerManifestPart> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var desktop = FindDesktop(request.DesktopId, context);
+        var layerId = request.SourceCase == GetLayerManifestRequest.SourceOneofCase.LayerId ? request.LayerId : null;
+        _ = _tickets.Check(context, desktop, TransferDirection.Pull, layerId);
+        var path = ResolveSource(desktop, layerId, request.SourceCase == GetLayerManifestRequest.SourceOneofCase.BaseContentAddress ? request.BaseContentAddress : null);
+        var manifest = await _manifests.GetAsync(path, context.CancellationToken).ConfigureAwait(false);
+        var chain = desktop.Layers.Manifest;
+        var part = new LayerManifestPart
+        {
+            Header = new LayerHeader
+            {
+                LayerId = layerId ?? string.Empty,
+                VirtualSize = (ulong)chain.VirtualSize,
+                LogicalSectorSize = (uint)chain.LogicalSectorSize,
+                HashAlgorithm = (HashAlgorithm)manifest.Algorithm,
+                ChunkCount = (ulong)manifest.Chunks.Count,
+                ManifestHash = Google.Protobuf.ByteString.CopyFrom(manifest.Hash.Span),
+            },
+        };
+        foreach (var chunk in manifest.ToWire())
+        {
+            part.Chunks.Add(chunk);
+            if (part.Chunks.Count == ChunksPerManifestPart)
+            {
+                await responseStream.WriteAsync(part, context.CancellationToken).ConfigureAwait(false);
+                part = new LayerManifestPart();
+            }
+        }
+
+        if (part.Header is not null || part.Chunks.Count > 0)
+        {
+            await responseStream.WriteAsync(part, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<PushStatus> GetPushStatus(GetPushStatusRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var desktop = FindDesktop(request.DesktopId, context);
+        _ = _tickets.Check(context, desktop, TransferDirection.Push, request.LayerId);
+        if (!LayerIds.TryParse(request.LayerId, out var id))
+        {
+            throw TransferErrors.Invalid($"'{request.LayerId}' is not a layer id.");
+        }
+
+        return _pushes.GetStatusAsync(desktop, id, context.CancellationToken);
+    }
+
+    /// <summary>Releases the transfer slots' semaphore.</summary>
+    public void Dispose()
+    {
+        _transfers.Dispose();
+        _pushes.Dispose();
+    }
+
+    private TransferDesktop FindDesktop(string desktopId, ServerCallContext context) =>
+        _registry.Find(desktopId) ?? throw _tickets.Unknown(context, desktopId);
+
+    /// <summary>The file of a sealed layer or of the desktop's base; NOT_FOUND for anything else (the writable top included).</summary>
+    private static string ResolveSource(TransferDesktop desktop, string? layerId, string? baseAddress)
+    {
+        var chain = desktop.Layers.Manifest;
+        if (baseAddress is not null)
+        {
+            return string.Equals(baseAddress, chain.BaseAddress, StringComparison.Ordinal)
+                ? chain.BasePath
+                : throw TransferErrors.NotFound($"Desktop {desktop.DesktopId} is not based on image {baseAddress}.");
+        }
+
+        return LayerIds.TryParse(layerId, out var id) && chain.Find(id) is { } layer
+            ? desktop.Layers.PathOf(layer)
+            : throw TransferErrors.NotFound($"Desktop {desktop.DesktopId} has no sealed layer '{layerId}'.");
+    }
+
+    private async Task<BaseImageInfo> DescribeBaseAsync(Disks.Layers.ChainManifest chain, CancellationToken cancellationToken)
+    {
+        var file = await VhdxFile.OpenAsync(_storage, chain.BasePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            return new BaseImageInfo
+            {
+                ContentAddress = chain.BaseAddress,
+                VirtualSize = (ulong)chain.VirtualSize,
+                LogicalSectorSize = (uint)chain.LogicalSectorSize,
+                PhysicalSectorSize = (uint)file.PhysicalSectorSize,
+            };
+        }
+    }
+
+    /// <summary>Takes a transfer slot or refuses with HOST_BUSY; dispose the result to give it back.</summary>
+    private TransferSlot EnterTransfer() =>
+        _transfers.Wait(0)
+            ? new TransferSlot(_transfers)
+            : throw TransferErrors.Rejected(TransferRejection.HostBusy, $"This host serves {_options.MaxConcurrentTransfers} transfers already.");
+
+    private readonly struct TransferSlot(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}

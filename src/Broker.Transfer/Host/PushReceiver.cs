@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using Broker.Contracts.V1;
+using Broker.Disks.Layers;
+using Broker.Disks.State;
+using Broker.Disks.Transfer;
+using Broker.Transfer.Manifests;
+using Broker.Vhdx;
+using Broker.Vhdx.Storage;
+using Grpc.Core;
+
+namespace Broker.Transfer.Host;
+
+/// <summary>
+/// Receives pushed layers: stages each into <c>staging-push-&lt;id&gt;.avhdx</c> (a differencing child
+/// of the chain's newest sealed layer) in the layer directory, verifies every chunk against the
+/// header's manifest, checkpoints (flush, then the durable chunk count in the ledger), and on commit
+/// flushes and hands the file to <see cref="LayerStore.AdoptSealedLayerAsync"/> (rename, directory
+/// flush, manifest commit). One push per desktop at a time.
+/// </summary>
+internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifests, int checkpointChunks) : IDisposable
+{
+    private const string LedgerName = LayerStore.StagingPrefix + "pushes";
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _desktopLocks = new(StringComparer.Ordinal);
+
+    public async Task<PushStatus> GetStatusAsync(TransferDesktop desktop, long layerId, CancellationToken cancellationToken)
+    {
+        var gate = _desktopLocks.GetOrAdd(desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var status = new PushStatus { LayerId = LayerIds.Format(layerId) };
+            if (desktop.Layers.Manifest.Find(layerId) is not null)
+            {
+                status.Committed = true;
+                return status;
+            }
+
+            await using var ledger = await OpenLedgerAsync(desktop.Layers, cancellationToken).ConfigureAwait(false);
+            if (ledger.Read()?.Find(layerId) is { } progress && progress.Epoch == desktop.Epoch && storage.FileExists(StagedPath(desktop.Layers, layerId)))
+            {
+                status.DurableChunkCount = (ulong)progress.DurableChunks;
+            }
+
+            return status;
+        }
+        finally
+        {
+            _ = gate.Release();
+        }
+    }
+
+    public async Task<PushResult> ReceiveAsync(TransferDesktop desktop, PushHeader header, IAsyncStreamReader<PushMessage> messages, CancellationToken cancellationToken)
+    {
+        if (!LayerIds.TryParse(header.LayerId, out var id) || !LayerIds.TryParseParent(header.ParentLayerId, out var parentId))
+        {
+            throw TransferErrors.Invalid($"'{header.LayerId}' over '{header.ParentLayerId}' is not a layer id over a parent id.");
+        }
+
+        var gate = _desktopLocks.GetOrAdd(desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var store = desktop.Layers;
+            var chain = store.Manifest;
+            var result = new PushResult { LayerId = header.LayerId, Epoch = desktop.Epoch };
+            if (chain.Find(id) is { } existing)
+            {
+                var held = await manifests.GetAsync(store.PathOf(existing), cancellationToken).ConfigureAwait(false);
+                if (!held.Hash.Span.SequenceEqual(header.ManifestHash.Span))
+                {
+                    throw TransferErrors.Rejected(TransferRejection.LayerConflict, $"The chain holds another layer {id}.");
+                }
+
+                result.AlreadyPresent = true;
+                return result;
+            }
+
+            if (chain.Top.ParentId != parentId)
+            {
+                throw TransferErrors.Rejected(TransferRejection.WrongParent, $"Layer {id} sits on '{header.ParentLayerId}', the chain's newest sealed layer is '{LayerIds.Format(chain.Top.ParentId)}'.");
+            }
+
+            var manifest = CheckHeader(header, chain);
+            await using var ledger = await OpenLedgerAsync(store, cancellationToken).ConfigureAwait(false);
+            var staged = StagedPath(store, id);
+            var durable = await PrepareStagingAsync(ledger, store, staged, new PushProgress(id, parentId, desktop.Epoch, manifest.Hash.ToArray(), 0), cancellationToken).ConfigureAwait(false);
+            if (header.FirstChunkIndex > (ulong)durable)
+            {
+                throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push resumes at chunk {header.FirstChunkIndex}, the host holds {durable} durably.");
+            }
+
+            await ReceiveChunksAsync(ledger, staged, id, manifest, (long)header.FirstChunkIndex, durable, messages, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.AdoptSealedLayerAsync(staged, id, parentId, header.CreatedAt.ToDateTimeOffset(), header.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or IOException)
+            {
+                throw TransferErrors.Rejected(TransferRejection.Integrity, $"Layer {id} could not join the chain: {exception.Message}");
+            }
+
+            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(id), cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _ = gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _desktopLocks.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private static string StagedPath(LayerStore store, long layerId) => store.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");
+
+    private static LayerManifest CheckHeader(PushHeader header, Disks.Layers.ChainManifest chain)
+    {
+        if (header.VirtualSize != (ulong)chain.VirtualSize || header.LogicalSectorSize != (uint)chain.LogicalSectorSize)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, "The pushed layer's geometry differs from the chain's.");
+        }
+
+        if (header.SealedAt is null || header.CreatedAt is null)
+        {
+            throw TransferErrors.Invalid("A push header carries the layer's creation and seal times.");
+        }
+
+        LayerManifest manifest;
+        try
+        {
+            manifest = LayerManifest.FromWire(header.HashAlgorithm, header.Chunks, header.ManifestHash, chain.VirtualSize, chain.LogicalSectorSize);
+        }
+        catch (ChunkManifestException exception)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, exception.Message);
+        }
+
+        if (header.ChunkCount != (ulong)manifest.Chunks.Count || header.PresentBytes != (ulong)manifest.PresentBytes)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, "The push header's chunk count or present bytes contradict its chunk list.");
+        }
+
+        return manifest;
+    }
+
+    private Task<TwinCopyJsonStore<PushLedger>> OpenLedgerAsync(LayerStore store, CancellationToken cancellationToken) =>
+        TwinCopyStore.OpenJsonAsync(storage, Path.Combine(store.Directory, LedgerName), PushLedgerJsonContext.Default.PushLedger, cancellationToken).AsTask();
+
+    /// <summary>
+    /// Keeps a staging file whose ledger entry matches <paramref name="fresh"/> (same parent, epoch
+    /// and manifest) and returns its durable chunk count; otherwise starts a new staging file over
+    /// the chain's newest sealed layer and records 0.
+    /// </summary>
+    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, string staged, PushProgress fresh, CancellationToken cancellationToken)
+    {
+        var recorded = ledger.Read()?.Find(fresh.LayerId);
+        if (recorded is not null && storage.FileExists(staged) && recorded.ParentId == fresh.ParentId && recorded.Epoch == fresh.Epoch
+            && recorded.ManifestHash.AsSpan().SequenceEqual(fresh.ManifestHash))
+        {
+            return recorded.DurableChunks;
+        }
+
+        await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+        var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(store.AdoptionParentPath), cancellationToken).ConfigureAwait(false);
+        await file.DisposeAsync().ConfigureAwait(false);
+        await storage.FlushDirectoryAsync(store.Directory, cancellationToken).ConfigureAwait(false);
+        _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(fresh), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Writes chunks <paramref name="first"/>… into the staging file until the commit message,
+    /// checkpointing every <c>checkpointChunks</c> chunks and, whatever happens, once more on the way out.
+    /// </summary>
+    private async Task ReceiveChunksAsync(
+        TwinCopyJsonStore<PushLedger> ledger,
+        string staged,
+        long layerId,
+        LayerManifest manifest,
+        long first,
+        long durable,
+        IAsyncStreamReader<PushMessage> messages,
+        CancellationToken cancellationToken)
+    {
+        var file = await VhdxFile.OpenAsync(storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            var next = first;
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+            using var verifier = new ChunkVerifier(manifest.Algorithm);
+            try
+            {
+                var committed = false;
+                while (!committed && await messages.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    var message = messages.Current;
+                    switch (message.KindCase)
+                    {
+                        case PushMessage.KindOneofCase.Chunk:
+                            await WriteChunkAsync(file, verifier, manifest, next, message.Chunk, buffer, cancellationToken).ConfigureAwait(false);
+                            next++;
+                            if (next % checkpointChunks == 0)
+                            {
+                                durable = await CheckpointAsync(ledger, file, layerId, next, durable, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            break;
+                        case PushMessage.KindOneofCase.Commit:
+                            committed = true;
+                            break;
+                        default:
+                            throw TransferErrors.Invalid("After the header a push carries chunks and then its commit.");
+                    }
+                }
+
+                if (!committed)
+                {
+                    throw TransferErrors.Invalid("The push ended without its commit.");
+                }
+
+                if (next != manifest.Chunks.Count)
+                {
+                    throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push carried {next} of {manifest.Chunks.Count} chunks.");
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+
+                // What was written is whole (a chunk is written before it counts): keep it for a resume.
+                if (next > durable)
+                {
+                    _ = await CheckpointAsync(ledger, file, layerId, next, durable, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static async Task WriteChunkAsync(VhdxFile file, ChunkVerifier verifier, LayerManifest manifest, long index, ChunkData chunk, byte[] buffer, CancellationToken cancellationToken)
+    {
+        if (index >= manifest.Chunks.Count)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push carries more than the {manifest.Chunks.Count} chunks it declared.");
+        }
+
+        var expected = manifest.Chunks[(int)index];
+        if (chunk.Offset != (ulong)expected.Span.Offset || chunk.Length != (uint)expected.Span.Length)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, $"Chunk {index} is at {chunk.Offset}+{chunk.Length}, the manifest says {expected.Span.Offset}+{expected.Span.Length}.");
+        }
+
+        ReadOnlyMemory<byte> data;
+        try
+        {
+            var verified = verifier.Verify(expected.Span, chunk.Compression == Compression.Zstd, chunk.Data.Span, expected.Hash.Span, buffer);
+            data = chunk.Compression == Compression.Zstd ? buffer.AsMemory(0, verified.Length) : chunk.Data.Memory;
+        }
+        catch (ChunkIntegrityException exception)
+        {
+            throw TransferErrors.Rejected(TransferRejection.Integrity, exception.Message);
+        }
+
+        await file.WriteAsync(expected.Span.Offset, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Flushes the staging file, then records <paramref name="next"/> chunks as durable; returns the new durable count.</summary>
+    private static async Task<long> CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, VhdxFile file, long layerId, long next, long durable, CancellationToken cancellationToken)
+    {
+        if (next <= durable)
+        {
+            return durable;
+        }
+
+        await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _ = await ledger.UpdateAsync(
+            current =>
+            {
+                var pushes = current ?? new PushLedger([]);
+                return pushes.Find(layerId) is { } entry ? pushes.With(entry with { DurableChunks = next }) : pushes;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+}
