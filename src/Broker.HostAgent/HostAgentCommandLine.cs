@@ -1,9 +1,81 @@
 using System.CommandLine;
+using Broker.HostAgent.Enrollment;
+using Broker.HostAgent.Images;
+using Microsoft.Extensions.Hosting;
 
 namespace Broker.HostAgent;
 
-/// <summary>The command line of <c>broker-host</c>. Subcommands are added as the daemon grows.</summary>
+/// <summary>The command line of <c>broker-host</c>: <c>enroll</c>, <c>run</c> and <c>image import</c>.</summary>
 internal static class HostAgentCommandLine
 {
-    public static RootCommand Create() => new("Broker host agent: runs desktops in QEMU on VHDX chains, serves and receives their disk layers.");
+    private const string DefaultDataDirectory = "/var/lib/broker-host";
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Broker host agent: runs desktops in QEMU on VHDX chains, serves and receives their disk layers.");
+        root.Subcommands.Add(Enroll());
+        root.Subcommands.Add(Run());
+        var image = new Command("image", "Gold images on this host.");
+        image.Subcommands.Add(ImportImage());
+        root.Subcommands.Add(image);
+        return root;
+    }
+
+    private static Option<string> DataDirectory() =>
+        new("--data-dir") { Description = "Where the host agent keeps its state.", DefaultValueFactory = _ => DefaultDataDirectory };
+
+    private static Command Enroll()
+    {
+        var server = new Option<Uri>("--server") { Description = "The broker's address, e.g. https://broker.example:5001.", Required = true };
+        var token = new Option<string>("--token") { Description = "The one-time enrollment token an admin created.", Required = true };
+        var dataDirectory = DataDirectory();
+        var command = new Command("enroll", "Enroll this host with the broker (once).") { server, token, dataDirectory };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var identity = await HostEnrollment.EnrollAsync(result.GetRequiredValue(server), result.GetRequiredValue(token), result.GetRequiredValue(dataDirectory), null, cancellationToken).ConfigureAwait(false);
+            await result.InvocationConfiguration.Output.WriteLineAsync($"Enrolled as host {identity.AgentId}.").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var dataDirectory = DataDirectory();
+        var command = new Command("run", "Run the host agent (systemd: Type=notify).") { dataDirectory };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var directory = Path.GetFullPath(result.GetRequiredValue(dataDirectory));
+            if (await HostIdentity.LoadAsync(directory, cancellationToken).ConfigureAwait(false) is not { } identity)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{directory} holds no enrollment; run 'broker-host enroll' first.").ConfigureAwait(false);
+                return 2;
+            }
+
+            string[] args = [.. result.UnmatchedTokens, $"--Broker:DataDirectory={directory}"];
+            await using var app = HostAgentApp.Build(args, identity);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ImportImage()
+    {
+        var file = new Argument<string>("file") { Description = "A VHDX (by its .vhdx extension) or raw disk image." };
+        var imageId = new Option<string?>("--image-id") { Description = "The broker's id of this image, so provision orders find it." };
+        var dataDirectory = DataDirectory();
+        var command = new Command("import", "Import a gold image into the base store; prints its content address.") { file, imageId, dataDirectory };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var paths = new HostAgentPaths(Path.GetFullPath(result.GetRequiredValue(dataDirectory)));
+            await using var catalog = await ImageCatalog.OpenAsync(paths, cancellationToken).ConfigureAwait(false);
+            var address = await catalog.ImportAsync(result.GetRequiredValue(file), result.GetValue(imageId), cancellationToken).ConfigureAwait(false);
+            await result.InvocationConfiguration.Output.WriteLineAsync(address).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
 }

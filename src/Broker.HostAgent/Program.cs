@@ -1,3 +1,7 @@
-using Broker.HostAgent;
+namespace Broker.HostAgent;
 
-return await HostAgentCommandLine.Create().Parse(args).InvokeAsync();
+/// <summary>Entry point of <c>broker-host</c>.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => HostAgentCommandLine.Create().Parse(args).InvokeAsync();
+}

@@ -17,4 +17,20 @@ public sealed class HostAgentCommandLineTests
 
         result.Errors.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Parse_EnrollWithoutToken_IsAnError()
+    {
+        var result = HostAgentCommandLine.Create().Parse(["enroll", "--server", "https://broker.example"]);
+
+        result.Errors.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void Parse_RunWithDataDirectory_IsAccepted()
+    {
+        var result = HostAgentCommandLine.Create().Parse(["run", "--data-dir", "/tmp/x"]);
+
+        result.Errors.ShouldBeEmpty();
+    }
 }

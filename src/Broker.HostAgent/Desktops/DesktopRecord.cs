@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Broker.HostAgent.Desktops;
+
+/// <summary>What the agent durably knows about one desktop besides its chain (twin-copy <c>state</c> file).</summary>
+/// <param name="DesktopId">The broker's desktop id.</param>
+/// <param name="BaseAddress">The base image's address (64 hex digits), referenced in the base store.</param>
+/// <param name="Epoch">The newest epoch applied.</param>
+/// <param name="Locked">The server copy is checked out: it must not run.</param>
+/// <param name="DeviceId">The device being served or allowed to push; null while on the server.</param>
+/// <param name="PreparedLayer">The layer sealed for the check-out of this epoch, once prepared.</param>
+/// <param name="RevokedEpoch">The epoch a revoke took away; pushes of it are refused and reported.</param>
+internal sealed record DesktopRecord(
+    string DesktopId,
+    string BaseAddress,
+    ulong Epoch,
+    bool Locked = false,
+    string? DeviceId = null,
+    long? PreparedLayer = null,
+    ulong? RevokedEpoch = null);
+
+[JsonSerializable(typeof(DesktopRecord))]
+internal sealed partial class DesktopRecordJsonContext : JsonSerializerContext;

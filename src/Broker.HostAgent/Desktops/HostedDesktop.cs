@@ -1,0 +1,118 @@
+using Broker.Disks.Layers;
+using Broker.Disks.State;
+using Broker.Qemu;
+using Broker.Transfer.Host;
+using Broker.Vhdx.Storage;
+
+namespace Broker.HostAgent.Desktops;
+
+/// <summary>
+/// One desktop on this host: its chain (<see cref="LayerStore"/>), its durable record, and its VM
+/// while it runs. Every change runs under <see cref="Gate"/>, one at a time.
+/// </summary>
+internal sealed class HostedDesktop : IAsyncDisposable
+{
+    private readonly TwinCopyJsonStore<DesktopRecord> _state;
+    private DesktopVm? _vm;
+
+    private HostedDesktop(DesktopPaths paths, LayerStore layers, TwinCopyJsonStore<DesktopRecord> state, DesktopRecord record)
+    {
+        Paths = paths;
+        Layers = layers;
+        _state = state;
+        Record = record;
+    }
+
+    public DesktopPaths Paths { get; }
+
+    public LayerStore Layers { get; }
+
+    /// <summary>The last committed record.</summary>
+    public DesktopRecord Record { get; private set; }
+
+    /// <summary>Serialises the desktop's changes (commands, seals, pushes' bookkeeping).</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public bool Running => _vm?.Running == true;
+
+    /// <summary>The desktop as the transfer service sees it.</summary>
+    public TransferDesktop ForTransfer => new(Record.DesktopId, Layers, Record.Epoch, Record.DeviceId);
+
+    /// <summary>Builds the chain over <paramref name="basePath"/>, then commits the record: a crash in between leaves no record, and the next provision starts over.</summary>
+    public static async Task<HostedDesktop> CreateAsync(DesktopPaths paths, DesktopRecord record, string basePath, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(paths.Directory))
+        {
+            Directory.Delete(paths.Directory, recursive: true); // an unfinished earlier provision
+        }
+
+        Directory.CreateDirectory(paths.Directory);
+        var layers = await LayerStore.CreateAsync(FileStorage.Instance, paths.Layers, basePath, record.BaseAddress, null, cancellationToken).ConfigureAwait(false);
+        var state = await TwinCopyStore.OpenJsonAsync(FileStorage.Instance, paths.State, DesktopRecordJsonContext.Default.DesktopRecord, cancellationToken).ConfigureAwait(false);
+        await state.CommitAsync(record, cancellationToken).ConfigureAwait(false);
+        return new HostedDesktop(paths, layers, state, record);
+    }
+
+    /// <summary>Opens a desktop found on disk (the chain recovers itself); null when its provision never committed.</summary>
+    public static async Task<HostedDesktop?> OpenAsync(DesktopPaths paths, CancellationToken cancellationToken)
+    {
+        var state = await TwinCopyStore.OpenJsonAsync(FileStorage.Instance, paths.State, DesktopRecordJsonContext.Default.DesktopRecord, cancellationToken).ConfigureAwait(false);
+        if (state.Read() is not { } record)
+        {
+            await state.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            var layers = await LayerStore.OpenAsync(FileStorage.Instance, paths.Layers, null, cancellationToken).ConfigureAwait(false);
+            return new HostedDesktop(paths, layers, state, record);
+        }
+        catch
+        {
+            await state.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Commits <paramref name="change"/> of the record.</summary>
+    public async Task UpdateAsync(Func<DesktopRecord, DesktopRecord> change, CancellationToken cancellationToken) =>
+        Record = await _state.UpdateAsync(current => change(current ?? Record), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Boots the chain; a no-op while it runs.</summary>
+    public async Task StartAsync(QemuOptions options, int memoryMiB, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Running)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false); // the previous run's export, if its guest powered off by itself
+        var device = await Layers.OpenLiveDeviceAsync(cancellationToken).ConfigureAwait(false);
+        _vm = await DesktopVm.StartAsync("desktop-" + Record.DesktopId, device, Paths, options, memoryMiB, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shuts the VM down gracefully (ACPI, timeout, quit, kill) and stops its export; a no-op when none runs.</summary>
+    public async Task StopAsync()
+    {
+        if (_vm is { } vm)
+        {
+            _vm = null;
+            await vm.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Seals the top, under the running export when the VM runs.</summary>
+    public Task<LayerRecord> SealAsync(CancellationToken cancellationToken) =>
+        Running && _vm is { } vm
+            ? Layers.SealServedAsync(vm.Server, DesktopVm.Export, cancellationToken)
+            : Layers.SealAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await Layers.DisposeAsync().ConfigureAwait(false);
+        await _state.DisposeAsync().ConfigureAwait(false);
+        Gate.Dispose();
+    }
+}

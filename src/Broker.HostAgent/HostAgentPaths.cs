@@ -1,0 +1,35 @@
+namespace Broker.HostAgent;
+
+/// <summary>
+/// The data directory's layout: <c>base/</c> (the content-addressed base images), <c>images</c> (which
+/// broker image is which base), <c>desktops/&lt;id&gt;/</c> (one directory per desktop).
+/// </summary>
+internal sealed record HostAgentPaths(string DataDirectory)
+{
+    public string BaseImages => Path.Combine(DataDirectory, "base");
+
+    public string ImageCatalog => Path.Combine(DataDirectory, "images");
+
+    public string Desktops => Path.Combine(DataDirectory, "desktops");
+
+    public DesktopPaths Desktop(string desktopId) => new(Path.Combine(Desktops, desktopId));
+}
+
+/// <summary>
+/// One desktop's directory: <c>layers/</c> (its <c>LayerStore</c>, which owns every file there),
+/// <c>state</c> (the agent's twin-copy record), the serial console log, the NBD, QMP sockets and the QEMU pid file.
+/// </summary>
+internal sealed record DesktopPaths(string Directory)
+{
+    public string Layers => Path.Combine(Directory, "layers");
+
+    public string State => Path.Combine(Directory, "state");
+
+    public string SerialLog => Path.Combine(Directory, "serial.log");
+
+    public string NbdSocket => Path.Combine(Directory, "nbd.sock");
+
+    public string QmpSocket => Path.Combine(Directory, "qmp.sock");
+
+    public string PidFile => Path.Combine(Directory, "qemu.pid");
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Broker.Disks.Images;
+using Broker.Disks.State;
+using Broker.Vhdx.Storage;
+
+namespace Broker.HostAgent.Images;
+
+/// <summary>
+/// The host's gold images: the content-addressed <see cref="BaseImageStore"/> plus which broker image
+/// id names which base (a twin-copy record), so a provision order naming an image finds its base.
+/// </summary>
+internal sealed class ImageCatalog : IAsyncDisposable
+{
+    /// <summary>The prefix the broker writes content addresses with.</summary>
+    public const string AddressPrefix = "sha256:";
+
+    private readonly TwinCopyJsonStore<ImageCatalogRecord> _names;
+
+    private ImageCatalog(BaseImageStore bases, TwinCopyJsonStore<ImageCatalogRecord> names)
+    {
+        Bases = bases;
+        _names = names;
+    }
+
+    public BaseImageStore Bases { get; }
+
+    public static async Task<ImageCatalog> OpenAsync(HostAgentPaths paths, CancellationToken cancellationToken)
+    {
+        var bases = await BaseImageStore.OpenAsync(FileStorage.Instance, paths.BaseImages, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var names = await TwinCopyStore.OpenJsonAsync(FileStorage.Instance, paths.ImageCatalog, ImageCatalogJsonContext.Default.ImageCatalogRecord, cancellationToken).ConfigureAwait(false);
+            return new ImageCatalog(bases, names);
+        }
+        catch
+        {
+            await bases.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Imports a disk file (VHDX by its extension, else raw) into the base store and, when given,
+    /// records it as broker image <paramref name="imageId"/>. Returns the address as the broker writes it.
+    /// </summary>
+    public async Task<string> ImportAsync(string path, string? imageId, CancellationToken cancellationToken)
+    {
+        var image = path.EndsWith(".vhdx", StringComparison.OrdinalIgnoreCase)
+            ? await Bases.ImportVhdxAsync(path, cancellationToken).ConfigureAwait(false)
+            : await Bases.ImportRawAsync(path, 512, cancellationToken).ConfigureAwait(false);
+        if (imageId is not null)
+        {
+            await NameAsync(imageId, image.Address, cancellationToken).ConfigureAwait(false);
+        }
+
+        return AddressPrefix + image.Address;
+    }
+
+    /// <summary>Records that broker image <paramref name="imageId"/> is the base at <paramref name="address"/> (with or without the prefix).</summary>
+    public async Task NameAsync(string imageId, string address, CancellationToken cancellationToken)
+    {
+        var bare = address.StartsWith(AddressPrefix, StringComparison.Ordinal) ? address[AddressPrefix.Length..] : address;
+        if (!Guid.TryParse(imageId, out var id) || Bases.Find(bare) is null)
+        {
+            throw new ArgumentException($"Image '{imageId}' must be a UUID naming a stored base, and '{address}' is not stored.", nameof(imageId));
+        }
+
+        _ = await _names.UpdateAsync(
+            current => new ImageCatalogRecord((current?.Images ?? ImmutableDictionary<string, string>.Empty).SetItem(id.ToString(), bare)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored base of broker image <paramref name="imageId"/>, or null.</summary>
+    public BaseImage? Resolve(string imageId) =>
+        Guid.TryParse(imageId, out var id) && _names.Read()?.Images.GetValueOrDefault(id.ToString()) is { } address ? Bases.Find(address) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _names.DisposeAsync().ConfigureAwait(false);
+        await Bases.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>Broker image id → base address (64 lowercase hex digits).</summary>
+internal sealed record ImageCatalogRecord(ImmutableDictionary<string, string> Images);
+
+[JsonSerializable(typeof(ImageCatalogRecord))]
+internal sealed partial class ImageCatalogJsonContext : JsonSerializerContext;
