@@ -1,0 +1,44 @@
+namespace Broker.ClientAgent;
+
+/// <summary>Settings of the client agent (configuration section <c>ClientAgent</c>).</summary>
+internal sealed class ClientAgentOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "ClientAgent";
+
+    /// <summary>Where state, base images, desktops and the local API socket live.</summary>
+    public string DataDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "broker-client");
+
+    /// <summary>The local API's unix socket; <c>agent.sock</c> in the data directory when empty.</summary>
+    public string? SocketPath { get; set; }
+
+    /// <summary>
+    /// Transfer endpoints of host agents by host id: <c>unix:/path</c> or an http(s) URL. The broker
+    /// names a desktop's host by id only (see the README).
+    /// </summary>
+    public Dictionary<string, string> Hosts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How often background sync seals and pushes each running desktop.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How far the clock may step back (e.g. an NTP correction) before it counts as a rollback.</summary>
+    public TimeSpan ClockTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Status and log warn when the lease ends within this window.</summary>
+    public TimeSpan LeaseWarning { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>A QEMU display backend (<c>gtk</c>, <c>sdl</c>) for a graphical session; null serves VNC on a unix socket.</summary>
+    public string? Display { get; set; }
+
+    /// <summary>Guest memory.</summary>
+    public int MemoryMiB { get; set; } = 2048;
+
+    /// <summary>How long a graceful stop may take before the VM is forced off.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Push bandwidth limit in bytes per second; 0 for none.</summary>
+    public long SyncBytesPerSecond { get; set; }
+
+    /// <summary>The local API socket path in effect.</summary>
+    public string EffectiveSocketPath => string.IsNullOrEmpty(SocketPath) ? Path.Combine(DataDirectory, "agent.sock") : SocketPath;
+}

@@ -1,0 +1,22 @@
+using Broker.ClientAgent.Leases;
+using Broker.ClientAgent.State;
+using Broker.Transfer.Client;
+
+namespace Broker.ClientAgent.Desktops;
+
+/// <summary>A desktop as the local API shows it.</summary>
+/// <param name="Record">The durable record.</param>
+/// <param name="Running">Whether its VM runs.</param>
+/// <param name="Activity">What the agent is doing with it now, or null.</param>
+/// <param name="Transfer">Progress of the transfer in progress, or null.</param>
+/// <param name="PendingLayers">Sealed layers the host does not hold yet.</param>
+/// <param name="Lease">What the lease allows now.</param>
+/// <param name="Message">The last error or warning, or null.</param>
+internal sealed record DesktopStatus(
+    LocalDesktopRecord Record,
+    bool Running,
+    DesktopActivity? Activity,
+    TransferProgress? Transfer,
+    int PendingLayers,
+    LeaseVerdict Lease,
+    string? Message);

@@ -1,0 +1,23 @@
+namespace Broker.ClientAgent.State;
+
+/// <summary>Everything the client agent keeps durable besides disk data (twin-copy store <c>agent-state</c>).</summary>
+/// <param name="Enrollment">This device's enrollment; null before <c>brokerctl login</c>.</param>
+/// <param name="Desktops">The desktops this device holds.</param>
+/// <param name="LastSeen">The latest wall-clock time the agent has seen; only moves forward (clock rollback detection).</param>
+internal sealed record AgentState(DeviceEnrollment? Enrollment, IReadOnlyList<LocalDesktopRecord> Desktops, DateTimeOffset LastSeen)
+{
+    /// <summary>The state of a fresh data directory.</summary>
+    public static AgentState Empty { get; } = new(null, [], DateTimeOffset.MinValue);
+
+    /// <summary>The desktop with this id or name, or null.</summary>
+    public LocalDesktopRecord? Find(string idOrName) =>
+        Desktops.FirstOrDefault(desktop => desktop.DesktopId == idOrName) ?? Desktops.FirstOrDefault(desktop => desktop.Name == idOrName);
+
+    /// <summary>This state with <paramref name="desktop"/> added or replaced (by id).</summary>
+    public AgentState With(LocalDesktopRecord desktop) =>
+        this with { Desktops = [.. Desktops.Where(held => held.DesktopId != desktop.DesktopId), desktop] };
+
+    /// <summary>This state without desktop <paramref name="desktopId"/>.</summary>
+    public AgentState Without(string desktopId) =>
+        this with { Desktops = [.. Desktops.Where(held => held.DesktopId != desktopId)] };
+}
