@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
 using Broker.Persistence.Identity;
-using Broker.Server.Api.Agents;
-using Broker.Server.Api.Tokens;
 using Broker.Server.Administration;
+using Broker.Server.Api.Agents;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
 using Broker.Server.Api.Images;
 using Broker.Server.Api.Me;
 using Broker.Server.Api.Pools;
+using Broker.Server.Api.Tokens;
 
 namespace Broker.Server.Api;
 
