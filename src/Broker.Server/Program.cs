@@ -9,6 +9,7 @@ using Broker.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBrokerDefaults();
+builder.Services.AddSystemd();  // Type=notify readiness under systemd; does nothing elsewhere
 builder.AddBrokerDatabase();   // registered before identity: its start-up migration runs first
 builder.AddBrokerIdentity();
 builder.AddBrokerSecurity();
