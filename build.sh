@@ -5,6 +5,7 @@
 #   ./build.sh demo          start broker, host agent and client agent on loopback
 #   ./build.sh bench [NAME]  benchmarks under bench/, with ratios against peer tools
 #   ./build.sh fuzz vhdx [S] an AFL++ campaign of S seconds on the VHDX parser
+#   ./build.sh soak transfer [SEEDS]  kill -9 campaign of client and host during pulls and pushes
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -111,6 +112,16 @@ cmd_fuzz() {
   exec tests/fuzz/run.sh "$target" "$seconds"
 }
 
+# ./build.sh soak transfer [SEEDS]: the kill -9 tests of Broker.Transfer.Tests with SEEDS seeds (default 50).
+cmd_soak() {
+  local target=${1:-} seeds=${2:-50}
+  [[ $target == transfer ]] || die "usage: ./build.sh soak transfer [SEEDS]"
+  ensure_dotnet
+  dotnet build tests/Broker.Transfer.Tests -c Release
+  BROKER_TRANSFER_KILL_SEEDS=$seeds exec "$ARTIFACTS/bin/Broker.Transfer.Tests/release/Broker.Transfer.Tests" \
+    --filter-class 'Broker.Transfer.Tests.Processes.TransferKillTests' --timeout 6h
+}
+
 main() {
   local command=${1:-}
   [[ $# -gt 0 ]] && shift
@@ -120,7 +131,8 @@ main() {
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
     fuzz) cmd_fuzz "$@" ;;
-    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]" ;;
+    soak) cmd_soak "$@" ;;
+    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]|soak transfer [SEEDS]" ;;
   esac
 }
 

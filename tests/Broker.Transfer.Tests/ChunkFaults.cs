@@ -8,21 +8,50 @@ namespace Broker.Transfer.Tests;
 /// <summary>
 /// Breaks <c>PullChunks</c> on purpose: flips a byte in the data of the first
 /// <see cref="CorruptFirst"/> chunks sent, and aborts the connection of the first call after
-/// <see cref="AbortAfter"/> chunks. Counts the chunks sent.
+/// <see cref="AbortAfter"/> chunks. Counts the chunks sent. For <c>PushLayer</c>: counts the chunks
+/// received and fails the request stream of the first push after <see cref="AbortPushAfter"/> of them.
 /// </summary>
 internal sealed class ChunkFaults : Interceptor
 {
     private int _sent;
     private int _corrupted;
     private int _aborted;
+    private int _pushed;
+    private int _pushAborted;
 
     public int CorruptFirst { get; init; }
 
     public int AbortAfter { get; init; } = int.MaxValue;
 
+    public int AbortPushAfter { get; init; } = int.MaxValue;
+
     public int Sent => Volatile.Read(ref _sent);
 
-    public void ResetCount() => Volatile.Write(ref _sent, 0);
+    /// <summary>Push chunks the service received.</summary>
+    public int Pushed => Volatile.Read(ref _pushed);
+
+    public void ResetCount()
+    {
+        Volatile.Write(ref _sent, 0);
+        Volatile.Write(ref _pushed, 0);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        continuation(new CuttingReader<TRequest>(requestStream, this), context);
+
+    private void CountPushed(object? message)
+    {
+        if (message is not PushMessage { KindCase: PushMessage.KindOneofCase.Chunk })
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pushed) > AbortPushAfter && Interlocked.Exchange(ref _pushAborted, 1) == 0)
+        {
+            // The service sees its request stream fail mid-push; the client gets UNAVAILABLE.
+            throw new RpcException(new Status(StatusCode.Unavailable, "Connection cut by the test."));
+        }
+    }
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
         continuation(requestStream, new FaultyWriter<TResponse>(responseStream, context, this), context);
@@ -46,6 +75,22 @@ internal sealed class ChunkFaults : Interceptor
         }
 
         return response;
+    }
+
+    private sealed class CuttingReader<T>(IAsyncStreamReader<T> inner, ChunkFaults faults) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            var more = await inner.MoveNext(cancellationToken);
+            if (more)
+            {
+                faults.CountPushed(inner.Current);
+            }
+
+            return more;
+        }
     }
 
     private sealed class FaultyWriter<T>(IServerStreamWriter<T> inner, ServerCallContext context, ChunkFaults faults) : IServerStreamWriter<T>

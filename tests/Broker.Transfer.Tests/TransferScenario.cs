@@ -53,6 +53,44 @@ internal sealed class TransferScenario : IAsyncDisposable
 
     public string ClientWorkDirectory => _temp.File("client/work");
 
+    public string ClientBaseDirectory => _temp.File("client/images");
+
+    public string HostLayerDirectory => _temp.File("host/desktop");
+
+    /// <summary>Where a host worker process listens.</summary>
+    public string WorkerSocket => _temp.File("worker.sock");
+
+    /// <summary>The broker's public key as a PEM file, for a host worker process.</summary>
+    public string WritePublicKey()
+    {
+        var path = _temp.File("broker-public.pem");
+        File.WriteAllText(path, TicketKeys.ExportPublicKeyPem(_brokerKey));
+        return path;
+    }
+
+    /// <summary>Stops the in-process host and closes the host's layer store, so a worker process can serve it.</summary>
+    public async Task ReleaseHostAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+            Host = null!;
+        }
+
+        if (HostLayers is not null)
+        {
+            await HostLayers.DisposeAsync();
+            HostLayers = null!;
+        }
+    }
+
+    /// <summary>Opens the host's layer store in this process again (no worker may be serving it).</summary>
+    public async Task ReopenHostLayersAsync(CancellationToken cancellationToken)
+    {
+        await ReleaseHostAsync();
+        HostLayers = await LayerStore.OpenAsync(FileStorage.Instance, HostLayerDirectory, null, cancellationToken);
+    }
+
     public static async Task<TransferScenario> CreateAsync(Interceptor? interceptor = null, CancellationToken cancellationToken = default)
     {
         var scenario = new TransferScenario();
@@ -140,7 +178,11 @@ internal sealed class TransferScenario : IAsyncDisposable
             await Host.DisposeAsync();
         }
 
-        await HostLayers.DisposeAsync();
+        if (HostLayers is not null)
+        {
+            await HostLayers.DisposeAsync();
+        }
+
         await HostBases.DisposeAsync();
         await ClientBases.DisposeAsync();
         Verifier.Dispose();
@@ -163,7 +205,7 @@ internal sealed class TransferScenario : IAsyncDisposable
 
         HostBases = await BaseImageStore.OpenAsync(storage, _temp.File("host/images"), null, cancellationToken);
         var image = await HostBases.ImportVhdxAsync(source, cancellationToken);
-        HostLayers = await LayerStore.CreateAsync(storage, _temp.File("host/desktop"), image.Path, image.Address, null, cancellationToken);
+        HostLayers = await LayerStore.CreateAsync(storage, HostLayerDirectory, image.Path, image.Address, null, cancellationToken);
 
         // Layer 1: data across a 1 MiB boundary, a present zero run, a sector-sized write.
         await WriteAsync(HostLayers, 512 * 1024, 1536 * 1024, 11);
@@ -177,7 +219,7 @@ internal sealed class TransferScenario : IAsyncDisposable
         await WriteAsync(HostLayers, 0, 8192, 13);
         _ = await HostLayers.SealAsync(cancellationToken);
 
-        ClientBases = await BaseImageStore.OpenAsync(storage, _temp.File("client/images"), null, cancellationToken);
+        ClientBases = await BaseImageStore.OpenAsync(storage, ClientBaseDirectory, null, cancellationToken);
         Registry.Set(new TransferDesktop(DesktopId, HostLayers, Epoch, DeviceId));
         Host = await TransferHost.StartAsync(_temp.Path, Registry, Verifier, new TransferHostOptions { HostId = HostId }, interceptor);
     }

@@ -14,7 +14,7 @@ namespace Broker.Transfer.Client;
 /// into the <see cref="BaseImageStore"/> unless it is there already (by content address), then every
 /// layer the local chain lacks, oldest first, each staged as <c>staging-pull-&lt;id&gt;.avhdx</c> in the
 /// layer directory and adopted with the host's id. Progress is durable in the twin-copy store
-/// <c>pulls</c> of the work directory, so a pull that stops for any reason (cancel = pause, a cut
+/// <c>pulls</c> of the work directory, so a pull that stops for any reason (a cancel, a cut
 /// connection, a killed process) resumes from its last checkpoint when run again.
 /// </summary>
 public sealed class ChainPuller
@@ -49,10 +49,14 @@ public sealed class ChainPuller
 
     /// <summary>
     /// Pulls the host's current chain into <paramref name="layerDirectory"/> (created, or opened and
-    /// completed) and returns the open store; the caller disposes it.
+    /// completed) and returns the open store; the caller disposes it. An existing chain is compared
+    /// with the host's (<see cref="ChainComparison"/>): the layers after the last common one are
+    /// pulled; local layers the host lacks stay (they are for a push) unless the host has moved on
+    /// too, in which case nothing changes and <see cref="ChainDivergedException"/> says where they part.
     /// </summary>
     /// <exception cref="ChunkIntegrityException">Chunks kept failing verification.</exception>
     /// <exception cref="ChunkManifestException">A manifest from the host is malformed or does not match the chain manifest.</exception>
+    /// <exception cref="ChainDivergedException">The local chain holds layers the host lacks and the host holds layers it lacks.</exception>
     public async Task<LayerStore> PullAsync(string layerDirectory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
@@ -64,7 +68,13 @@ public sealed class ChainPuller
             var store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
             try
             {
-                var missing = chain.Layers.Where(layer => !LayerIds.TryParse(layer.LayerId, out var id) || store.Manifest.Find(id) is null).ToList();
+                var comparison = ChainComparison.Compare(store.Manifest, chain);
+                if (comparison.Diverged)
+                {
+                    throw new ChainDivergedException(comparison);
+                }
+
+                var missing = comparison.ToPull;
                 var meter = new ProgressMeter(missing.Sum(layer => (long)layer.PresentBytes), progress, _time);
                 foreach (var layer in missing)
                 {
@@ -163,7 +173,7 @@ public sealed class ChainPuller
         var target = await VhdxFile.OpenAsync(_storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
-            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter);
+            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter, _time);
             await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -15,7 +15,10 @@ namespace Broker.Transfer.Client;
 /// manifest's hash are claimed without fetching (dedup, and what a crash wrote but did not record).
 /// Every chunk is verified before it is written; a chunk that fails is fetched again up to
 /// <see cref="PullOptions.MaxRefetches"/> times. Progress is a flush of the file and then a ledger
-/// commit, every <see cref="PullOptions.CheckpointChunks"/> chunks and at the end.
+/// commit (group commit): after <see cref="PullOptions.CheckpointInterval"/> or
+/// <see cref="PullOptions.CheckpointChunks"/> chunks, whichever comes first, and at the end. A killed
+/// process loses no more than the chunks in flight: on the next run the chunks it wrote but did not
+/// record are claimed by hash.
 /// </summary>
 internal sealed class ChunkFetcher(
     TransferClient client,
@@ -25,12 +28,14 @@ internal sealed class ChunkFetcher(
     LayerManifest manifest,
     VhdxFile target,
     PullOptions options,
-    ProgressMeter meter) : IDisposable
+    ProgressMeter meter,
+    TimeProvider time) : IDisposable
 {
     // Guards target (the VHDX library is not thread-safe), _done and _sinceCheckpoint.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private BitArray _done = new(manifest.Chunks.Count);
     private int _sinceCheckpoint;
+    private long _lastCheckpoint = time.GetTimestamp();
 
     /// <summary>Bytes of present data this source moves in all.</summary>
     public long TotalBytes => manifest.PresentBytes;
@@ -69,42 +74,19 @@ internal sealed class ChunkFetcher(
     /// <summary>Marks done every chunk the staging file already holds whole with the manifest's hash.</summary>
     private async Task ClaimHeldAsync(CancellationToken cancellationToken)
     {
-        var held = await target.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
-        try
+        using var probe = new HeldChunkProbe(target, manifest);
+        for (var index = 0; index < manifest.Chunks.Count; index++)
         {
-            var extent = 0;
-            for (var index = 0; index < manifest.Chunks.Count; index++)
+            if (_done[index])
             {
-                var chunk = manifest.Chunks[index];
-                if (_done[index])
-                {
-                    meter.Skip(chunk.Span.Length);
-                    continue;
-                }
-
-                while (extent < held.Count && held[extent].End <= chunk.Span.Offset)
-                {
-                    extent++;
-                }
-
-                if (extent == held.Count || held[extent].Offset > chunk.Span.Offset || held[extent].End < chunk.Span.End)
-                {
-                    continue;
-                }
-
-                var data = buffer.AsMemory(0, chunk.Span.Length);
-                await target.ReadAsync(chunk.Span.Offset, data, cancellationToken).ConfigureAwait(false);
-                if (ChunkHasher.Matches(manifest.Algorithm, data.Span, chunk.Hash.Span))
-                {
-                    _done[index] = true;
-                    meter.Skip(chunk.Span.Length);
-                }
+                meter.Skip(manifest.Chunks[index].Span.Length);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            else if (await probe.HoldsAsync(index, cancellationToken).ConfigureAwait(false))
+            {
+                _done[index] = true;
+                _sinceCheckpoint++;
+                meter.Skip(manifest.Chunks[index].Span.Length);
+            }
         }
     }
 
@@ -165,9 +147,10 @@ internal sealed class ChunkFetcher(
             {
                 await sender.ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is OperationCanceledException or RpcException or InvalidOperationException)
+            catch (Exception exception) when (exception is OperationCanceledException or RpcException or InvalidOperationException or IOException)
             {
-                // The reader's failure is the one to report.
+                // The reader's failure is the one to report (a cut connection also fails the
+                // sender's writes, with a transport IOException rather than an RpcException).
             }
 
             throw;
@@ -186,6 +169,11 @@ internal sealed class ChunkFetcher(
         {
             var span = manifest.Chunks[index].Span;
             await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Pause is { } pause)
+            {
+                await pause.WaitWhilePausedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.Limiter is { } limiter)
             {
                 await limiter.WaitAsync(span.Length, options.Priority, cancellationToken).ConfigureAwait(false);
@@ -227,7 +215,7 @@ internal sealed class ChunkFetcher(
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_sinceCheckpoint == 0 || (!force && _sinceCheckpoint < options.CheckpointChunks))
+            if (_sinceCheckpoint == 0 || (!force && _sinceCheckpoint < options.CheckpointChunks && time.GetElapsedTime(_lastCheckpoint) < options.CheckpointInterval))
             {
                 return;
             }
@@ -238,6 +226,7 @@ internal sealed class ChunkFetcher(
             var entry = new PullEntry(key, manifest.Hash.ToArray(), bits);
             _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(entry), cancellationToken).ConfigureAwait(false);
             _sinceCheckpoint = 0;
+            _lastCheckpoint = time.GetTimestamp();
         }
         finally
         {

@@ -120,6 +120,11 @@ public sealed class LayerPusher
         {
             for (var index = first; index < manifest.Chunks.Count; index++)
             {
+                if (_options.Pause is { } pause)
+                {
+                    await pause.WaitWhilePausedAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var chunk = manifest.Chunks[index];
                 var data = buffer.AsMemory(0, chunk.Span.Length);
                 await file.ReadAsync(chunk.Span.Offset, data, cancellationToken).ConfigureAwait(false);

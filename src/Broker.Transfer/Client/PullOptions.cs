@@ -11,14 +11,24 @@ public sealed record PullOptions
     /// <summary>Requests each stream keeps in flight.</summary>
     public int RequestsInFlight { get; init; } = 4;
 
-    /// <summary>Progress is flushed and recorded after this many chunks; a resume refetches fewer.</summary>
-    public int CheckpointChunks { get; init; } = 16;
+    /// <summary>
+    /// Progress is flushed and recorded after this many chunks at most (and after
+    /// <see cref="CheckpointInterval"/>): what a power loss can cost. A killed process costs only the
+    /// chunks in flight, since a resume claims the chunks the staging file holds by hash.
+    /// </summary>
+    public int CheckpointChunks { get; init; } = 64;
+
+    /// <summary>Progress is flushed and recorded at least this often while chunks arrive (group commit).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Times a chunk that fails verification is fetched again before the pull fails.</summary>
     public int MaxRefetches { get; init; } = 3;
 
     /// <summary>Shared rate limit, or null for none.</summary>
     public BandwidthLimiter? Limiter { get; init; }
+
+    /// <summary>Pauses and resumes the transfer in place, or null when it is never paused.</summary>
+    public TransferPause? Pause { get; init; }
 
     /// <summary>Priority with <see cref="Limiter"/>.</summary>
     public TransferPriority Priority { get; init; } = TransferPriority.Foreground;

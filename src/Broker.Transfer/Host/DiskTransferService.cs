@@ -28,7 +28,8 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
     /// <param name="verifier">Verifies tickets with the broker's public keys; the caller owns it.</param>
     /// <param name="options">Host id and limits.</param>
     /// <param name="storage">Durable I/O; <see cref="FileStorage.Instance"/> when null.</param>
-    public DiskTransferService(IDesktopRegistry registry, TicketVerifier verifier, TransferHostOptions options, IStorage? storage = null)
+    /// <param name="timeProvider">Clock of the push checkpoints; <see cref="TimeProvider.System"/> when null.</param>
+    public DiskTransferService(IDesktopRegistry registry, TicketVerifier verifier, TransferHostOptions options, IStorage? storage = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(verifier);
@@ -42,7 +43,7 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         _storage = storage ?? FileStorage.Instance;
         _manifests = new LayerManifestCache(_storage);
         _transfers = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
-        _pushes = new PushReceiver(_storage, _manifests, options.PushCheckpointChunks);
+        _pushes = new PushReceiver(_storage, _manifests, options, timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
@@ -72,6 +73,7 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
                 ManifestHash = Google.Protobuf.ByteString.CopyFrom(manifest.Hash.Span),
                 HashAlgorithm = (HashAlgorithm)manifest.Algorithm,
                 ChunkCount = (ulong)manifest.Chunks.Count,
+                ContentSha256 = layer.ContentSha256 ?? string.Empty,
             });
         }
 

@@ -13,11 +13,16 @@ namespace Broker.Transfer.Host;
 /// <summary>
 /// Receives pushed layers: stages each into <c>staging-push-&lt;id&gt;.avhdx</c> (a differencing child
 /// of the chain's newest sealed layer) in the layer directory, verifies every chunk against the
-/// header's manifest, checkpoints (flush, then the durable chunk count in the ledger), and on commit
-/// flushes and hands the file to <see cref="LayerStore.AdoptSealedLayerAsync"/> (rename, directory
-/// flush, manifest commit). One push per desktop at a time.
+/// header's manifest, checkpoints (flush, then the durable chunk count in the ledger) as a group
+/// commit — after <see cref="TransferHostOptions.PushCheckpointInterval"/> or
+/// <see cref="TransferHostOptions.PushCheckpointChunks"/> chunks — and on commit flushes and hands the
+/// file to <see cref="LayerStore.AdoptSealedLayerAsync"/> (rename, directory flush, manifest commit).
+/// The header's chunk list is kept beside the staging file (<see cref="StagedChunkList"/>), so after
+/// a killed host process <see cref="GetStatusAsync"/> claims the chunks the staging file holds
+/// beyond the last checkpoint by hash and the client re-sends only what never reached the file.
+/// One push per desktop at a time.
 /// </summary>
-internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifests, int checkpointChunks) : IDisposable
+internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
 {
     private const string LedgerName = LayerStore.StagingPrefix + "pushes";
 
@@ -39,7 +44,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             await using var ledger = await OpenLedgerAsync(desktop.Layers, cancellationToken).ConfigureAwait(false);
             if (ledger.Read()?.Find(layerId) is { } progress && progress.Epoch == desktop.Epoch && storage.FileExists(StagedPath(desktop.Layers, layerId)))
             {
-                status.DurableChunkCount = (ulong)progress.DurableChunks;
+                status.DurableChunkCount = (ulong)await ReclaimAsync(ledger, desktop.Layers, progress, cancellationToken).ConfigureAwait(false);
             }
 
             return status;
@@ -84,7 +89,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             var manifest = CheckHeader(header, chain);
             await using var ledger = await OpenLedgerAsync(store, cancellationToken).ConfigureAwait(false);
             var staged = StagedPath(store, id);
-            var durable = await PrepareStagingAsync(ledger, store, staged, new PushProgress(id, parentId, desktop.Epoch, manifest.Hash.ToArray(), 0), cancellationToken).ConfigureAwait(false);
+            var durable = await PrepareStagingAsync(ledger, store, header, new PushProgress(id, parentId, desktop.Epoch, manifest.Hash.ToArray(), 0), cancellationToken).ConfigureAwait(false);
             if (header.FirstChunkIndex > (ulong)durable)
             {
                 throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push resumes at chunk {header.FirstChunkIndex}, the host holds {durable} durably.");
@@ -101,6 +106,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             }
 
             _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(id), cancellationToken).ConfigureAwait(false);
+            await storage.DeleteAsync(ChunkListPath(store, id), cancellationToken).ConfigureAwait(false);
             return result;
         }
         finally
@@ -118,6 +124,8 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     }
 
     private static string StagedPath(LayerStore store, long layerId) => store.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");
+
+    private static string ChunkListPath(LayerStore store, long layerId) => store.StagingPathOf($"push-{LayerIds.Format(layerId)}.chunks");
 
     private static LayerManifest CheckHeader(PushHeader header, Disks.Layers.ChainManifest chain)
     {
@@ -157,8 +165,9 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     /// and manifest) and returns its durable chunk count; otherwise starts a new staging file over
     /// the chain's newest sealed layer and records 0.
     /// </summary>
-    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, string staged, PushProgress fresh, CancellationToken cancellationToken)
+    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, PushHeader header, PushProgress fresh, CancellationToken cancellationToken)
     {
+        var staged = StagedPath(store, fresh.LayerId);
         var recorded = ledger.Read()?.Find(fresh.LayerId);
         if (recorded is not null && storage.FileExists(staged) && recorded.ParentId == fresh.ParentId && recorded.Epoch == fresh.Epoch
             && recorded.ManifestHash.AsSpan().SequenceEqual(fresh.ManifestHash))
@@ -169,14 +178,37 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
         var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(store.AdoptionParentPath), cancellationToken).ConfigureAwait(false);
         await file.DisposeAsync().ConfigureAwait(false);
+        await StagedChunkList.WriteAsync(storage, ChunkListPath(store, fresh.LayerId), header, cancellationToken).ConfigureAwait(false);
         await storage.FlushDirectoryAsync(store.Directory, cancellationToken).ConfigureAwait(false);
         _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(fresh), cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
     /// <summary>
+    /// Claims the chunks after <paramref name="progress"/>'s durable count that the staging file holds
+    /// whole (written before the host process died, not yet recorded): flushes the file and records
+    /// them. Returns the durable chunk count.
+    /// </summary>
+    private async Task<long> ReclaimAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, PushProgress progress, CancellationToken cancellationToken)
+    {
+        var manifest = await StagedChunkList.TryReadAsync(storage, ChunkListPath(store, progress.LayerId), progress.ManifestHash, store.Manifest, cancellationToken).ConfigureAwait(false);
+        if (manifest is null || progress.DurableChunks >= manifest.Chunks.Count)
+        {
+            return progress.DurableChunks;
+        }
+
+        var file = await VhdxFile.OpenAsync(storage, StagedPath(store, progress.LayerId), new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            using var probe = new HeldChunkProbe(file, manifest);
+            var held = await probe.CountHeldFromAsync((int)progress.DurableChunks, cancellationToken).ConfigureAwait(false);
+            return await CheckpointAsync(ledger, file, progress.LayerId, held, progress.DurableChunks, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Writes chunks <paramref name="first"/>… into the staging file until the commit message,
-    /// checkpointing every <c>checkpointChunks</c> chunks and, whatever happens, once more on the way out.
+    /// checkpointing as a group commit and, whatever happens, once more on the way out.
     /// </summary>
     private async Task ReceiveChunksAsync(
         TwinCopyJsonStore<PushLedger> ledger,
@@ -197,6 +229,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             try
             {
                 var committed = false;
+                var lastCheckpoint = time.GetTimestamp();
                 while (!committed && await messages.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
                     var message = messages.Current;
@@ -205,9 +238,10 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
                         case PushMessage.KindOneofCase.Chunk:
                             await WriteChunkAsync(file, verifier, manifest, next, message.Chunk, buffer, cancellationToken).ConfigureAwait(false);
                             next++;
-                            if (next % checkpointChunks == 0)
+                            if (next - durable >= options.PushCheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.PushCheckpointInterval)
                             {
                                 durable = await CheckpointAsync(ledger, file, layerId, next, durable, cancellationToken).ConfigureAwait(false);
+                                lastCheckpoint = time.GetTimestamp();
                             }
 
                             break;

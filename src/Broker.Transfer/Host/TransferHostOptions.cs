@@ -10,8 +10,13 @@ public sealed record TransferHostOptions
     public int MaxConcurrentTransfers { get; init; } = TransferLimits.DefaultMaxConcurrentTransfers;
 
     /// <summary>
-    /// A push flushes its staging file and records its durable chunk count after this many chunks,
-    /// so an interrupted push re-sends fewer than this many.
+    /// A push flushes its staging file and records its durable chunk count after this many chunks at
+    /// most (and after <see cref="PushCheckpointInterval"/>): what a power loss of the host can cost.
+    /// A killed host process costs only what never reached the staging file: a resumed push claims
+    /// the chunks the file holds by hash.
     /// </summary>
-    public int PushCheckpointChunks { get; init; } = 16;
+    public int PushCheckpointChunks { get; init; } = 64;
+
+    /// <summary>A push checkpoints at least this often while chunks arrive (group commit).</summary>
+    public TimeSpan PushCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -1,0 +1,72 @@
+using System.Buffers;
+using Broker.Disks.Transfer;
+using Broker.Vhdx;
+
+namespace Broker.Transfer.Manifests;
+
+/// <summary>
+/// Tells whether a staging file already holds a chunk of its manifest whole: the chunk lies inside
+/// one of the file's present extents and its bytes hash to the manifest's hash. What a killed
+/// process wrote but did not record (the page cache survives the process) and what a dedup finds is
+/// claimed this way instead of being moved again. Not thread-safe.
+/// </summary>
+internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : IDisposable
+{
+    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+    private IReadOnlyList<VhdxExtent>? _held;
+
+    /// <summary>True when the file holds chunk <paramref name="index"/> with the manifest's hash.</summary>
+    public async Task<bool> HoldsAsync(int index, CancellationToken cancellationToken)
+    {
+        _held ??= await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
+        var span = manifest.Chunks[index].Span;
+        var extent = FindExtent(_held, span.Offset);
+        if (extent is null || extent.End < span.End)
+        {
+            return false;
+        }
+
+        var data = _buffer.AsMemory(0, span.Length);
+        await file.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
+        return ChunkHasher.Matches(manifest.Algorithm, data.Span, manifest.Chunks[index].Hash.Span);
+    }
+
+    /// <summary>How many chunks from <paramref name="first"/> on the file holds, in order, up to the first it lacks.</summary>
+    public async Task<int> CountHeldFromAsync(int first, CancellationToken cancellationToken)
+    {
+        var next = first;
+        while (next < manifest.Chunks.Count && await HoldsAsync(next, cancellationToken).ConfigureAwait(false))
+        {
+            next++;
+        }
+
+        return next;
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    /// <summary>The extent holding <paramref name="offset"/>, by binary search over the sorted allocation.</summary>
+    private static VhdxExtent? FindExtent(IReadOnlyList<VhdxExtent> extents, long offset)
+    {
+        int low = 0, high = extents.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var extent = extents[middle];
+            if (offset < extent.Offset)
+            {
+                high = middle - 1;
+            }
+            else if (offset >= extent.End)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                return extent;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,77 @@
+using Broker.Disks.Layers;
+using Broker.Transfer.Client;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Transfer.Tests.Client;
+
+public sealed class ResyncTests
+{
+    [Fact]
+    public async Task PullAsync_HostSealedMoreLayers_PullsOnlyTheLayersAfterTheLastCommonOne()
+    {
+        var counter = new PullCounter();
+        await using var scenario = await TransferScenario.CreateAsync(counter, TestContext.Current.CancellationToken);
+        await (await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken)).DisposeAsync();
+        await TransferScenario.WriteAsync(scenario.HostLayers, 4L * 1024 * 1024, 1024 * 1024, 51);
+        var added = await scenario.HostLayers.SealAsync(TestContext.Current.CancellationToken);
+        counter.Reset();
+
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
+
+        counter.BaseChunks.ShouldBe(0);
+        counter.LayerChunks.ShouldBe(1);
+        pulled.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(scenario.HostLayers.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
+        (await TransferScenario.ReadSnapshotAsync(pulled, added.Id)).ShouldBe(await TransferScenario.ReadSnapshotAsync(scenario.HostLayers, added.Id));
+    }
+
+    [Fact]
+    public async Task PullAsync_ClientAheadOfTheHost_KeepsItsLayersAndPullsNothing()
+    {
+        var counter = new PullCounter();
+        await using var scenario = await TransferScenario.CreateAsync(counter, TestContext.Current.CancellationToken);
+        long local;
+        await using (var first = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken))
+        {
+            await TransferScenario.WriteAsync(first, 0, 65536, 52);
+            local = (await first.SealAsync(TestContext.Current.CancellationToken)).Id;
+        }
+
+        counter.Reset();
+
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
+
+        (counter.BaseChunks + counter.LayerChunks).ShouldBe(0);
+        pulled.Manifest.CurrentChain()[^1].Id.ShouldBe(local);
+    }
+
+    [Fact]
+    public async Task PullAsync_BothSidesSealedNewLayers_DivergedAndTheLocalBranchIsKeptUnchanged()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var common = scenario.HostLayers.Manifest.CurrentChain()[^1].Id;
+        ChainManifest before;
+        byte[] localContent;
+        long local;
+        await using (var first = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken))
+        {
+            await TransferScenario.WriteAsync(first, 0, 65536, 53);
+            local = (await first.SealAsync(TestContext.Current.CancellationToken)).Id;
+            before = first.Manifest;
+            localContent = await TransferScenario.ReadSnapshotAsync(first, local);
+        }
+
+        await TransferScenario.WriteAsync(scenario.HostLayers, 0, 65536, 54);
+        var theirs = await scenario.HostLayers.SealAsync(TestContext.Current.CancellationToken);
+
+        var failure = await Should.ThrowAsync<ChainDivergedException>(() => scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken));
+
+        failure.Comparison.ShouldNotBeNull();
+        failure.Comparison.LastCommonLayerId.ShouldBe(common);
+        failure.Comparison.ToPull.Select(layer => layer.LayerId).ShouldBe([LayerIds.Format(theirs.Id)]);
+        failure.Comparison.LocalOnly.Select(layer => layer.Id).ShouldBe([local]);
+        await using var reopened = await LayerStore.OpenAsync(FileStorage.Instance, scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
+        reopened.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(before.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
+        reopened.Manifest.Top.Id.ShouldBe(before.Top.Id);
+        (await TransferScenario.ReadSnapshotAsync(reopened, local)).ShouldBe(localContent);
+    }
+}
