@@ -1,0 +1,197 @@
+extern alias server;
+
+using Broker.Core;
+using Broker.Core.Access;
+using Broker.Core.Desktops;
+using Broker.Core.Desktops.Events;
+using Broker.Core.Devices;
+using Broker.Core.Entitlements;
+using Broker.Core.Hosts;
+using Broker.Core.Images;
+using Broker.Core.Pools;
+using Broker.HostAgent.Desktops;
+using Broker.HostAgent.Enrollment;
+using Broker.HostAgent.Images;
+using Broker.Testing;
+using Broker.Testing.Qemu;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using server::Broker.Server.Desktops;
+using server::Broker.Server.Images;
+using server::Broker.Server.Pools;
+using server::Broker.Server.Security;
+
+namespace Broker.HostAgent.Tests.Integration;
+
+/// <summary>
+/// The real broker in process and a real <c>broker-host</c> enrolled with it over the broker's
+/// in-process handler, its data directory holding the counter guest as the broker's image. An admin's
+/// actions (enrollment token, image, pool, start, stop) go through the broker's own services.
+/// </summary>
+internal sealed class HostAgentWorld : IAsyncDisposable
+{
+    private const string Admin = "admin";
+
+    /// <summary>Bounds each wait for the agent and broker to agree (seconds normally; TCG on a loaded machine is slow).</summary>
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(90);
+
+    private readonly TempDirectory _directory;
+    private readonly BrokerServerFactory _broker;
+    private readonly HttpMessageHandler _handler;
+    private readonly WebApplication _agent;
+
+    private HostAgentWorld(TempDirectory directory, BrokerServerFactory broker, HttpMessageHandler handler, WebApplication agent, HostId host, ImageId image)
+    {
+        _directory = directory;
+        _broker = broker;
+        _handler = handler;
+        _agent = agent;
+        Host = host;
+        Image = image;
+    }
+
+    /// <summary>The enrolled host.</summary>
+    public HostId Host { get; }
+
+    /// <summary>The broker's image of the counter guest.</summary>
+    public ImageId Image { get; }
+
+    public string HostDataDirectory => _directory.File("host");
+
+    public DesktopManager Desktops => _agent.Services.GetRequiredService<DesktopManager>();
+
+    /// <summary>Starts the broker, enrolls a host with an admin's token, imports the counter guest and runs the agent until the broker sees the host healthy.</summary>
+    public static async Task<HostAgentWorld> CreateAsync(CancellationToken cancellationToken)
+    {
+        var directory = new TempDirectory("broker-host-world-");
+        var broker = new BrokerServerFactory(directory.File("broker"));
+        broker.CreateClient().Dispose(); // starts the server
+        var handler = broker.Server.CreateHandler();
+        var (host, token) = await CreateEnrollmentTokenAsync(broker.Services, cancellationToken);
+        var identity = await HostEnrollment.EnrollAsync(broker.Server.BaseAddress, token, directory.File("host"), handler, cancellationToken);
+        identity.AgentId.ShouldNotBeNullOrEmpty();
+        var image = await ImportCounterGuestAsync(broker.Services, directory, cancellationToken);
+
+        var agent = HostAgentApp.Build(
+            [
+                $"--Broker:DataDirectory={directory.File("host")}",
+                "--Serilog:MinimumLevel:Default=Warning",
+                "--HostAgent:TransferPort=0",
+                "--HostAgent:MinFreeBytes=0",
+                "--HostAgent:ReconnectMinDelay=00:00:00.100",
+                "--HostAgent:PowerdownTimeout=00:00:02",
+                "--HostAgent:VmMemoryMiB=32",
+            ],
+            identity,
+            handler);
+        await agent.StartAsync(cancellationToken);
+        var world = new HostAgentWorld(directory, broker, handler, agent, host, image);
+        await WaitUntilAsync(async () => (await world.HostAsync(cancellationToken)).Health == HostHealth.Healthy, "the host is healthy", cancellationToken);
+        return world;
+    }
+
+    /// <summary>An admin creates a dedicated pool of one desktop on the counter image; returns that desktop, placed on this host.</summary>
+    public async Task<DesktopId> CreatePoolDesktopAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _broker.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<PoolAdministration>().CreateAsync(
+            new PoolDraft("counter", PoolKind.Dedicated, Image, 1, null), [], Admin, cancellationToken);
+        created.Value.ShouldNotBeNull($"{created.Outcome} {created.Detail} {string.Join(", ", created.Errors)}");
+        created.Value.Unplaced.ShouldBe(0);
+        var desktop = (await scope.ServiceProvider.GetRequiredService<IDesktopStore>().ListByPoolAsync(created.Value.Pool.Id, cancellationToken)).ShouldHaveSingleItem();
+        desktop.Host.ShouldBe(Host);
+        return desktop.Id;
+    }
+
+    /// <summary>The broker's record of <paramref name="id"/>.</summary>
+    public async Task<Desktop> DesktopAsync(DesktopId id, CancellationToken cancellationToken)
+    {
+        await using var scope = _broker.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IDesktopStore>().FindAsync(id, cancellationToken)).ShouldNotBeNull();
+    }
+
+    /// <summary>Events on the desktop (as read now), saved together and their commands sent to the agent, as the broker does for users.</summary>
+    public async Task ApplyAsync(DesktopId id, Func<Desktop, DesktopEvent[]> events, CancellationToken cancellationToken)
+    {
+        var desktop = await DesktopAsync(id, cancellationToken);
+        await using var scope = _broker.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<DesktopActions>().ApplyAsync(Admin, desktop, events(desktop), cancellationToken);
+        result.Outcome.ShouldBe(DesktopActionOutcome.Done, $"{result.Reason} {result.Detail}");
+    }
+
+    /// <summary>A user's device (offline, no agent) a desktop can be checked out to.</summary>
+    public async Task<DeviceId> CreateDeviceAsync(CancellationToken cancellationToken)
+    {
+        var device = Device.Create(DeviceId.New(), new DeviceDraft(new UserId("user-1"), "laptop")).Value.ShouldNotBeNull();
+        await using var scope = _broker.Services.CreateAsyncScope();
+        (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().AddAsync(device, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        return device.Id;
+    }
+
+    /// <summary>The desktop's serial console log on the host.</summary>
+    public string SerialLogPath(DesktopId id) => new HostAgentPaths(HostDataDirectory).Desktop(id.Value.ToString()).SerialLog;
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> when it does not within the bound.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(WaitLimit);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Waited {WaitLimit} for: {what}.");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agent.StopAsync(CancellationToken.None);
+        await _agent.DisposeAsync();
+        _handler.Dispose();
+        await _broker.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+
+    private async Task<Host> HostAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _broker.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(Host, cancellationToken)).ShouldNotBeNull();
+    }
+
+    /// <summary>What <c>POST /api/v1/admin/hosts/enrollment-tokens</c> does: an offline host and its one-time token.</summary>
+    private static async Task<(HostId Host, string Token)> CreateEnrollmentTokenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var host = Core.Hosts.Host.Create(HostId.New(), new HostDraft("host-a", 4)).Value.ShouldNotBeNull();
+        (await scope.ServiceProvider.GetRequiredService<IHostStore>().AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        var secret = BearerSecret.New(BearerSecret.EnrollmentPrefix);
+        var now = TimeProvider.System.GetUtcNow();
+        var token = new EnrollmentToken(secret.Id, host.Id, secret.Hash, Admin, now, now.AddHours(1));
+        (await scope.ServiceProvider.GetRequiredService<IEnrollmentTokenStore>().AddAsync(token, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        return (host.Id, secret.Token);
+    }
+
+    /// <summary>
+    /// The counter guest as a raw disk imported into the host's base store (<c>broker-host image
+    /// import</c>), registered as a broker image by its content address, and named on the host by that image's id.
+    /// </summary>
+    private static async Task<ImageId> ImportCounterGuestAsync(IServiceProvider services, TempDirectory directory, CancellationToken cancellationToken)
+    {
+        var raw = TestGuests.CreateRawDisk(TestGuests.Counter, directory.File("counter.raw"));
+        await using var catalog = await ImageCatalog.OpenAsync(new HostAgentPaths(directory.File("host")), cancellationToken);
+        var address = await catalog.ImportAsync(raw, null, cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var registered = await scope.ServiceProvider.GetRequiredService<ImageRegistry>().RegisterAsync(
+            new GoldImageDraft("counter", "1", address, TestGuests.DefaultDiskBytes), [], Admin, cancellationToken);
+        var image = registered.Value.ShouldNotBeNull($"{registered.Outcome} {registered.Detail} {string.Join(", ", registered.Errors)}");
+        await catalog.NameAsync(image.Id.Value.ToString(), address, cancellationToken);
+        return image.Id;
+    }
+}
