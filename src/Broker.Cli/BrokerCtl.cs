@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Broker.Cli.Admin;
+using Broker.Cli.Desktop;
 using Broker.Cli.Disk;
 
 namespace Broker.Cli;
@@ -17,6 +18,8 @@ internal static class BrokerCtl
     {
         var root = new RootCommand("brokerctl: the one command line of Broker");
         root.Subcommands.Add(DiskCommand.Create(environment));
+        root.Subcommands.Add(DesktopCommand.Create(environment));
+        root.Subcommands.Add(DesktopCommand.Login(environment));
         root.Subcommands.Add(AdminCommand.Create(environment));
         return root;
     }

@@ -9,7 +9,7 @@ internal sealed class ClientAgentOptions
     /// <summary>Where state, base images, desktops and the local API socket live.</summary>
     public string DataDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "broker-client");
 
-    /// <summary>The local API's unix socket; <c>agent.sock</c> in the data directory when empty.</summary>
+    /// <summary>The local API's unix socket; when empty <c>$XDG_RUNTIME_DIR/broker-client.sock</c>, or <c>agent.sock</c> in the data directory without a runtime directory.</summary>
     public string? SocketPath { get; set; }
 
     /// <summary>
@@ -40,5 +40,10 @@ internal sealed class ClientAgentOptions
     public long SyncBytesPerSecond { get; set; }
 
     /// <summary>The local API socket path in effect.</summary>
-    public string EffectiveSocketPath => string.IsNullOrEmpty(SocketPath) ? Path.Combine(DataDirectory, "agent.sock") : SocketPath;
+    public string EffectiveSocketPath => SocketPath switch
+    {
+        { Length: > 0 } path => path,
+        _ when Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime => Path.Combine(runtime, "broker-client.sock"),
+        _ => Path.Combine(DataDirectory, "agent.sock"),
+    };
 }

@@ -93,7 +93,8 @@ internal static class LoginCommands
         }
     }
 
-    private static string ReadPassword(AdminEnvironment environment, bool fromStdin)
+    /// <summary>The password from standard input's first line, or asked on the terminal.</summary>
+    internal static string ReadPassword(AdminEnvironment environment, bool fromStdin)
     {
         var password = fromStdin
             ? environment.Input.ReadLine()

@@ -1,10 +1,8 @@
 using Broker.ClientAgent.Desktops;
 using Broker.ClientAgent.State;
-using Broker.Disks.Images;
 using Broker.Disks.Layers;
 using Broker.Testing;
 using Broker.Testing.Qemu;
-using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 
 namespace Broker.ClientAgent.Tests.Desktops;
@@ -17,7 +15,6 @@ public sealed class CheckOutCycleTests
 {
     private const string DesktopId = "desktop-1";
     private const string HostId = "host-1";
-    private const long DiskBytes = 1024 * 1024;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -27,7 +24,7 @@ public sealed class CheckOutCycleTests
         using var directory = new TempDirectory("broker-client-");
         using var broker = new StandInBroker(DesktopId, HostId, TimeProvider.System);
         var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
-        var hostLayers = await CounterDesktopAsync(directory, hostPaths);
+        var hostLayers = await CounterDesktop.CreateAsync(directory, hostPaths, Token);
         (await BootOnHostAsync(hostLayers, hostPaths)).ShouldBe("boot count 1");
         hostLayers = await LayerStore.OpenAsync(FileStorage.Instance, hostPaths.Chain, null, Token);
         var options = new ClientAgentOptions { DataDirectory = directory.File("laptop"), MemoryMiB = 32, Hosts = { [HostId] = "unix:" + directory.File("transfer.sock") } };
@@ -63,7 +60,7 @@ public sealed class CheckOutCycleTests
         using var directory = new TempDirectory("broker-client-");
         using var broker = new StandInBroker(DesktopId, HostId, TimeProvider.System);
         var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
-        await using var hostLayers = await CounterDesktopAsync(directory, hostPaths);
+        await using var hostLayers = await CounterDesktop.CreateAsync(directory, hostPaths, Token);
         await using var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
         host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
         var options = new ClientAgentOptions { DataDirectory = directory.File("laptop"), MemoryMiB = 32, Hosts = { [HostId] = "unix:" + directory.File("transfer.sock") } };
@@ -100,21 +97,6 @@ public sealed class CheckOutCycleTests
         await agent.WaitForPowerOffAsync(desktop, Token).WaitAsync(TimeSpan.FromSeconds(60), Token);
         _ = await agent.StopAsync(desktop, Token);
         return LastLine(SerialLog.Read(agent.PathsOf(desktop).SerialLog));
-    }
-
-    /// <summary>A host chain over a base holding the counter guest, sealed as the host's prepare step would leave it.</summary>
-    private static async Task<LayerStore> CounterDesktopAsync(TempDirectory directory, DesktopPaths paths)
-    {
-        var basePath = directory.File("gold.vhdx");
-        await using (var gold = await VhdxFile.CreateAsync(FileStorage.Instance, basePath, VhdxCreateOptions.Dynamic(DiskBytes, blockSize: 1024 * 1024), Token))
-        {
-            await gold.WriteAsync(0, await File.ReadAllBytesAsync(TestGuests.ImagePath(TestGuests.Counter), Token), Token);
-            await gold.FlushAsync(Token);
-        }
-
-        await using var bases = await BaseImageStore.OpenAsync(FileStorage.Instance, directory.File("host/bases"), null, Token);
-        var image = await bases.ImportVhdxAsync(basePath, Token);
-        return await LayerStore.CreateAsync(FileStorage.Instance, paths.Chain, image.Path, image.Address, null, Token);
     }
 
     /// <summary>Boots the host's copy once (as the server would run it), seals the top, and closes the store.</summary>

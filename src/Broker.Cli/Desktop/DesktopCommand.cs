@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Broker.Cli.Admin;
+using Broker.Contracts.V1;
+using Grpc.Core;
+using LocalApi = Broker.Contracts.V1.ClientAgent;
+
+namespace Broker.Cli.Desktop;
+
+/// <summary>
+/// <c>brokerctl desktop</c>: the desktops of this machine's client agent (<c>broker-client run</c>),
+/// reached over its unix socket: list, status, checkout, start, stop, sync, checkin.
+/// </summary>
+internal static class DesktopCommand
+{
+    private delegate AsyncUnaryCall<LocalDesktop> DesktopCall(LocalApi.ClientAgentClient agent, DesktopRequest request, CancellationToken cancellationToken);
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var socket = AgentSocket.Option();
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text.", Recursive = true };
+        var command = new Command("desktop", "Desktops checked out to this machine (the local client agent).") { socket, json };
+        command.Subcommands.Add(List(environment, socket, json));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "status", "Show a desktop's state, lease and sync.", (agent, request, token) => agent.StatusAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkout", "Check a desktop out to this machine and start pulling it.", (agent, request, token) => agent.CheckOutAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "start", "Run a checked-out desktop in local QEMU.", (agent, request, token) => agent.StartAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "stop", "Stop the desktop's VM (graceful, then forced).", (agent, request, token) => agent.StopAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "sync", "Seal the desktop's changes and push them to its host now.", (agent, request, token) => agent.SyncAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkin", "Stop, push the final layer and release the local copy.", (agent, request, token) => agent.CheckInAsync(request, cancellationToken: token)));
+        return command;
+    }
+
+    /// <summary><c>brokerctl login</c>: enrolls this machine's client agent with a broker by the user's login.</summary>
+    public static Command Login(CliEnvironment environment)
+    {
+        var socket = AgentSocket.Option();
+        var server = new Option<string>("--server") { Description = "The broker's address, e.g. https://broker.example.", Required = true };
+        var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
+        var command = new Command("login", "Enroll this machine with a broker (the client agent keeps the device credential).") { socket, server, user, passwordStdin };
+        AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
+        {
+            var request = new LoginRequest
+            {
+                Server = ServerUri(parseResult.GetRequiredValue(server)),
+                UserName = parseResult.GetRequiredValue(user),
+                Password = LoginCommands.ReadPassword(environment.Admin, parseResult.GetValue(passwordStdin)),
+            };
+            var response = await agent.LoginAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await environment.Out.WriteLineAsync($"enrolled with {response.Server} as device {response.DeviceId}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command List(CliEnvironment environment, Option<string?> socket, Option<bool> json)
+    {
+        var command = new Command("list", "List the desktops this machine holds.");
+        AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
+        {
+            var response = await agent.ListAsync(new ListLocalDesktopsRequest(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var output = Output(environment, parseResult, json);
+            if (output.Json)
+            {
+                await output.WriteJsonAsync(Google.Protobuf.JsonFormatter.Default.Format(response)).ConfigureAwait(false);
+            }
+            else if (response.Desktops.Count == 0)
+            {
+                await output.WriteLineAsync("no desktops on this machine; check one out with 'brokerctl desktop checkout NAME'").ConfigureAwait(false);
+            }
+            else
+            {
+                await DesktopOutput.WriteListAsync(output, response.Desktops).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command OnDesktop(CliEnvironment environment, Option<string?> socket, Option<bool> json, string name, string description, DesktopCall call)
+    {
+        var desktop = new Argument<string>("desktop") { Description = "The desktop's name or id." };
+        var command = new Command(name, description) { desktop };
+        AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
+        {
+            var answer = await call(agent, new DesktopRequest { Desktop = parseResult.GetRequiredValue(desktop) }, cancellationToken).ConfigureAwait(false);
+            await DesktopOutput.WriteAsync(Output(environment, parseResult, json), answer).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string ServerUri(string given) =>
+        Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri.AbsoluteUri
+            : throw new UsageException($"--server must be an http(s) URL, not '{given}'.");
+
+    private static AdminOutput Output(CliEnvironment environment, ParseResult parseResult, Option<bool> json) =>
+        new(environment.Out, parseResult.GetValue(json), environment.Admin.OutputIsTerminal);
+}

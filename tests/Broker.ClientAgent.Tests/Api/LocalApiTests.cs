@@ -1,0 +1,92 @@
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using Broker.ClientAgent.Api;
+using Broker.ClientAgent.Desktops;
+using Broker.Contracts.V1;
+using Broker.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
+using LocalApi = Broker.Contracts.V1.ClientAgent;
+
+namespace Broker.ClientAgent.Tests.Api;
+
+/// <summary>
+/// <c>broker-client run</c>'s host started in-process on a temp socket, called through a real gRPC
+/// channel: login, check-out pulled from a stand-in host, list and status, refusals and the socket's mode.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class LocalApiTests
+{
+    private const string DesktopId = "desktop-1";
+    private const string HostId = "host-1";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CheckOut_ThroughTheLocalApi_ShowsInListAndStatus_OnAUserOnlySocket()
+    {
+        using var directory = new TempDirectory("broker-client-api-");
+        using var broker = new StandInBroker(DesktopId, HostId, TimeProvider.System);
+        await using var hostLayers = await CounterDesktop.CreateAsync(directory, DesktopPaths.Of(directory.File("host"), DesktopId), Token);
+        await using var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
+        host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
+        var socket = directory.File("agent.sock");
+        await using var app = ClientAgentApp.Build(
+            [$"--ClientAgent:DataDirectory={directory.File("laptop")}", $"--ClientAgent:SocketPath={socket}", $"--ClientAgent:Hosts:{HostId}=unix:{directory.File("transfer.sock")}"],
+            broker);
+        await app.StartAsync(Token);
+        using var channel = Connect(socket);
+        var api = new LocalApi.ClientAgentClient(channel);
+
+        var notEnrolled = await Should.ThrowAsync<RpcException>(() => api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token).ResponseAsync);
+        var login = await api.LoginAsync(new LoginRequest { Server = "https://broker.test", UserName = "alice", Password = "pw" }, cancellationToken: Token);
+        var pulling = await api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token);
+        var watched = await WatchToEndAsync(api, "alice-desk");
+        var listed = await api.ListAsync(new ListLocalDesktopsRequest(), cancellationToken: Token);
+        var status = await api.StatusAsync(new DesktopRequest { Desktop = DesktopId }, cancellationToken: Token);
+        var unknown = await Should.ThrowAsync<RpcException>(() => api.StatusAsync(new DesktopRequest { Desktop = "bob-desk" }, cancellationToken: Token).ResponseAsync);
+
+        File.GetUnixFileMode(socket).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        notEnrolled.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
+        notEnrolled.Trailers.GetValue(RefusalInterceptor.TrailerKey).ShouldBe(nameof(ClientRefusal.NotEnrolled));
+        login.DeviceId.ShouldBe(StandInBroker.DeviceId);
+        pulling.Phase.ShouldBeOneOf(LocalPhase.Pulling, LocalPhase.Ready);
+        watched.Phase.ShouldBe(LocalPhase.Ready, watched.Message);
+        listed.Desktops.Select(desktop => (desktop.Name, desktop.Phase)).ShouldBe([("alice-desk", LocalPhase.Ready)]);
+        status.Epoch.ShouldBe(broker.Epoch);
+        status.LeaseExpiresAt.ShouldNotBeNull();
+        status.BlockedReason.ShouldBeEmpty();
+        unknown.StatusCode.ShouldBe(StatusCode.NotFound);
+        await app.StopAsync(Token);
+    }
+
+    /// <summary>The last state Watch sends before the pull in progress ends.</summary>
+    private static async Task<LocalDesktop> WatchToEndAsync(LocalApi.ClientAgentClient api, string desktop)
+    {
+        using var call = api.Watch(new DesktopRequest { Desktop = desktop }, cancellationToken: Token);
+        LocalDesktop? last = null;
+        while (await call.ResponseStream.MoveNext(Token))
+        {
+            last = call.ResponseStream.Current;
+            if (last.Phase != LocalPhase.Pulling)
+            {
+                break;
+            }
+        }
+
+        return last.ShouldNotBeNull();
+    }
+
+    private static GrpcChannel Connect(string socket) => GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await client.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken);
+                return new NetworkStream(client, ownsSocket: true);
+            },
+        },
+    });
+}
