@@ -2,9 +2,9 @@ using Broker.Contracts.V1;
 using Broker.Disks.Layers;
 using Broker.Disks.State;
 using Broker.Disks.Transfer;
+using Broker.Transfer.Host;
 using Broker.Transfer.Manifests;
 using Broker.Vhdx;
-using Broker.Transfer.Host;
 using Broker.Vhdx.Storage;
 using Grpc.Core;
 
