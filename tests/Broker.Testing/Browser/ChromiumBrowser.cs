@@ -13,6 +13,9 @@ public sealed class ChromiumBrowser : IAsyncDisposable
     /// <summary>Where Debian's <c>chromium</c> package puts the browser.</summary>
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    /// <summary>How long any page action or navigation may take before the test fails.</summary>
+    private const float PageTimeoutMilliseconds = 120_000;
+
     private static readonly string[] Arguments = ["--disable-gpu", "--disable-background-networking", "--disable-component-update"];
 
     private readonly SemaphoreSlim _launchGate = new(1, 1);
@@ -33,7 +36,13 @@ public sealed class ChromiumBrowser : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         var browser = await LaunchAsync(cancellationToken);
-        return await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
+
+        // Playwright's 30 s default is shorter than a first page render can take on a 2-core machine
+        // running the whole suite; this bounds a hang, it does not measure speed.
+        context.SetDefaultTimeout(PageTimeoutMilliseconds);
+        context.SetDefaultNavigationTimeout(PageTimeoutMilliseconds);
+        return context;
     }
 
     /// <summary>Saves a full-page PNG named <paramref name="name"/> and returns its path.</summary>
