@@ -9,7 +9,7 @@ namespace Broker.ClientAgent;
 /// Opens the <see cref="DesktopManager"/> when the agent starts (before the local API serves) and
 /// disposes it when the agent stops: VMs keep their state on disk, pulls resume on the next start.
 /// </summary>
-internal sealed class AgentDesktops(IBrokerLink broker, IOptions<ClientAgentOptions> options, TimeProvider time) : IHostedService
+internal sealed class AgentDesktops(IBrokerLink broker, ReportOutbox outbox, IOptions<ClientAgentOptions> options, TimeProvider time) : IHostedService
 {
     private DesktopManager? _manager;
 
@@ -17,7 +17,7 @@ internal sealed class AgentDesktops(IBrokerLink broker, IOptions<ClientAgentOpti
     public DesktopManager Manager => _manager ?? throw new InvalidOperationException("The client agent has not started.");
 
     public async Task StartAsync(CancellationToken cancellationToken) =>
-        _manager = await DesktopManager.OpenAsync(broker, options.Value, time, cancellationToken).ConfigureAwait(false);
+        _manager = await DesktopManager.OpenAsync(broker, outbox, options.Value, time, cancellationToken).ConfigureAwait(false);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Broker.ClientAgent;
 
 /// <summary>
 /// The composition of <c>broker-client run</c>: shared defaults (Serilog console and file), the
-/// desktops, background sync and the local API over HTTP/2 on a unix socket only its user may open.
+/// desktops, the device session with the broker, background sync and the local API over HTTP/2 on a unix socket only its user may open.
 /// </summary>
 internal static class ClientAgentApp
 {
@@ -29,8 +29,10 @@ internal static class ClientAgentApp
         var services = builder.Services;
         services.AddOptions<ClientAgentOptions>().BindConfiguration(ClientAgentOptions.Section);
         services.AddSingleton(broker);
+        services.AddSingleton<ReportOutbox>();
         services.AddSingleton<AgentDesktops>();
         services.AddHostedService(provider => provider.GetRequiredService<AgentDesktops>());
+        services.AddHostedService<DeviceSession>();
         services.AddHostedService<BackgroundSync>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<RefusalInterceptor>());
 

@@ -13,8 +13,8 @@ internal sealed class ClientAgentOptions
     public string? SocketPath { get; set; }
 
     /// <summary>
-    /// Transfer endpoints of host agents by host id: <c>unix:/path</c> or an http(s) URL. The broker
-    /// names a desktop's host by id only (see the README).
+    /// Transfer endpoints of host agents by host id (<c>unix:/path</c> or an http(s) URL), overriding
+    /// the address the broker gives with START_PULL and tickets.
     /// </summary>
     public Dictionary<string, string> Hosts { get; set; } = new(StringComparer.Ordinal);
 
@@ -38,6 +38,12 @@ internal sealed class ClientAgentOptions
 
     /// <summary>Push bandwidth limit in bytes per second; 0 for none.</summary>
     public long SyncBytesPerSecond { get; set; }
+
+    /// <summary>The shortest wait before reconnecting to the broker (backoff with jitter from here).</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait before reconnecting to the broker.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The local API socket path in effect.</summary>
     public string EffectiveSocketPath => SocketPath switch

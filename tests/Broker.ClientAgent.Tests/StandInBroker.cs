@@ -1,65 +1,354 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
-using Broker.ClientAgent.Brokers;
-using Broker.ClientAgent.State;
+using System.Threading.Channels;
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Broker.ClientAgent.Tests;
 
 /// <summary>
-/// Stands in for the broker's device calls: grants one desktop, signs real transfer tickets with a
-/// real P-256 key the stand-in host verifies, and records check-in reports. <see cref="Reachable"/>
-/// false makes every call fail as a cut network does.
+/// A real gRPC <c>AgentGateway</c> in Kestrel on a loopback port that plays the broker's side of one
+/// desktop's check-out and check-in for one device: real signed tickets and leases (P-256), START_PULL
+/// on RequestCheckOut, GRANT_LEASE on TRANSFER_COMPLETED (and again, as the reconciler does, while the
+/// device's heartbeat shows an older epoch), BEGIN_CHECK_IN on RequestCheckIn, RELEASE_LOCAL_COPY on
+/// <see cref="CommitCheckIn"/> (standing in for the host's report). It can go down and come back on
+/// the same port (<see cref="GoDownAsync"/>, <see cref="ServeAsync"/>), keeping its state.
 /// </summary>
-internal sealed class StandInBroker(string desktopId, string hostId, TimeProvider time) : IBrokerLink, IDisposable
+internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDisposable
 {
     public const string DeviceId = "laptop-1";
+    public const string DesktopName = "alice-desk";
+    private const string Credential = "secret";
 
     private readonly ECDsa _key = TicketKeys.CreatePrivateKey();
+    private readonly ECDsa _strangerKey = TicketKeys.CreatePrivateKey();
+    private readonly Lock _gate = new();
+    private readonly string _desktopId;
+    private readonly string _hostId;
+    private readonly string _hostAddress;
+    private readonly int _port = FreePort();
+    private readonly Channel<AgentCommand> _commands = Channel.CreateUnbounded<AgentCommand>();
+    private WebApplication? _app;
+    private int _commandNumber;
 
-    public ulong Epoch { get; set; } = 2;
+    public StandInBroker(string desktopId, string hostId, string hostAddress)
+    {
+        _desktopId = desktopId;
+        _hostId = hostId;
+        _hostAddress = hostAddress;
+    }
+
+    /// <summary>Where the broker listens (also while it is down).</summary>
+    public string Address => $"http://127.0.0.1:{_port}";
+
+    public ulong Epoch { get; private set; } = 2;
+
+    public string State { get; private set; } = "Available";
 
     public TimeSpan Lease { get; set; } = TimeSpan.FromDays(7);
 
-    public bool Reachable { get; set; } = true;
+    /// <summary>Signs leases with a key the device never enrolled with.</summary>
+    public bool SignLeasesWithAStrangerKey { get; set; }
 
-    public List<long> CheckedIn { get; } = [];
+    /// <summary>Refuses TRANSFER_COMPLETED (ack not accepted, nothing changes), as a broker that cannot grant yet.</summary>
+    public bool HoldGrants { get; set; }
+
+    /// <summary>Called with the new epoch whenever authority moves (the host accepts pushes of that epoch).</summary>
+    public Action<ulong>? AuthorityMoved { get; set; }
+
+    /// <summary>Every command result the device sent.</summary>
+    public List<(AgentCommand Command, CommandResult Result)> Results { get; } = [];
+
+    /// <summary>How many sessions the device opened (Hello answered with Welcome).</summary>
+    public int Sessions { get; private set; }
+
+    private Dictionary<string, AgentCommand> Sent { get; } = [];
 
     public TicketVerifier Verifier() => new([_key], TimeProvider.System);
 
-    public Task<DeviceEnrollment> EnrollAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken) =>
-        Answer(new DeviceEnrollment(server, DeviceId, "secret", _key.ExportSubjectPublicKeyInfoPem()));
-
-    public Task<CheckOutGrant> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken) =>
-        Answer(new CheckOutGrant(desktopId, desktop, Epoch, hostId, time.GetUtcNow() + Lease));
-
-    public Task<SignedTicket> IssueTicketAsync(DeviceEnrollment device, string desktop, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
+    /// <summary>Starts (or restarts) serving on <see cref="Address"/>.</summary>
+    public async Task ServeAsync()
     {
-        var now = TimeProvider.System.GetUtcNow();
-        return Answer(new TicketSigner(_key).Sign(new Ticket
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        _app = builder.Build();
+        _app.MapGrpcService<StandInBroker>();
+        await _app.StartAsync();
+    }
+
+    /// <summary>Stops serving: every call and the device's stream fail as with a cut network.</summary>
+    public async Task GoDownAsync()
+    {
+        if (_app is { } app)
         {
-            DesktopId = desktop,
-            HostId = hostId,
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Sends <paramref name="command"/> again, as a broker that repeats itself.</summary>
+    public void Resend(AgentCommand command) => _commands.Writer.TryWrite(command);
+
+    /// <summary>The last command of <paramref name="kind"/> sent.</summary>
+    public AgentCommand LastSent(AgentCommandKind kind)
+    {
+        lock (_gate)
+        {
+            return Sent.Values.Last(command => command.Kind == kind);
+        }
+    }
+
+    /// <summary>The host committed the final layer: the desktop is available again at the next epoch and the device releases its copy.</summary>
+    public void CommitCheckIn()
+    {
+        lock (_gate)
+        {
+            State.ShouldBe("Uploading");
+            State = "Available";
+            MoveAuthority();
+            Send(AgentCommandKind.ReleaseLocalCopy);
+        }
+    }
+
+    public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
+        Task.FromResult(new EnrollResponse { AgentId = DeviceId, Credential = Credential, SigningPublicKeyPem = _key.ExportSubjectPublicKeyInfoPem(), Hello = request.Hello });
+
+    public override Task<ListDesktopsResponse> ListDesktops(ListDesktopsRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        return Task.FromResult(new ListDesktopsResponse { Desktops = { Desktop() } });
+    }
+
+    public override Task<RequestCheckOutResponse> RequestCheckOut(RequestCheckOutRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        if (request.Desktop != DesktopName && request.Desktop != _desktopId)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"You have no desktop '{request.Desktop}'."));
+        }
+
+        lock (_gate)
+        {
+            if (State == "Available")
+            {
+                State = "Transferring";
+                Send(AgentCommandKind.StartPull);
+            }
+
+            return Task.FromResult(new RequestCheckOutResponse { Desktop = Desktop() });
+        }
+    }
+
+    public override Task<RequestCheckInResponse> RequestCheckIn(RequestCheckInRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        lock (_gate)
+        {
+            if (State == "CheckedOut" && request.Epoch == Epoch)
+            {
+                State = "CheckInRequested";
+                Send(AgentCommandKind.BeginCheckIn);
+            }
+
+            return Task.FromResult(new RequestCheckInResponse { Desktop = Desktop() });
+        }
+    }
+
+    public override Task<IssueTransferTicketResponse> IssueTransferTicket(IssueTransferTicketRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        var now = TimeProvider.System.GetUtcNow();
+        var ticket = new TicketSigner(_key).Sign(new Ticket
+        {
+            DesktopId = request.DesktopId,
+            HostId = _hostId,
             DeviceId = DeviceId,
-            Direction = direction,
-            Epoch = epoch,
+            Direction = request.Direction,
+            Epoch = request.Epoch,
             IssuedAt = Timestamp.FromDateTimeOffset(now),
             ExpiresAt = Timestamp.FromDateTimeOffset(now.AddMinutes(10)),
-        }));
+        });
+        return Task.FromResult(new IssueTransferTicketResponse { Ticket = ticket, HostId = _hostId, HostTransferAddress = _hostAddress });
     }
 
-    public Task<DateTimeOffset> RenewLeaseAsync(DeviceEnrollment device, string desktop, ulong epoch, CancellationToken cancellationToken) =>
-        Answer(time.GetUtcNow() + Lease);
-
-    public Task ReportCheckedInAsync(DeviceEnrollment device, string desktop, ulong epoch, long layerId, CancellationToken cancellationToken)
+    public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<BrokerMessage> responseStream, ServerCallContext context)
     {
-        CheckedIn.Add(layerId);
-        return Answer(true);
+        Authenticate(context);
+        var token = context.CancellationToken;
+        if (!await requestStream.MoveNext(token) || requestStream.Current.Hello is null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello first."));
+        }
+
+        using var writeGate = new SemaphoreSlim(1, 1);
+        async Task WriteAsync(BrokerMessage message)
+        {
+            await writeGate.WaitAsync(token);
+            try
+            {
+                await responseStream.WriteAsync(message, token);
+            }
+            finally
+            {
+                writeGate.Release();
+            }
+        }
+
+        await WriteAsync(new BrokerMessage { Welcome = new Welcome { AgentId = DeviceId, HeartbeatInterval = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(200)), SigningPublicKeyPem = _key.ExportSubjectPublicKeyInfoPem() } });
+        Sessions++;
+        var commands = _commands.Reader;
+        var sender = Task.Run(async () =>
+        {
+            await foreach (var command in commands.ReadAllAsync(token))
+            {
+                await WriteAsync(new BrokerMessage { Command = command });
+            }
+        }, token);
+        try
+        {
+            while (await requestStream.MoveNext(token))
+            {
+                var message = requestStream.Current;
+                var refusal = Handle(message);
+                await WriteAsync(new BrokerMessage { Ack = new Ack { Sequence = message.Sequence, Accepted = refusal is null, Reason = refusal ?? string.Empty } });
+            }
+        }
+        finally
+        {
+            await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    public void Dispose() => _key.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await GoDownAsync();
+        _key.Dispose();
+        _strangerKey.Dispose();
+    }
 
-    private Task<T> Answer<T>(T value) =>
-        Reachable ? Task.FromResult(value) : Task.FromException<T>(new HttpRequestException("Connection refused (stand-in broker is down)"));
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Authenticate(ServerCallContext context)
+    {
+        if (context.RequestHeaders.GetValue("authorization") != $"Bearer {Credential}")
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "No device credential."));
+        }
+    }
+
+    /// <summary>Applies one message from the device; null when accepted, else the refusal reason.</summary>
+    private string? Handle(AgentMessage message)
+    {
+        lock (_gate)
+        {
+            switch (message.BodyCase)
+            {
+                case AgentMessage.BodyOneofCase.CommandResult:
+                    Results.Add((Sent[message.CommandResult.CommandId], message.CommandResult));
+                    return null;
+                case AgentMessage.BodyOneofCase.DeviceHeartbeat:
+                    if (State == "CheckedOut" && message.DeviceHeartbeat.Copies.Any(copy => copy.DesktopId == _desktopId && copy.Epoch < Epoch))
+                    {
+                        Send(AgentCommandKind.GrantLease);
+                    }
+
+                    return null;
+                case AgentMessage.BodyOneofCase.DesktopReport:
+                    return Report(message.DesktopReport);
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private string? Report(DesktopReport report)
+    {
+        if (report.Epoch != Epoch)
+        {
+            return "StaleEpoch";
+        }
+
+        switch (report.Kind)
+        {
+            case DesktopReportKind.TransferCompleted when State == "Transferring" && !HoldGrants:
+                State = "CheckedOut";
+                MoveAuthority();
+                Send(AgentCommandKind.GrantLease);
+                return null;
+            case DesktopReportKind.FinalUploadStarted when State == "CheckInRequested":
+                State = "Uploading";
+                return null;
+            default:
+                return "IllegalTransition";
+        }
+    }
+
+    private void MoveAuthority()
+    {
+        Epoch++;
+        AuthorityMoved?.Invoke(Epoch);
+    }
+
+    private void Send(AgentCommandKind kind)
+    {
+        var command = new AgentCommand { CommandId = $"command-{++_commandNumber}", Kind = kind, DesktopId = _desktopId, Epoch = Epoch };
+        switch (kind)
+        {
+            case AgentCommandKind.StartPull:
+                command.HostId = _hostId;
+                command.HostTransferAddress = _hostAddress;
+                break;
+            case AgentCommandKind.GrantLease:
+                command.Lease = SignLease();
+                break;
+            default:
+                break;
+        }
+
+        Sent[command.CommandId] = command;
+        _ = _commands.Writer.TryWrite(command);
+    }
+
+    private SignedLease SignLease()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var lease = new OfflineLease { DesktopId = _desktopId, DeviceId = DeviceId, Epoch = Epoch, IssuedAt = Timestamp.FromDateTimeOffset(now), ExpiresAt = Timestamp.FromDateTimeOffset(now + Lease) }.ToByteArray();
+        var key = SignLeasesWithAStrangerKey ? _strangerKey : _key;
+        return new SignedLease
+        {
+            Lease = ByteString.CopyFrom(lease),
+            Signature = ByteString.CopyFrom(key.SignData(lease, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
+            KeyId = ByteString.CopyFrom(TicketKeys.GetKeyId(key)),
+        };
+    }
+
+    private DeviceDesktop Desktop() => new()
+    {
+        DesktopId = _desktopId,
+        Name = DesktopName,
+        PoolName = "laptops",
+        State = State,
+        Epoch = Epoch,
+        DeviceId = State == "Available" ? string.Empty : DeviceId,
+        HostId = _hostId,
+        OfflineAllowed = true,
+    };
 }

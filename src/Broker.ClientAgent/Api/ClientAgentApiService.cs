@@ -45,7 +45,7 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
     {
         var before = await Manager.StatusAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false);
         await Manager.CancelAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false);
-        return before.Released();
+        return before.ToMessage().Released();
     }
 
     public override async Task<LocalDesktop> Start(DesktopRequest request, ServerCallContext context) =>
@@ -57,12 +57,8 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
     public override async Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context) =>
         (await Manager.SyncAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false)).ToMessage();
 
-    public override async Task<LocalDesktop> CheckIn(DesktopRequest request, ServerCallContext context)
-    {
-        var before = await Manager.StatusAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false);
-        await Manager.CheckInAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false);
-        return before.Released();
-    }
+    public override async Task<LocalDesktop> CheckIn(DesktopRequest request, ServerCallContext context) =>
+        (await Manager.CheckInAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false)).ToMessage();
 
     public override Task<ConsoleInfo> Console(DesktopRequest request, ServerCallContext context)
     {
@@ -88,18 +84,27 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
         return Task.FromResult(list);
     }
 
-    /// <summary>Sends the status now and at every change; ends when an operation that was in progress ends.</summary>
+    /// <summary>
+    /// Sends the status now and at every change; ends when the check-out, check-in or operation that
+    /// was in progress settles (ready, revoked, or released: then a last CHECKED_IN status).
+    /// </summary>
     public override async Task Watch(DesktopRequest request, IServerStreamWriter<LocalDesktop> responseStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
         var status = await Manager.StatusAsync(request.Desktop, cancellationToken).ConfigureAwait(false);
-        var busy = status.Activity is not null || status.Record.Phase == State.DesktopPhase.Pulling;
+        var busy = status.InProgress();
         var sent = status.ToMessage();
         await responseStream.WriteAsync(sent, cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(WatchPeriod, time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            status = await Manager.StatusAsync(request.Desktop, cancellationToken).ConfigureAwait(false);
+            if (!Manager.Holds(sent.DesktopId))
+            {
+                await responseStream.WriteAsync(sent.Released(), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            status = await Manager.StatusAsync(sent.DesktopId, cancellationToken).ConfigureAwait(false);
             var current = status.ToMessage();
             if (!current.Equals(sent))
             {
@@ -107,7 +112,7 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
                 sent = current;
             }
 
-            if (busy && status.Activity is null && status.Record.Phase != State.DesktopPhase.Pulling)
+            if (busy && !status.InProgress())
             {
                 return;
             }

@@ -48,15 +48,22 @@ internal static class LocalDesktopMapping
         return message;
     }
 
-    /// <summary>What the local API answers for a desktop that was just checked in (or whose check-out was cancelled).</summary>
-    public static LocalDesktop Released(this DesktopStatus before) =>
-        new() { DesktopId = before.Record.DesktopId, Name = before.Record.Name, Epoch = before.Record.Epoch, Phase = LocalPhase.CheckedIn };
+    /// <summary>What the local API answers for a desktop that was just released (checked in, or its check-out cancelled).</summary>
+    public static LocalDesktop Released(this LocalDesktop before) =>
+        new() { DesktopId = before.DesktopId, Name = before.Name, Epoch = before.Epoch, Phase = LocalPhase.CheckedIn };
+
+    /// <summary>Whether a check-out, check-in or operation is in progress (a watch follows it until it settles).</summary>
+    public static bool InProgress(this DesktopStatus status) =>
+        status.Activity is not null || status.Record.Phase is not (DesktopPhase.Ready or DesktopPhase.Revoked);
 
     private static LocalPhase PhaseOf(DesktopStatus status) => (status.Record.Phase, status.Activity) switch
     {
         (DesktopPhase.Revoked, _) => LocalPhase.Revoked,
+        (DesktopPhase.Requested, _) => LocalPhase.Requested,
         (DesktopPhase.Pulling, _) => LocalPhase.Pulling,
         (DesktopPhase.Paused, _) => LocalPhase.Paused,
+        (DesktopPhase.Pulled, _) => LocalPhase.AwaitingLease,
+        (DesktopPhase.CheckInRequested or DesktopPhase.CheckingIn or DesktopPhase.Uploading or DesktopPhase.Uploaded, _) => LocalPhase.CheckingIn,
         (_, DesktopActivity.CheckingIn) => LocalPhase.CheckingIn,
         (_, DesktopActivity.Syncing) => LocalPhase.Syncing,
         _ when status.Running => LocalPhase.Running,

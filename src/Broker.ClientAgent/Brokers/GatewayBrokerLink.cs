@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Broker.ClientAgent.Desktops;
 using Broker.ClientAgent.State;
-using Broker.Contracts;
 using Broker.Contracts.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -10,13 +8,15 @@ using Grpc.Net.Client;
 namespace Broker.ClientAgent.Brokers;
 
 /// <summary>
-/// <see cref="IBrokerLink"/> over the broker's <c>AgentGateway</c>: Enroll by user login,
-/// IssueTransferTicket and RenewLease with the device credential. The gateway has no device call to
-/// request a check-out or report a check-in yet (the broker drives both by commands on Connect, see
-/// the README), so those two are refused with a sentence saying so.
+/// <see cref="IBrokerLink"/> over the broker's <c>AgentGateway</c>: Enroll by user login, then the
+/// device calls and the <c>Connect</c> stream with the device credential as bearer. One channel per
+/// broker address, with HTTP/2 keep-alive pings so a broker that vanished ends the stream.
 /// </summary>
 internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
 {
+    /// <summary>The trailer in which the broker names why it refused (FAILED_PRECONDITION).</summary>
+    private const string ReasonTrailer = "broker-reason";
+
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
     public async Task<DeviceEnrollment> EnrollAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken)
@@ -26,34 +26,40 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
             Kind = AgentKind.Device,
             UserLogin = new UserLogin { UserName = userName, Password = password },
             Name = deviceName,
-            Hello = new Hello { CapabilityVersion = ContractVersion.Capability, AgentVersion = "broker-client" },
+            Hello = ClientAgentHello.Create(),
         };
         var response = await CallAsync(() => Gateway(server).EnrollAsync(request, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return new DeviceEnrollment(server, response.AgentId, response.Credential, response.SigningPublicKeyPem);
     }
 
-    public Task<CheckOutGrant> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken) =>
-        throw new ClientRefusedException(ClientRefusal.NotSupportedByBroker, $"This broker cannot check '{desktop}' out on a device's request: check it out to this device in the portal.");
+    public async Task<IReadOnlyList<DeviceDesktop>> ListDesktopsAsync(DeviceEnrollment device, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync(() => Gateway(device.Server).ListDesktopsAsync(new ListDesktopsRequest(), Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        return response.Desktops;
+    }
 
-    public async Task<SignedTicket> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
+    public async Task<DeviceDesktop> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken)
+    {
+        var request = new RequestCheckOutRequest { Desktop = desktop };
+        var response = await CallAsync(() => Gateway(device.Server).RequestCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        return response.Desktop;
+    }
+
+    public async Task<DeviceDesktop> RequestCheckInAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
+    {
+        var request = new RequestCheckInRequest { DesktopId = desktopId, Epoch = epoch };
+        var response = await CallAsync(() => Gateway(device.Server).RequestCheckInAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        return response.Desktop;
+    }
+
+    public Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new IssueTransferTicketRequest { DesktopId = desktopId, Direction = direction, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device.Server).IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-        return response.Ticket;
+        return CallAsync(() => Gateway(device.Server).IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync);
     }
 
-    public async Task<DateTimeOffset> RenewLeaseAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
-    {
-        var request = new RenewLeaseRequest { DesktopId = desktopId, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device.Server).RenewLeaseAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-        var lease = VerifiedLease(device, response.Lease);
-        return lease.DesktopId == desktopId && lease.Epoch == epoch && lease.DeviceId == device.DeviceId
-            ? lease.ExpiresAt.ToDateTimeOffset()
-            : throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease names another desktop, device or epoch.");
-    }
-
-    public Task ReportCheckedInAsync(DeviceEnrollment device, string desktopId, ulong epoch, long layerId, CancellationToken cancellationToken) =>
-        throw new ClientRefusedException(ClientRefusal.NotSupportedByBroker, "This broker takes no check-in report from a device: check the desktop in from the portal.");
+    public AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Connect(DeviceEnrollment device, CancellationToken cancellationToken) =>
+        Gateway(device.Server).Connect(Credential(device), cancellationToken: cancellationToken);
 
     public void Dispose()
     {
@@ -61,16 +67,6 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
         {
             channel.Dispose();
         }
-    }
-
-    /// <summary>The lease in <paramref name="signed"/> once its signature by the broker's key checks out.</summary>
-    private static OfflineLease VerifiedLease(DeviceEnrollment device, SignedLease signed)
-    {
-        using var key = ECDsa.Create();
-        key.ImportFromPem(device.SigningKeyPem);
-        return key.VerifyData(signed.Lease.Span, signed.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            ? OfflineLease.Parser.ParseFrom(signed.Lease)
-            : throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease is not signed by the key this device enrolled with.");
     }
 
     private static Metadata Credential(DeviceEnrollment device) => [new("authorization", $"Bearer {device.Credential}")];
@@ -83,10 +79,11 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
         }
         catch (RpcException exception)
         {
+            var reason = exception.Trailers.GetValue(ReasonTrailer) is { Length: > 0 } given ? $" ({given})" : string.Empty;
             throw exception.StatusCode switch
             {
                 StatusCode.Unauthenticated => new ClientRefusedException(ClientRefusal.NotEnrolled, $"The broker does not accept this device: {exception.Status.Detail} Run 'brokerctl login' again.", exception),
-                StatusCode.PermissionDenied or StatusCode.FailedPrecondition or StatusCode.NotFound => new ClientRefusedException(ClientRefusal.NotEntitled, $"The broker refused: {exception.Status.Detail}", exception),
+                StatusCode.PermissionDenied or StatusCode.FailedPrecondition or StatusCode.NotFound => new ClientRefusedException(ClientRefusal.NotEntitled, $"The broker refused{reason}: {exception.Status.Detail}", exception),
                 _ => new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"The broker cannot be reached: {exception.Status.Detail}", exception),
             };
         }
@@ -97,5 +94,13 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
     }
 
     private AgentGateway.AgentGatewayClient Gateway(string server) =>
-        new(_channels.GetOrAdd(server, static address => GrpcChannel.ForAddress(address)));
+        new(_channels.GetOrAdd(server, static address => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+                EnableMultipleHttp2Connections = true,
+            },
+        })));
 }

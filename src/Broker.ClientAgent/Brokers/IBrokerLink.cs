@@ -1,5 +1,6 @@
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
+using Grpc.Core;
 
 namespace Broker.ClientAgent.Brokers;
 
@@ -13,15 +14,18 @@ internal interface IBrokerLink
     /// <summary>Enrolls this device by the user's login.</summary>
     Task<DeviceEnrollment> EnrollAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken);
 
-    /// <summary>Asks for <paramref name="desktop"/> (name or id) to be checked out to this device.</summary>
-    Task<CheckOutGrant> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken);
+    /// <summary>The desktops of the device's user, as the broker sees them.</summary>
+    Task<IReadOnlyList<DeviceDesktop>> ListDesktopsAsync(DeviceEnrollment device, CancellationToken cancellationToken);
 
-    /// <summary>A transfer ticket for the desktop's host.</summary>
-    Task<SignedTicket> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken);
+    /// <summary>Asks for <paramref name="desktop"/> (name or id) to be checked out to this device; the broker then drives it by commands.</summary>
+    Task<DeviceDesktop> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken);
 
-    /// <summary>Slides the lease forward; returns its new end.</summary>
-    Task<DateTimeOffset> RenewLeaseAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken);
+    /// <summary>Asks to check in <paramref name="desktopId"/>, held at <paramref name="epoch"/>; the broker answers with BEGIN_CHECK_IN.</summary>
+    Task<DeviceDesktop> RequestCheckInAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken);
 
-    /// <summary>Reports that the final layer <paramref name="layerId"/> is acknowledged by the host and the local copy is released.</summary>
-    Task ReportCheckedInAsync(DeviceEnrollment device, string desktopId, ulong epoch, long layerId, CancellationToken cancellationToken);
+    /// <summary>A transfer ticket for the desktop's host, with the host's transfer address when the broker knows it.</summary>
+    Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken);
+
+    /// <summary>Opens the device's <c>Connect</c> stream (the caller sends Hello first).</summary>
+    AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Connect(DeviceEnrollment device, CancellationToken cancellationToken);
 }

@@ -21,9 +21,6 @@ internal enum ClientRefusal
     /// <summary>The broker or the desktop's host cannot be reached; the request is queued where it can be.</summary>
     BrokerUnreachable,
 
-    /// <summary>The broker has no call for this request from a device yet (see the README).</summary>
-    NotSupportedByBroker,
-
     /// <summary>The desktop is in a phase that does not allow the request (e.g. start while pulling).</summary>
     WrongPhase,
 }

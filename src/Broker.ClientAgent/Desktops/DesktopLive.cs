@@ -2,7 +2,7 @@ using Broker.Transfer.Client;
 
 namespace Broker.ClientAgent.Desktops;
 
-/// <summary>What the agent holds in memory for one desktop: its runtime, operation gate, activity and progress.</summary>
+/// <summary>What the agent holds in memory for one desktop: its runtime, operation gate, background work, activity and progress.</summary>
 internal sealed class DesktopLive : IAsyncDisposable
 {
     /// <summary>One operation (pull completion, start, stop, sync, check-in) at a time.</summary>
@@ -11,11 +11,11 @@ internal sealed class DesktopLive : IAsyncDisposable
     /// <summary>The open local copy, or null while it is not pulled or is closed.</summary>
     public DesktopRuntime? Runtime { get; set; }
 
-    /// <summary>Cancels the pull in progress (pause, cancel).</summary>
-    public CancellationTokenSource? PullCancellation { get; set; }
-
     /// <summary>The pull in progress.</summary>
-    public Task? Pull { get; set; }
+    public BackgroundWork Pull { get; } = new();
+
+    /// <summary>The check-in in progress (stop, seal, report, push).</summary>
+    public BackgroundWork CheckIn { get; } = new();
 
     public DesktopActivity? Activity { get; set; }
 
@@ -25,22 +25,13 @@ internal sealed class DesktopLive : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (PullCancellation is { } pull)
-        {
-            await pull.CancelAsync().ConfigureAwait(false);
-        }
-
-        if (Pull is { } running)
-        {
-            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
+        await Pull.StopAsync().ConfigureAwait(false);
+        await CheckIn.StopAsync().ConfigureAwait(false);
         if (Runtime is { } runtime)
         {
             await runtime.DisposeAsync().ConfigureAwait(false);
         }
 
-        PullCancellation?.Dispose();
         Gate.Dispose();
     }
 }

@@ -5,7 +5,7 @@ using Broker.Transfer.Client;
 
 namespace Broker.ClientAgent.Desktops;
 
-/// <summary>Background sync and check-in: seal the local top, push what the host lacks, record its acks.</summary>
+/// <summary>Background sync: seal the local top, push what the host lacks, record its acks.</summary>
 internal sealed partial class DesktopManager
 {
     /// <summary>
@@ -20,6 +20,7 @@ internal sealed partial class DesktopManager
         await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            record = Find(record.DesktopId);
             RequireRunnable(record);
             var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
             _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
@@ -33,7 +34,7 @@ internal sealed partial class DesktopManager
         return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Syncs every pulled desktop that is not revoked; failures stay queued and are logged in the status message.</summary>
+    /// <summary>Syncs every ready desktop; failures stay queued and are logged in the status message.</summary>
     public async Task SyncAllAsync(CancellationToken cancellationToken)
     {
         foreach (var desktop in _state.Current.Desktops.Where(desktop => desktop.Phase == DesktopPhase.Ready))
@@ -46,32 +47,6 @@ internal sealed partial class DesktopManager
             {
                 // Queued: the status message says why.
             }
-        }
-    }
-
-    /// <summary>
-    /// Checks the desktop in: stops the VM (graceful, then forced), seals, pushes every pending layer,
-    /// reports the final layer to the broker and releases the local copy (the base stays cached).
-    /// Nothing is deleted unless every layer is acknowledged.
-    /// </summary>
-    public async Task CheckInAsync(string desktop, CancellationToken cancellationToken)
-    {
-        var record = Find(desktop);
-        var live = LiveOf(record.DesktopId);
-        await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            RequireRunnable(record);
-            var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
-            await runtime.StopAsync(cancellationToken).ConfigureAwait(false);
-            var final = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
-            await PushPendingAsync(record, live, DesktopActivity.CheckingIn, cancellationToken).ConfigureAwait(false);
-            await _broker.ReportCheckedInAsync(Enrollment(), record.DesktopId, record.Epoch, final.Id, cancellationToken).ConfigureAwait(false);
-            await ReleaseAsync(Find(record.DesktopId), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _ = live.Gate.Release();
         }
     }
 
@@ -89,7 +64,7 @@ internal sealed partial class DesktopManager
         try
         {
             var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Push, record.Epoch, cancellationToken).ConfigureAwait(false);
-            var client = new TransferClient(_hosts.For(record.HostId).CreateCallInvoker(), record.DesktopId, ticket);
+            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
             using var limiter = _options.SyncBytesPerSecond > 0 ? new BandwidthLimiter(_options.SyncBytesPerSecond, ChunkLayout.MaxChunkLength, _time) : null;
             var pusher = new LayerPusher(client, WorkDirectory, new PullOptions { Limiter = limiter, Priority = TransferPriority.Background }, timeProvider: _time);
             var progress = new Progress<TransferProgress>(report => live.Transfer = report);
@@ -98,7 +73,7 @@ internal sealed partial class DesktopManager
                 _ = await pusher.PushAsync(store, layer.Id, record.Epoch, progress, cancellationToken).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var state = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { HostLayers = [.. held.HostLayers, layer.Id], LastSyncAt = now }, cancellationToken).ConfigureAwait(false);
-                record = state.Find(record.DesktopId)!;
+                record = state.ById(record.DesktopId)!;
             }
 
             live.Message = null;

@@ -6,10 +6,14 @@ using Broker.Vhdx.Storage;
 
 namespace Broker.ClientAgent.Desktops;
 
-/// <summary>Check-out: the pull and its pause, resume and cancel.</summary>
+/// <summary>Check-out: the request to the broker, the pull (started by START_PULL) and its pause, resume and cancel.</summary>
 internal sealed partial class DesktopManager
 {
-    /// <summary>Asks the broker to check <paramref name="desktop"/> out to this device and starts pulling it.</summary>
+    /// <summary>
+    /// Asks the broker to check <paramref name="desktop"/> out to this device and records it as
+    /// <see cref="DesktopPhase.Requested"/>; the broker's START_PULL begins the pull and its
+    /// GRANT_LEASE makes the copy ready. Asking again for a desktop held answers its status.
+    /// </summary>
     public async Task<DesktopStatus> CheckOutAsync(string desktop, CancellationToken cancellationToken)
     {
         if (_state.Current.Find(desktop) is { } held)
@@ -17,12 +21,11 @@ internal sealed partial class DesktopManager
             return await StatusOfAsync(held, cancellationToken).ConfigureAwait(false);
         }
 
-        var grant = await _broker.RequestCheckOutAsync(Enrollment(), desktop, cancellationToken).ConfigureAwait(false);
-        var record = new LocalDesktopRecord(grant.DesktopId, grant.Name, grant.Epoch, grant.HostId, DesktopPhase.Pulling, grant.LeaseExpiresAt, null, [], null);
-        _ = await _state.UpdateAsync(state => state.With(record), cancellationToken).ConfigureAwait(false);
+        var answer = await _broker.RequestCheckOutAsync(Enrollment(), desktop, cancellationToken).ConfigureAwait(false);
+        var requested = new LocalDesktopRecord(answer.DesktopId, answer.Name, answer.Epoch, answer.HostId, DesktopPhase.Requested, null, null, [], null);
+        var state = await _state.UpdateAsync(current => current.ById(answer.DesktopId) is null ? current.With(requested) : current, cancellationToken).ConfigureAwait(false);
         await _lease.TrustClockAsync(cancellationToken).ConfigureAwait(false);
-        BeginPull(record);
-        return await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        return await StatusOfAsync(state.ById(answer.DesktopId)!, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Pauses the pull; its progress stays durable.</summary>
@@ -30,8 +33,8 @@ internal sealed partial class DesktopManager
     {
         var record = Find(desktop);
         RequirePhase(record, DesktopPhase.Pulling, "Only a pull in progress can be paused.");
-        await StopPullAsync(record.DesktopId).ConfigureAwait(false);
-        _ = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { Phase = DesktopPhase.Paused }, cancellationToken).ConfigureAwait(false);
+        await LiveOf(record.DesktopId).Pull.StopAsync().ConfigureAwait(false);
+        _ = await _state.UpdateDesktopAsync(record.DesktopId, held => held.Phase == DesktopPhase.Pulling ? held with { Phase = DesktopPhase.Paused } : held, cancellationToken).ConfigureAwait(false);
         return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -41,31 +44,26 @@ internal sealed partial class DesktopManager
         var record = Find(desktop);
         RequirePhase(record, DesktopPhase.Paused, "Only a paused pull can be resumed.");
         var state = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { Phase = DesktopPhase.Pulling }, cancellationToken).ConfigureAwait(false);
-        BeginPull(state.Find(record.DesktopId)!);
+        BeginPull(state.ById(record.DesktopId)!);
         return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Cancels a pull and deletes what was pulled (a cached base stays).</summary>
+    /// <summary>Cancels a check-out in progress and deletes what was pulled (a cached base stays).</summary>
     public async Task CancelAsync(string desktop, CancellationToken cancellationToken)
     {
         var record = Find(desktop);
-        if (record.Phase is not (DesktopPhase.Pulling or DesktopPhase.Paused))
+        if (record.Phase is not (DesktopPhase.Requested or DesktopPhase.Pulling or DesktopPhase.Paused or DesktopPhase.Pulled))
         {
             throw new ClientRefusedException(ClientRefusal.WrongPhase, "Only a check-out in progress can be cancelled; check the desktop in instead.");
         }
 
-        await StopPullAsync(record.DesktopId).ConfigureAwait(false);
+        await LiveOf(record.DesktopId).Pull.StopAsync().ConfigureAwait(false);
         await ReleaseAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the pull in progress ends (completed, paused or failed).</summary>
-    public async Task WaitForPullAsync(string desktop, CancellationToken cancellationToken)
-    {
-        if (LiveOf(Find(desktop).DesktopId).Pull is { } pull)
-        {
-            await pull.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    public Task WaitForPullAsync(string desktop, CancellationToken cancellationToken) =>
+        LiveOf(Find(desktop).DesktopId).Pull.WaitAsync(cancellationToken);
 
     private static void RequirePhase(LocalDesktopRecord record, DesktopPhase phase, string message)
     {
@@ -78,24 +76,10 @@ internal sealed partial class DesktopManager
     private void BeginPull(LocalDesktopRecord record)
     {
         var live = LiveOf(record.DesktopId);
-        var cancellation = new CancellationTokenSource();
-        live.PullCancellation = cancellation;
-        live.Activity = DesktopActivity.Pulling;
-        live.Message = null;
-        live.Pull = Task.Run(() => PullAsync(record, live, cancellation.Token), CancellationToken.None);
-    }
-
-    private async Task StopPullAsync(string desktopId)
-    {
-        var live = LiveOf(desktopId);
-        if (live.PullCancellation is { } cancellation)
+        if (live.Pull.TryStart(cancellationToken => PullAsync(record, live, cancellationToken)))
         {
-            await cancellation.CancelAsync().ConfigureAwait(false);
-        }
-
-        if (live.Pull is { } pull)
-        {
-            await pull.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            live.Activity = DesktopActivity.Pulling;
+            live.Message = null;
         }
     }
 
@@ -104,7 +88,7 @@ internal sealed partial class DesktopManager
         try
         {
             var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Pull, record.Epoch, cancellationToken).ConfigureAwait(false);
-            var client = new TransferClient(_hosts.For(record.HostId).CreateCallInvoker(), record.DesktopId, ticket);
+            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
             var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
             var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
             var progress = new Progress<TransferProgress>(report => live.Transfer = report);
@@ -116,13 +100,15 @@ internal sealed partial class DesktopManager
                 var pulled = store.Manifest.CurrentChain().Select(layer => layer.Id).ToList();
                 _ = await _state.UpdateDesktopAsync(
                     record.DesktopId,
-                    held => held with { Phase = DesktopPhase.Ready, HostLayers = pulled, BaseAddress = store.Manifest.BaseAddress },
+                    held => held with { Phase = DesktopPhase.Pulled, HostLayers = pulled, BaseAddress = store.Manifest.BaseAddress },
                     CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
                 _ = live.Gate.Release();
             }
+
+            ReportTransferCompleted(record);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -138,6 +124,14 @@ internal sealed partial class DesktopManager
             live.Transfer = null;
         }
     }
+
+    /// <summary>Tells the broker the pull of <paramref name="record"/> is complete; it answers with GRANT_LEASE.</summary>
+    private void ReportTransferCompleted(LocalDesktopRecord record) =>
+        _ = _outbox.SendAsync(new DesktopReport { DesktopId = record.DesktopId, Epoch = record.Epoch, Kind = DesktopReportKind.TransferCompleted }, CancellationToken.None);
+
+    /// <summary>The transfer channel to the desktop's host: the address the ticket answer names, else the one START_PULL named.</summary>
+    private Grpc.Net.Client.GrpcChannel HostChannel(LocalDesktopRecord record, IssueTransferTicketResponse ticket) =>
+        _hosts.For(record.HostId, ticket.HostTransferAddress is { Length: > 0 } address ? address : record.HostAddress);
 
     /// <summary>Closes and deletes the local copy, drops its reference on the base (the base stays cached), forgets the desktop.</summary>
     private async Task ReleaseAsync(LocalDesktopRecord record, CancellationToken cancellationToken)
@@ -169,5 +163,6 @@ internal sealed partial class DesktopManager
         }
 
         _ = await _state.UpdateAsync(state => state.Without(record.DesktopId), cancellationToken).ConfigureAwait(false);
+        live.Message = null;
     }
 }

@@ -68,13 +68,17 @@ internal sealed partial class DesktopManager
     {
         switch (record.Phase)
         {
-            case DesktopPhase.Revoked:
-                throw new ClientRefusedException(ClientRefusal.Revoked, $"'{record.Name}' was revoked by an administrator; it cannot run on this device.");
-            case DesktopPhase.Pulling:
-            case DesktopPhase.Paused:
-                throw new ClientRefusedException(ClientRefusal.WrongPhase, $"'{record.Name}' is still being checked out; wait for the pull to finish.");
             case DesktopPhase.Ready:
                 break;
+            case DesktopPhase.Revoked:
+                throw new ClientRefusedException(ClientRefusal.Revoked, $"'{record.Name}' was revoked by an administrator; it cannot run on this device.");
+            case DesktopPhase.Requested:
+            case DesktopPhase.Pulling:
+            case DesktopPhase.Paused:
+            case DesktopPhase.Pulled:
+                throw new ClientRefusedException(ClientRefusal.WrongPhase, $"'{record.Name}' is still being checked out ({record.Phase}); wait until it is ready.");
+            default:
+                throw new ClientRefusedException(ClientRefusal.WrongPhase, $"'{record.Name}' is being checked in ({record.Phase}).");
         }
     }
 

@@ -3,42 +3,52 @@ using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.Hosts;
 using Broker.ClientAgent.Leases;
 using Broker.ClientAgent.State;
+using Broker.Contracts.V1;
 using Broker.Disks.Images;
 using Broker.Vhdx.Storage;
 
 namespace Broker.ClientAgent.Desktops;
 
 /// <summary>
-/// The client agent's desktops: check-out (pull), local runs, background sync, check-in. Durable
-/// facts live in the <see cref="AgentStateStore"/>; everything in memory (<see cref="DesktopLive"/>)
-/// is rebuilt from them after a restart, and an interrupted pull resumes from its durable progress.
+/// The client agent's desktops: check-out (pull), local runs, background sync, check-in, driven by
+/// the broker's commands on the device session. Durable facts live in the
+/// <see cref="AgentStateStore"/>; everything in memory (<see cref="DesktopLive"/>) is rebuilt from
+/// them after a restart, an interrupted pull resumes from its durable progress, and the reports the
+/// broker still needs are derived from them again at every connection.
 /// </summary>
 internal sealed partial class DesktopManager : IAsyncDisposable
 {
     private readonly AgentStateStore _state;
     private readonly BaseImageStore _bases;
     private readonly IBrokerLink _broker;
+    private readonly ReportOutbox _outbox;
     private readonly HostChannels _hosts;
     private readonly LeaseGuard _lease;
     private readonly ClientAgentOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DesktopLive> _live = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<DeviceEnrollment> _enrolled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private DesktopManager(AgentStateStore state, BaseImageStore bases, IBrokerLink broker, ClientAgentOptions options, TimeProvider time)
+    private DesktopManager(AgentStateStore state, BaseImageStore bases, IBrokerLink broker, ReportOutbox outbox, ClientAgentOptions options, TimeProvider time)
     {
         _state = state;
         _bases = bases;
         _broker = broker;
+        _outbox = outbox;
         _options = options;
         _time = time;
         _hosts = new HostChannels(options);
         _lease = new LeaseGuard(state, time, options);
+        if (state.Current.Enrollment is { } enrollment)
+        {
+            _ = _enrolled.TrySetResult(enrollment);
+        }
     }
 
     private string WorkDirectory => Path.Combine(_options.DataDirectory, "work");
 
     /// <summary>Opens the data directory and resumes the pulls a previous run left unfinished.</summary>
-    public static async Task<DesktopManager> OpenAsync(IBrokerLink broker, ClientAgentOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<DesktopManager> OpenAsync(IBrokerLink broker, ReportOutbox outbox, ClientAgentOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var state = await AgentStateStore.OpenAsync(FileStorage.Instance, options.DataDirectory, cancellationToken).ConfigureAwait(false);
         BaseImageStore bases;
@@ -52,7 +62,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
             throw;
         }
 
-        var manager = new DesktopManager(state, bases, broker, options, time);
+        var manager = new DesktopManager(state, bases, broker, outbox, options, time);
         foreach (var desktop in state.Current.Desktops.Where(desktop => desktop.Phase == DesktopPhase.Pulling))
         {
             manager.BeginPull(desktop);
@@ -67,7 +77,15 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         var enrollment = await _broker.EnrollAsync(server, userName, password, deviceName, cancellationToken).ConfigureAwait(false);
         _ = await _state.UpdateAsync(state => state with { Enrollment = enrollment }, cancellationToken).ConfigureAwait(false);
         await _lease.TrustClockAsync(cancellationToken).ConfigureAwait(false);
+        _ = _enrolled.TrySetResult(enrollment);
         return enrollment;
+    }
+
+    /// <summary>This device's enrollment, once there is one.</summary>
+    public async Task<DeviceEnrollment> WaitForEnrollmentAsync(CancellationToken cancellationToken)
+    {
+        _ = await _enrolled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Enrollment();
     }
 
     /// <summary>Every desktop held.</summary>
@@ -82,10 +100,17 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         return statuses;
     }
 
+    /// <summary>The local copies for the device heartbeat: every desktop with data here that the broker should account for.</summary>
+    public IReadOnlyList<LocalCopy> LocalCopies() =>
+        [.. _state.Current.Desktops.Where(desktop => desktop.HoldsCopy).Select(desktop => new LocalCopy { DesktopId = desktop.DesktopId, Epoch = desktop.Epoch })];
+
     /// <summary>The status of <paramref name="desktop"/> (name or id).</summary>
     /// <exception cref="KeyNotFoundException">This device holds no such desktop.</exception>
     public Task<DesktopStatus> StatusAsync(string desktop, CancellationToken cancellationToken) =>
         StatusOfAsync(Find(desktop), cancellationToken);
+
+    /// <summary>Whether this device holds desktop <paramref name="desktopId"/> (in any phase).</summary>
+    public bool Holds(string desktopId) => _state.Current.ById(desktopId) is not null;
 
     /// <summary>The sealed layers of the local chain and whether the host holds each.</summary>
     public IReadOnlyList<(Disks.Layers.LayerRecord Layer, bool Acknowledged)> Snapshots(string desktop)

@@ -6,16 +6,25 @@ using Grpc.Net.Client;
 
 namespace Broker.ClientAgent.Hosts;
 
-/// <summary>One gRPC channel per host agent transfer endpoint (<see cref="ClientAgentOptions.Hosts"/>). Thread-safe.</summary>
+/// <summary>
+/// One gRPC channel per host agent transfer endpoint: the address the broker gave (START_PULL, the
+/// ticket answer), unless <see cref="ClientAgentOptions.Hosts"/> overrides it for the host. Thread-safe.
+/// </summary>
 internal sealed class HostChannels(ClientAgentOptions options) : IDisposable
 {
     private const string UnixScheme = "unix:";
 
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
-    /// <summary>The channel to <paramref name="hostId"/>.</summary>
-    /// <exception cref="ClientRefusedException">No address is configured for the host.</exception>
-    public GrpcChannel For(string hostId) => _channels.GetOrAdd(hostId, Create);
+    /// <summary>The channel to <paramref name="hostId"/>, which the broker says listens at <paramref name="brokerAddress"/>.</summary>
+    /// <exception cref="ClientRefusedException">Neither the broker nor the configuration gives an address for the host.</exception>
+    public GrpcChannel For(string hostId, string? brokerAddress)
+    {
+        var address = options.Hosts.TryGetValue(hostId, out var configured) ? configured
+            : !string.IsNullOrEmpty(brokerAddress) ? brokerAddress
+            : throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"The broker gave no transfer address for host {hostId} and none is configured (ClientAgent:Hosts:{hostId}).");
+        return _channels.GetOrAdd(address, Create);
+    }
 
     public void Dispose()
     {
@@ -25,13 +34,8 @@ internal sealed class HostChannels(ClientAgentOptions options) : IDisposable
         }
     }
 
-    private GrpcChannel Create(string hostId)
+    private static GrpcChannel Create(string address)
     {
-        if (!options.Hosts.TryGetValue(hostId, out var address))
-        {
-            throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"No transfer address is configured for host {hostId} (ClientAgent:Hosts:{hostId}).");
-        }
-
         if (!address.StartsWith(UnixScheme, StringComparison.Ordinal))
         {
             return TransferChannelOptions.CreateChannel(new Uri(address));

@@ -13,6 +13,9 @@ internal sealed record AgentState(DeviceEnrollment? Enrollment, IReadOnlyList<Lo
     public LocalDesktopRecord? Find(string idOrName) =>
         Desktops.FirstOrDefault(desktop => desktop.DesktopId == idOrName) ?? Desktops.FirstOrDefault(desktop => desktop.Name == idOrName);
 
+    /// <summary>The desktop with exactly this id, or null.</summary>
+    public LocalDesktopRecord? ById(string desktopId) => Desktops.FirstOrDefault(desktop => desktop.DesktopId == desktopId);
+
     /// <summary>This state with <paramref name="desktop"/> added or replaced (by id).</summary>
     public AgentState With(LocalDesktopRecord desktop) =>
         this with { Desktops = [.. Desktops.Where(held => held.DesktopId != desktop.DesktopId), desktop] };

@@ -43,7 +43,7 @@ internal sealed class AgentStateStore : IAsyncDisposable
 
     /// <summary>Replaces desktop <paramref name="desktopId"/>'s record by <paramref name="change"/> of it; no-op when it is gone.</summary>
     public Task<AgentState> UpdateDesktopAsync(string desktopId, Func<LocalDesktopRecord, LocalDesktopRecord> change, CancellationToken cancellationToken) =>
-        UpdateAsync(state => state.Find(desktopId) is { } held && held.DesktopId == desktopId ? state.With(change(held)) : state, cancellationToken);
+        UpdateAsync(state => state.ById(desktopId) is { } held ? state.With(change(held)) : state, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

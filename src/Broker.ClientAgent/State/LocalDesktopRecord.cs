@@ -3,13 +3,14 @@ namespace Broker.ClientAgent.State;
 /// <summary>One desktop held by this device, as kept in the state store.</summary>
 /// <param name="DesktopId">The broker's desktop id.</param>
 /// <param name="Name">The desktop's name.</param>
-/// <param name="Epoch">The authority epoch the check-out was granted with.</param>
+/// <param name="Epoch">The newest authority epoch the agent has seen for the desktop (the pull's, then the lease's).</param>
 /// <param name="HostId">The host agent that holds the server copy.</param>
 /// <param name="Phase">Where the copy stands.</param>
 /// <param name="LeaseExpiresAt">The end of the offline lease; null before it is granted.</param>
 /// <param name="LastSyncAt">When a layer was last acknowledged by the host.</param>
 /// <param name="HostLayers">Ids of the local chain's layers the host holds (pulled or acknowledged).</param>
 /// <param name="BaseAddress">Content address of the base image this copy references; null before it is pulled.</param>
+/// <param name="HostAddress">Where the host's DiskTransfer service listens, as the broker last said (START_PULL, tickets).</param>
 internal sealed record LocalDesktopRecord(
     string DesktopId,
     string Name,
@@ -19,4 +20,9 @@ internal sealed record LocalDesktopRecord(
     DateTimeOffset? LeaseExpiresAt,
     DateTimeOffset? LastSyncAt,
     IReadOnlyList<long> HostLayers,
-    string? BaseAddress);
+    string? BaseAddress,
+    string? HostAddress = null)
+{
+    /// <summary>Whether the device holds data of this desktop that the broker should know of (heartbeat copies).</summary>
+    public bool HoldsCopy => Phase is not (DesktopPhase.Requested or DesktopPhase.Revoked);
+}

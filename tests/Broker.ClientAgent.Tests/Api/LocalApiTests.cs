@@ -12,7 +12,8 @@ namespace Broker.ClientAgent.Tests.Api;
 
 /// <summary>
 /// <c>broker-client run</c>'s host started in-process on a temp socket, called through a real gRPC
-/// channel: login, check-out pulled from a stand-in host, list and status, refusals and the socket's mode.
+/// channel: login, check-out driven by the stand-in broker and pulled from a stand-in host (its
+/// address configured, overriding the broker's), list and status, refusals and the socket's mode.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class LocalApiTests
@@ -26,21 +27,19 @@ public sealed class LocalApiTests
     public async Task CheckOut_ThroughTheLocalApi_ShowsInListAndStatus_OnAUserOnlySocket()
     {
         using var directory = new TempDirectory("broker-client-api-");
-        using var broker = new StandInBroker(DesktopId, HostId, TimeProvider.System);
         await using var hostLayers = await CounterDesktop.CreateAsync(directory, DesktopPaths.Of(directory.File("host"), DesktopId), Token);
+        await using var broker = new StandInBroker(DesktopId, HostId, "unix:" + directory.File("no-such-host.sock"));
         await using var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
         host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
+        await broker.ServeAsync();
         var socket = directory.File("agent.sock");
-        await using var app = ClientAgentApp.Build(
-            [$"--ClientAgent:DataDirectory={directory.File("laptop")}", $"--ClientAgent:SocketPath={socket}", $"--ClientAgent:Hosts:{HostId}=unix:{directory.File("transfer.sock")}"],
-            broker);
-        await app.StartAsync(Token);
+        await using var agent = await AgentUnderTest.StartAsync(directory, $"--ClientAgent:Hosts:{HostId}=unix:{directory.File("transfer.sock")}");
         using var channel = Connect(socket);
         var api = new LocalApi.ClientAgentClient(channel);
 
         var notEnrolled = await Should.ThrowAsync<RpcException>(() => api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token).ResponseAsync);
-        var login = await api.LoginAsync(new LoginRequest { Server = "https://broker.test", UserName = "alice", Password = "pw" }, cancellationToken: Token);
-        var pulling = await api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token);
+        var login = await api.LoginAsync(new LoginRequest { Server = broker.Address, UserName = "alice", Password = "pw" }, cancellationToken: Token);
+        var requested = await api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token);
         var watched = await WatchToEndAsync(api, "alice-desk");
         var listed = await api.ListAsync(new ListLocalDesktopsRequest(), cancellationToken: Token);
         var status = await api.StatusAsync(new DesktopRequest { Desktop = DesktopId }, cancellationToken: Token);
@@ -50,17 +49,16 @@ public sealed class LocalApiTests
         notEnrolled.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
         notEnrolled.Trailers.GetValue(RefusalInterceptor.TrailerKey).ShouldBe(nameof(ClientRefusal.NotEnrolled));
         login.DeviceId.ShouldBe(StandInBroker.DeviceId);
-        pulling.Phase.ShouldBeOneOf(LocalPhase.Pulling, LocalPhase.Ready);
+        requested.Phase.ShouldBe(LocalPhase.Requested);
         watched.Phase.ShouldBe(LocalPhase.Ready, watched.Message);
         listed.Desktops.Select(desktop => (desktop.Name, desktop.Phase)).ShouldBe([("alice-desk", LocalPhase.Ready)]);
         status.Epoch.ShouldBe(broker.Epoch);
         status.LeaseExpiresAt.ShouldNotBeNull();
         status.BlockedReason.ShouldBeEmpty();
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
-        await app.StopAsync(Token);
     }
 
-    /// <summary>The last state Watch sends before the pull in progress ends.</summary>
+    /// <summary>The last state Watch sends before the check-out in progress settles.</summary>
     private static async Task<LocalDesktop> WatchToEndAsync(LocalApi.ClientAgentClient api, string desktop)
     {
         using var call = api.Watch(new DesktopRequest { Desktop = desktop }, cancellationToken: Token);
@@ -68,10 +66,6 @@ public sealed class LocalApiTests
         while (await call.ResponseStream.MoveNext(Token))
         {
             last = call.ResponseStream.Current;
-            if (last.Phase != LocalPhase.Pulling)
-            {
-                break;
-            }
         }
 
         return last.ShouldNotBeNull();

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using Broker.ClientAgent.Desktops;
+using Broker.ClientAgent.State;
+using Broker.Contracts.V1;
+
+namespace Broker.ClientAgent.Leases;
+
+/// <summary>Checks a lease the broker sent: signed by the key this device enrolled with, and naming this device, the desktop and the epoch.</summary>
+internal static class LeaseVerifier
+{
+    /// <summary>The end of the lease in <paramref name="signed"/> once it checks out.</summary>
+    /// <exception cref="ClientRefusedException">Not signed by the enrolled key, or for another desktop, device or epoch (<see cref="ClientRefusal.NotEntitled"/>).</exception>
+    public static DateTimeOffset Verify(DeviceEnrollment device, SignedLease? signed, string desktopId, ulong epoch)
+    {
+        if (signed is null)
+        {
+            throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker sent no lease.");
+        }
+
+        using var key = ECDsa.Create();
+        key.ImportFromPem(device.SigningKeyPem);
+        if (!key.VerifyData(signed.Lease.Span, signed.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease is not signed by the key this device enrolled with.");
+        }
+
+        var lease = OfflineLease.Parser.ParseFrom(signed.Lease);
+        return lease.DesktopId == desktopId && lease.DeviceId == device.DeviceId && lease.Epoch == epoch && lease.ExpiresAt is { } expires
+            ? expires.ToDateTimeOffset()
+            : throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease names another desktop, device or epoch.");
+    }
+}
