@@ -97,8 +97,9 @@ cmd_bench() {
   case $name in
     vhdx) ensure_debian_packages qemu-utils; shift; exec bench/vhdx/run.sh "$@" ;;
     nbd) ensure_debian_packages qemu-utils qemu-system-x86 nasm; shift; exec bench/nbd/run.sh "$@" ;;
+    transfer) ensure_debian_packages rsync; shift; exec bench/transfer/run.sh "$@" ;;
     chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
-    "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
+    "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), transfer (our pull and sync vs rsync and cp), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
     *) die "no benchmark named '$name' (see bench/README.md)" ;;
   esac
 }
