@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Broker.HostAgent.Broker;
 
 namespace Broker.HostAgent;
 
 /// <summary>Settings of the host agent (section <c>HostAgent</c>), validated at start.</summary>
-internal sealed class HostAgentOptions
+internal sealed class HostAgentOptions : IValidatableObject
 {
     public const string SectionName = "HostAgent";
 
@@ -13,6 +14,15 @@ internal sealed class HostAgentOptions
 
     /// <summary>Listen on every interface rather than loopback only.</summary>
     public bool TransferListenAny { get; set; }
+
+    /// <summary>
+    /// Where client agents reach the <c>DiskTransfer</c> endpoint (absolute http or https URL, e.g.
+    /// <c>http://10.0.0.5:7443</c>), reported to the broker in every heartbeat. Unset: derived from
+    /// the bound port (<see cref="Broker.TransferAddress"/>). Set it when clients come through NAT, a
+    /// proxy or a name other than the machine's host name.
+    /// </summary>
+    [MaxLength(2048)]
+    public string? TransferAdvertiseAddress { get; set; }
 
     /// <summary>Below this many free bytes in the data directory the host refuses new work and reports itself unhealthy.</summary>
     [Range(0, long.MaxValue)]
@@ -33,4 +43,13 @@ internal sealed class HostAgentOptions
     /// <summary>Guest memory of each desktop VM.</summary>
     [Range(16, 1 << 20)]
     public int VmMemoryMiB { get; set; } = 256;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(TransferAdvertiseAddress) && !TransferAddress.IsValid(TransferAdvertiseAddress))
+        {
+            yield return new ValidationResult("must be an absolute http or https URL.", [nameof(TransferAdvertiseAddress)]);
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Broker.Core.Hosts;
 
 /// <summary>A server whose host agent runs desktops.</summary>
@@ -8,6 +10,9 @@ public sealed record Host
 
     /// <summary>Largest accepted <see cref="Capacity"/>.</summary>
     public const int MaxCapacity = 10_000;
+
+    /// <summary>Longest accepted <see cref="TransferAddress"/>.</summary>
+    public const int MaxTransferAddressLength = 2048;
 
     /// <summary>The host's id.</summary>
     public required HostId Id { get; init; }
@@ -26,6 +31,12 @@ public sealed record Host
 
     /// <summary>When the host agent last reported in; <see langword="null"/> before its first report.</summary>
     public DateTimeOffset? LastSeen { get; init; }
+
+    /// <summary>
+    /// Where client agents reach the host's DiskTransfer service (an absolute http or https URL, as
+    /// the host agent last reported it); <see langword="null"/> until it reports one.
+    /// </summary>
+    public string? TransferAddress { get; init; }
 
     /// <summary>Concurrency token: the stored version this value was read at (0 before the first save).</summary>
     public long Version { get; init; }
@@ -53,4 +64,19 @@ public sealed record Host
             Health = HostHealth.Offline,
         });
     }
+
+    /// <summary>
+    /// True when <paramref name="text"/> can be a <see cref="TransferAddress"/>: an absolute http or
+    /// https URL naming a host, at most <see cref="MaxTransferAddressLength"/> characters, without
+    /// user info, query or fragment.
+    /// </summary>
+    public static bool IsValidTransferAddress([NotNullWhen(true)] string? text) =>
+        text is { Length: > 0 and <= MaxTransferAddressLength }
+        && text.Trim().Length == text.Length
+        && Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0
+        && uri.UserInfo.Length == 0
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0;
 }

@@ -1,9 +1,12 @@
+using System.Net;
 using System.Threading.Channels;
 using Broker.Contracts;
 using Broker.Contracts.V1;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
 using Grpc.Core;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,25 +15,38 @@ namespace Broker.HostAgent.Broker;
 
 /// <summary>
 /// The one <c>Connect</c> stream to the broker: Hello, then heartbeats at the broker's interval
-/// (health, free space, running VMs, every desktop's observed state and epoch), the manager's
-/// reports (re-sent after a reconnect until the broker acks them) and a result for every command.
-/// Reconnects with exponential backoff and jitter.
+/// (health, free space, running VMs, the transfer endpoint's address, every desktop's observed
+/// state and epoch), the manager's reports (re-sent after a reconnect until the broker acks them)
+/// and a result for every command. Reconnects with exponential backoff and jitter.
 /// </summary>
 internal sealed partial class BrokerConnection(
     HostIdentity identity,
     DesktopManager desktops,
     BrokerHandler handler,
+    IServer server,
+    IHostApplicationLifetime lifetime,
     IOptions<HostAgentOptions> options,
     TimeProvider time,
     ILogger<BrokerConnection> logger) : BackgroundService
 {
     private readonly List<DesktopReport> _unacked = [];
 
+    private string _transferAddress = string.Empty;
+
     /// <summary>True while a stream is open and welcomed.</summary>
     public bool Connected { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The transfer endpoint's port is known only once Kestrel listens (TransferPort 0 picks one).
+        if (!await StartedAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        _transferAddress = TransferAddress.Advertised(options.Value, bound, Dns.GetHostName());
+        LogTransferAddress(logger, _transferAddress);
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -139,11 +155,21 @@ internal sealed partial class BrokerConnection(
         }
     }
 
+    /// <summary>Waits until the application (Kestrel included) started; false when it is stopping instead.</summary>
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult(true));
+        using var onStopping = stoppingToken.Register(() => started.TrySetResult(false));
+        return await started.Task.ConfigureAwait(false);
+    }
+
     private HostHeartbeat Heartbeat()
     {
         var heartbeat = new HostHeartbeat
         {
             Healthy = desktops.Unhealthy is null,
+            TransferAddress = _transferAddress,
             FreeBytes = (ulong)Math.Max(desktops.FreeBytes, 0),
             RunningVms = (uint)desktops.RunningVms,
         };
@@ -214,4 +240,7 @@ internal sealed partial class BrokerConnection(
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "The broker refused report {Kind} of desktop {DesktopId}: {Reason} {Detail}")]
     private static partial void LogReportRefused(ILogger logger, DesktopReportKind kind, string desktopId, string reason, string detail);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "Advertising the transfer endpoint as {TransferAddress}")]
+    private static partial void LogTransferAddress(ILogger logger, string transferAddress);
 }

@@ -17,6 +17,8 @@ internal sealed class HostRow
 
     public DateTimeOffset? LastSeen { get; set; }
 
+    public string? TransferAddress { get; set; }
+
     /// <summary>Concurrency token.</summary>
     public long Version { get; set; }
 
@@ -28,6 +30,7 @@ internal sealed class HostRow
         Health = host.Health,
         Draining = host.Draining,
         LastSeen = host.LastSeen,
+        TransferAddress = host.TransferAddress,
         Version = version,
     };
 
@@ -39,6 +42,7 @@ internal sealed class HostRow
         Health = Health,
         Draining = Draining,
         LastSeen = LastSeen,
+        TransferAddress = TransferAddress,
         Version = Version,
     };
 }

@@ -14,6 +14,7 @@ internal sealed class HostRowConfiguration : IEntityTypeConfiguration<HostRow>
         builder.Property(host => host.Name).HasMaxLength(Host.MaxNameLength);
         builder.Property(host => host.Health).HasConversion<string>().HasMaxLength(RowLimits.EnumLength);
         builder.Property(host => host.LastSeen).HasConversion<UtcTicksConverter>();
+        builder.Property(host => host.TransferAddress).HasMaxLength(Host.MaxTransferAddressLength);
         builder.Property(host => host.Version).IsConcurrencyToken();
     }
 }

@@ -1,5 +1,6 @@
 using Broker.Contracts.V1;
 using Broker.Core.Desktops.Commands;
+using Broker.Core.Hosts;
 using CoreCommand = Broker.Core.Desktops.Commands.AgentCommand;
 
 namespace Broker.Server.Agents;
@@ -9,10 +10,14 @@ namespace Broker.Server.Agents;
 /// best effort by design: the reconcile loop derives the orders again from the stored desired
 /// state, so a command lost here is sent again the next round.
 /// </summary>
-internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner leases)
+internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner leases, IServiceScopeFactory scopes)
 {
-    /// <summary>Queues each command on its agent's stream.</summary>
-    public void Dispatch(IEnumerable<CoreCommand> commands)
+    /// <summary>
+    /// Queues each command on its agent's stream. A START_PULL also names where the source host's
+    /// DiskTransfer service listens, as the host last reported it (read from the store, so a host
+    /// connected to another broker instance counts too).
+    /// </summary>
+    public async Task DispatchAsync(IEnumerable<CoreCommand> commands, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commands);
         foreach (var command in commands)
@@ -23,7 +28,24 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
                 DeviceCommand device => new AgentIdentity(Core.Access.AgentKind.Device, device.Device.Value),
                 _ => throw new ArgumentException($"{command.GetType().Name} names no agent.", nameof(commands)),
             };
-            sessions.TrySend(agent, new BrokerMessage { Command = AgentCommandMessages.From(command, leases) });
+            if (!sessions.IsOpen(agent))
+            {
+                continue;
+            }
+
+            var message = AgentCommandMessages.From(command, leases);
+            if (command is StartPull pull)
+            {
+                message.HostTransferAddress = await TransferAddressAsync(pull.Source, cancellationToken) ?? string.Empty;
+            }
+
+            sessions.TrySend(agent, new BrokerMessage { Command = message });
         }
+    }
+
+    private async Task<string?> TransferAddressAsync(HostId host, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(host, cancellationToken))?.TransferAddress;
     }
 }

@@ -33,6 +33,25 @@ internal sealed class AgentGatewayService(
         return response ?? throw refusal!.ToException();
     }
 
+    public override async Task<ListDesktopsResponse> ListDesktops(ListDesktopsRequest request, ServerCallContext context)
+    {
+        var (desktops, refusal) = await Services(context).GetRequiredService<DeviceDesktopRequests>().ListAsync(Agent(context), context.CancellationToken);
+        return desktops is null ? throw refusal!.ToException() : new ListDesktopsResponse { Desktops = { desktops } };
+    }
+
+    public override async Task<RequestCheckOutResponse> RequestCheckOut(RequestCheckOutRequest request, ServerCallContext context)
+    {
+        var (desktop, refusal) = await Services(context).GetRequiredService<DeviceDesktopRequests>().CheckOutAsync(Agent(context), request, context.CancellationToken);
+        reconcile.Wake(); // admission happens in a reconcile round
+        return desktop is null ? throw refusal!.ToException() : new RequestCheckOutResponse { Desktop = desktop };
+    }
+
+    public override async Task<RequestCheckInResponse> RequestCheckIn(RequestCheckInRequest request, ServerCallContext context)
+    {
+        var (desktop, refusal) = await Services(context).GetRequiredService<DeviceDesktopRequests>().CheckInAsync(Agent(context), request, context.CancellationToken);
+        return desktop is null ? throw refusal!.ToException() : new RequestCheckInResponse { Desktop = desktop };
+    }
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<BrokerMessage> responseStream, ServerCallContext context)
     {
         var agent = Agent(context);

@@ -49,7 +49,7 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
 
         var now = time.GetUtcNow();
         session.HostReport = new HostReport(host, now, heartbeat.Healthy, observed);
-        await services.GetRequiredService<AgentPresence>().RecordHostAsync(host, now, heartbeat.Healthy, cancellationToken);
+        await services.GetRequiredService<AgentPresence>().RecordHostAsync(host, now, heartbeat.Healthy, heartbeat.TransferAddress, cancellationToken);
         return null;
     }
 

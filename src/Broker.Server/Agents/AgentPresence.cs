@@ -1,20 +1,32 @@
 using Broker.Core;
 using Broker.Core.Devices;
 using Broker.Core.Hosts;
+using CoreHost = Broker.Core.Hosts.Host;
 
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// Records a heartbeat at once: the host's or device's last-seen time and health. A concurrent
-/// writer (the reconcile loop, another instance) makes it re-read and try again a few times.
+/// Records a heartbeat at once: the host's or device's last-seen time and health, and the address
+/// of a host's DiskTransfer service. A concurrent writer (the reconcile loop, another instance)
+/// makes it re-read and try again a few times.
 /// </summary>
-internal sealed class AgentPresence(IHostStore hosts, IDeviceStore devices)
+internal sealed partial class AgentPresence(IHostStore hosts, IDeviceStore devices, ILogger<AgentPresence> logger)
 {
     private const int Attempts = 3;
 
-    /// <summary>The host reported at <paramref name="at"/>, healthy or not.</summary>
-    public async Task RecordHostAsync(HostId id, DateTimeOffset at, bool healthy, CancellationToken cancellationToken)
+    /// <summary>
+    /// The host reported at <paramref name="at"/>, healthy or not, with its transfer address. An
+    /// empty address keeps the stored one; an invalid one is logged and ignored.
+    /// </summary>
+    public async Task RecordHostAsync(HostId id, DateTimeOffset at, bool healthy, string transferAddress, CancellationToken cancellationToken)
     {
+        var address = string.IsNullOrEmpty(transferAddress) ? null : transferAddress;
+        if (address is not null && !CoreHost.IsValidTransferAddress(address))
+        {
+            LogInvalidTransferAddress(logger, id, address.Length > CoreHost.MaxTransferAddressLength ? address[..CoreHost.MaxTransferAddressLength] : address);
+            address = null;
+        }
+
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (await hosts.FindAsync(id, cancellationToken) is not { } host)
@@ -26,6 +38,7 @@ internal sealed class AgentPresence(IHostStore hosts, IDeviceStore devices)
             {
                 LastSeen = host.LastSeen > at ? host.LastSeen : at,
                 Health = healthy ? HostHealth.Healthy : HostHealth.Unhealthy,
+                TransferAddress = address ?? host.TransferAddress,
             };
             if (seen == host || (await hosts.UpdateAsync(seen, cancellationToken)).Outcome != WriteOutcome.Conflict)
             {
@@ -51,4 +64,7 @@ internal sealed class AgentPresence(IHostStore hosts, IDeviceStore devices)
             }
         }
     }
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "Host {HostId} reported the transfer address '{TransferAddress}', which is not an absolute http or https URL; the stored address stays")]
+    private static partial void LogInvalidTransferAddress(ILogger logger, HostId hostId, string transferAddress);
 }

@@ -14,6 +14,12 @@ internal sealed record AgentRefusal(StatusCode Status, string Reason, string Det
     /// <summary>The desktop is unknown or not this agent's (the two are not told apart).</summary>
     public static AgentRefusal NotYours { get; } = new(StatusCode.PermissionDenied, "PermissionDenied", "The desktop is not one of this agent's.");
 
+    /// <summary>The agent may not ask this at all now (e.g. its device's user is locked out).</summary>
+    public static AgentRefusal Denied(string detail) => new(StatusCode.PermissionDenied, "PermissionDenied", detail);
+
+    /// <summary>The named thing is not among the caller's (for a device: its user's desktops).</summary>
+    public static AgentRefusal NotFound(string detail) => new(StatusCode.NotFound, "NotFound", detail);
+
     /// <summary>A field is missing or malformed.</summary>
     public static AgentRefusal Malformed(string detail) => new(StatusCode.InvalidArgument, "Malformed", detail);
 

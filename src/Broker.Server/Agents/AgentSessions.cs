@@ -31,6 +31,9 @@ internal sealed class AgentSessions
         session.End();
     }
 
+    /// <summary>True when <paramref name="agent"/> has a stream open on this instance.</summary>
+    public bool IsOpen(AgentIdentity agent) => _open.ContainsKey(agent);
+
     /// <summary>Queues <paramref name="message"/> on <paramref name="agent"/>'s stream; false when it is not connected here.</summary>
     public bool TrySend(AgentIdentity agent, BrokerMessage message) =>
         _open.TryGetValue(agent, out var session) && session.TrySend(message);

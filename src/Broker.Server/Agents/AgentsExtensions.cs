@@ -33,6 +33,7 @@ internal static class AgentsExtensions
         services.AddScoped<AgentPresence>();
         services.AddScoped<AgentDesktopReports>();
         services.AddScoped<TransferTickets>();
+        services.AddScoped<DeviceDesktopRequests>();
         return builder;
     }
 

@@ -80,8 +80,8 @@ internal sealed partial class ReconcileLoop(
             }
         }
 
-        commands.Dispatch(plan.HostCommands.SelectMany(group => group));
-        commands.Dispatch(plan.DeviceCommands.SelectMany(group => group));
+        await commands.DispatchAsync(plan.HostCommands.SelectMany(group => group), cancellationToken);
+        await commands.DispatchAsync(plan.DeviceCommands.SelectMany(group => group), cancellationToken);
     }
 
     /// <summary>Every host; the desktops of reporting hosts and those devices report copies of; the reporting devices.</summary>

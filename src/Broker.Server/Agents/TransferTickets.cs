@@ -2,6 +2,7 @@ using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Events;
+using Broker.Core.Hosts;
 using Broker.Core.Leases;
 using Broker.Core.Pools;
 using Broker.Server.Desktops;
@@ -12,12 +13,14 @@ namespace Broker.Server.Agents;
 
 /// <summary>
 /// What a client agent asks of a desktop it holds: transfer tickets (pull while the check-out
-/// transfers or while it holds authority; push only while it holds authority) and lease renewals.
+/// transfers or while it holds authority; push only while it holds authority), with the address
+/// of the host that serves them, and lease renewals.
 /// Only the device the desktop is checked out to gets either, and only for the current epoch.
 /// </summary>
 internal sealed class TransferTickets(
     IDesktopStore desktops,
     IPoolStore pools,
+    IHostStore hosts,
     DesktopActions actions,
     TicketSigner tickets,
     LeaseSigner leases,
@@ -59,7 +62,12 @@ internal sealed class TransferTickets(
             ExpiresAt = Timestamp.FromDateTimeOffset(now + options.Value.TicketLifetime),
         };
         ticket.LayerIds.AddRange(request.LayerIds);
-        return (new IssueTransferTicketResponse { Ticket = tickets.Sign(ticket), HostId = desktop.Host.ToString() }, null);
+        return (new IssueTransferTicketResponse
+        {
+            Ticket = tickets.Sign(ticket),
+            HostId = desktop.Host.ToString(),
+            HostTransferAddress = (await hosts.FindAsync(desktop.Host, cancellationToken))?.TransferAddress ?? string.Empty,
+        }, null);
     }
 
     /// <summary>Slides the lease forward by pool policy and returns it signed, or why not.</summary>

@@ -202,7 +202,7 @@ internal sealed class DesktopActions(
                 }
 
                 await transaction.CommitAsync(cancellationToken);
-                commands.Dispatch(commandsToSend);
+                await commands.DispatchAsync(commandsToSend, cancellationToken);
                 return DesktopActionResult.Done(current with { Version = saved.Version });
             case WriteOutcome.NotFound:
                 return DesktopActionResult.NotFound;

@@ -28,4 +28,51 @@ public sealed class HostTests
         // Assert
         result.Errors.Single().Field.ShouldBe("Capacity");
     }
+
+    [Theory]
+    [InlineData("http://10.0.0.5:7443")]
+    [InlineData("https://host-a.example:7443/")]
+    [InlineData("http://[::1]:7443")]
+    public void IsValidTransferAddress_AbsoluteHttpUrl_IsTrue(string address)
+    {
+        // Act
+        var valid = Host.IsValidTransferAddress(address);
+
+        // Assert
+        valid.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("10.0.0.5:7443")]
+    [InlineData("/var/run/transfer.sock")]
+    [InlineData("ftp://10.0.0.5")]
+    [InlineData("http://user:secret@10.0.0.5:7443")]
+    [InlineData("http://10.0.0.5:7443/?debug=1")]
+    [InlineData("http://10.0.0.5:7443/#top")]
+    [InlineData(" http://10.0.0.5:7443")]
+    public void IsValidTransferAddress_AnythingElse_IsFalse(string? address)
+    {
+        // Act
+        var valid = Host.IsValidTransferAddress(address);
+
+        // Assert
+        valid.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void IsValidTransferAddress_LongerThanTheLimit_IsFalse()
+    {
+        // Arrange
+        var atLimit = "http://h/" + new string('a', Host.MaxTransferAddressLength - "http://h/".Length);
+
+        // Act
+        var valid = Host.IsValidTransferAddress(atLimit);
+        var tooLong = Host.IsValidTransferAddress(atLimit + "a");
+
+        // Assert
+        valid.ShouldBeTrue();
+        tooLong.ShouldBeFalse();
+    }
 }

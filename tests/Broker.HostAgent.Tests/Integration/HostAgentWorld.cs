@@ -15,6 +15,8 @@ using Broker.HostAgent.Images;
 using Broker.Testing;
 using Broker.Testing.Qemu;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using server::Broker.Server.Desktops;
 using server::Broker.Server.Images;
@@ -159,7 +161,11 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private async Task<Host> HostAsync(CancellationToken cancellationToken)
+    /// <summary>The port the agent's <c>DiskTransfer</c> endpoint bound (it was started with <c>TransferPort=0</c>).</summary>
+    public int TransferPort => new Uri(_agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+
+    /// <summary>The broker's record of the host.</summary>
+    public async Task<Host> HostAsync(CancellationToken cancellationToken)
     {
         await using var scope = _broker.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(Host, cancellationToken)).ShouldNotBeNull();

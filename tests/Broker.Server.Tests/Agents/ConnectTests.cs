@@ -2,6 +2,7 @@ using System.Net;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Entitlements;
+using Broker.Core.Hosts;
 using Broker.Persistence;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
@@ -37,6 +38,31 @@ public sealed class ConnectTests(PostgresCluster cluster)
         var host = hosts.Single(host => host.Id == token.HostId);
         host.Health.ShouldBe(Core.Hosts.HostHealth.Healthy);
         host.LastSeen.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(before.AddSeconds(-1));
+    }
+
+    [Fact]
+    public async Task Heartbeat_WithATransferAddress_StoresItDurablyAndAnInvalidOneLeavesItAsItWas()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        var host = await world.FirstHostAsync(cancellationToken);
+        var (call, _) = await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, host.Value, cancellationToken), cancellationToken);
+        using var stream = call;
+
+        await call.RequestStream.WriteAsync(new AgentMessage { Sequence = 1, HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = "http://10.0.0.5:7443" } }, cancellationToken);
+        var (valid, _) = await AgentWorld.AckAsync(call, 1, cancellationToken);
+        await call.RequestStream.WriteAsync(new AgentMessage { Sequence = 2, HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = "10.0.0.6:7443" } }, cancellationToken);
+        var (invalid, _) = await AgentWorld.AckAsync(call, 2, cancellationToken);
+        await call.RequestStream.WriteAsync(new AgentMessage { Sequence = 3, HostHeartbeat = new HostHeartbeat { Healthy = true } }, cancellationToken);
+        var (unset, _) = await AgentWorld.AckAsync(call, 3, cancellationToken);
+
+        valid.Accepted.ShouldBeTrue(valid.Detail);
+        invalid.Accepted.ShouldBeTrue(invalid.Detail);
+        unset.Accepted.ShouldBeTrue(unset.Detail);
+        await using var another = new BrokerAppFactory(world.Api.Site); // a second instance on the same database
+        await using var scope = another.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(host, cancellationToken);
+        stored.ShouldNotBeNull().TransferAddress.ShouldBe("http://10.0.0.5:7443");
     }
 
     [Fact]
