@@ -4,6 +4,7 @@ using Broker.Contracts;
 using Broker.Contracts.V1;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
+using Broker.Hosting;
 using Grpc.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
