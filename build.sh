@@ -99,7 +99,8 @@ cmd_bench() {
     nbd) ensure_debian_packages qemu-utils qemu-system-x86 nasm; shift; exec bench/nbd/run.sh "$@" ;;
     transfer) ensure_debian_packages rsync; shift; exec bench/transfer/run.sh "$@" ;;
     chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
-    "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), transfer (our pull and sync vs rsync and cp), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
+    broker) ensure_debian_packages postgresql; shift; exec bench/broker/run.sh "$@" ;;
+    "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), transfer (our pull and sync vs rsync and cp), broker (broker-server under 1,000 simulated hosts and 2,000 devices, SQLite and PostgreSQL), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
     *) die "no benchmark named '$name' (see bench/README.md)" ;;
   esac
 }
