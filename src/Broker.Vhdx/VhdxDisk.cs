@@ -6,7 +6,11 @@ namespace Broker.Vhdx;
 /// A VHDX file with its chain of parents: reads fall through the chain by sector bitmap, writes
 /// go to the top file. Parents are opened read-only.
 /// </summary>
-/// <remarks>Not safe for concurrent use: one operation at a time.</remarks>
+/// <remarks>
+/// Not safe for concurrent use, with one exception: <see cref="ReadAsync"/> and
+/// <see cref="TryWriteInPlaceAsync"/> may run concurrently with each other (they change no
+/// metadata), as long as no other operation runs at the same time.
+/// </remarks>
 public sealed class VhdxDisk : IAsyncDisposable
 {
     private readonly VhdxFile[] _files;
@@ -72,6 +76,71 @@ public sealed class VhdxDisk : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the top file (committing it, as <see cref="DisposeAsync"/> does) and returns the same
+    /// chain with the top reopened read-only. The returned disk owns every file; this instance is
+    /// spent and must not be used or disposed again, even when the reopen fails (then every file is closed).
+    /// </summary>
+    public async Task<VhdxDisk> ReopenReadOnlyAsync(IStorage storage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        VhdxFile reopened;
+        try
+        {
+            await Top.DisposeAsync().ConfigureAwait(false);
+            reopened = await VhdxFile.OpenAsync(storage, Top.Path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        reopened.Parent = Top.Parent;
+        return new VhdxDisk([reopened, .. _files[1..]]);
+    }
+
+    /// <summary>
+    /// Opens the differencing file <paramref name="path"/> (read-write unless
+    /// <see cref="VhdxOpenOptions.ReadOnly"/>) over this chain, which must be its parent chain: the
+    /// file links to <see cref="Top"/>'s DataWriteGuid. Nothing is reopened. On success the returned
+    /// disk owns this chain's files and this instance is spent; on failure this instance is unchanged.
+    /// </summary>
+    /// <exception cref="VhdxParentException">The file is not a child of <see cref="Top"/>, or the chain would be too deep.</exception>
+    /// <exception cref="VhdxFormatException">The file is malformed.</exception>
+    public async Task<VhdxDisk> StackAsync(IStorage storage, string path, VhdxOpenOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        options ??= VhdxOpenOptions.ReadOnlyDefault;
+        var child = await VhdxFile.OpenAsync(storage, path, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (child.DiskType != VhdxDiskType.Differencing || !Links(child.ParentLocator!, Top))
+            {
+                throw new VhdxParentException(VhdxParentFailure.Changed, path, Top.Path, child.ParentLocatorFileOffset, $"'{path}' is not a differencing child of '{Top.Path}'");
+            }
+
+            if (child.VirtualSize != VirtualSize || child.LogicalSectorSize != LogicalSectorSize)
+            {
+                throw new VhdxParentException(VhdxParentFailure.Incompatible, path, Top.Path, child.ParentLocatorFileOffset, $"'{path}' does not have the virtual size and logical sectors of '{Top.Path}'");
+            }
+
+            // The same limit OpenAsync applies when it walks the parents.
+            if (_files.Length > options.MaxChainDepth)
+            {
+                throw new VhdxParentException(VhdxParentFailure.TooDeep, path, null, -1, $"the chain is longer than {options.MaxChainDepth} files");
+            }
+        }
+        catch
+        {
+            await child.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        child.Parent = Top;
+        return new VhdxDisk([child, .. _files]);
+    }
+
     /// <summary>Reads the virtual disk through the chain at any offset and length.</summary>
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -82,6 +151,14 @@ public sealed class VhdxDisk : IAsyncDisposable
     /// <summary>Writes to the top file at any offset and length (partial sectors are completed from the chain).</summary>
     public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         Top.WriteAsync(offset, data, cancellationToken);
+
+    /// <summary>
+    /// Writes to the top file only if that changes no metadata (the blocks and sectors touched are
+    /// already the top's own); returns false, having written nothing, otherwise (then use
+    /// <see cref="WriteAsync"/>). May run concurrently with reads and other in-place writes.
+    /// </summary>
+    public ValueTask<bool> TryWriteInPlaceAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        Top.TryWriteInPlaceAsync(offset, data, cancellationToken);
 
     /// <summary>Makes earlier writes durable (see <see cref="VhdxFile.FlushAsync"/>).</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken) => Top.FlushAsync(cancellationToken);

@@ -27,6 +27,27 @@ public sealed partial class VhdxFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
         var plan = await PlanCreateAsync(storage, path, options, cancellationToken).ConfigureAwait(false);
+        return await CreateFromPlanAsync(storage, path, plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a differencing file over <paramref name="parent"/>, a file that is already open (even
+    /// read-write, whose handle may bar a second open): as <see cref="CreateAsync"/> with
+    /// <see cref="VhdxCreateOptions.Differencing"/>, linking to the parent's DataWriteGuid now.
+    /// </summary>
+    /// <exception cref="ArgumentException">The block size is out of the format's limits.</exception>
+    /// <exception cref="IOException">A file already exists at <paramref name="path"/>.</exception>
+    public static Task<VhdxFile> CreateDifferencingAsync(IStorage storage, string path, VhdxFile parent, int blockSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(parent);
+        CheckBlockSize(blockSize);
+        return CreateFromPlanAsync(storage, path, DifferencingPlan(path, parent, blockSize), cancellationToken);
+    }
+
+    private static async Task<VhdxFile> CreateFromPlanAsync(IStorage storage, string path, CreatePlan plan, CancellationToken cancellationToken)
+    {
         var file = await storage.OpenAsync(path, StorageOpenMode.CreateNew, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -42,13 +63,17 @@ public sealed partial class VhdxFile
         return await LoadAsync(file, path, cancellationToken).ConfigureAwait(false);
     }
 
+    private static void CheckBlockSize(int blockSize)
+    {
+        if (blockSize < VhdxLayout.MinBlockSize || blockSize > VhdxLayout.MaxBlockSize || !int.IsPow2(blockSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockSize), blockSize, "Block size must be a power of two from 1 MiB to 256 MiB.");
+        }
+    }
+
     private static async Task<CreatePlan> PlanCreateAsync(IStorage storage, string path, VhdxCreateOptions options, CancellationToken cancellationToken)
     {
-        if (options.BlockSize < VhdxLayout.MinBlockSize || options.BlockSize > VhdxLayout.MaxBlockSize || !int.IsPow2(options.BlockSize))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BlockSize, "Block size must be a power of two from 1 MiB to 256 MiB.");
-        }
-
+        CheckBlockSize(options.BlockSize);
         if (options.Type != VhdxDiskType.Differencing)
         {
             if (options.LogicalSectorSize is not (512 or 4096) || options.PhysicalSectorSize is not (512 or 4096))
@@ -65,8 +90,13 @@ public sealed partial class VhdxFile
         }
 
         ArgumentException.ThrowIfNullOrEmpty(options.ParentPath, nameof(options));
-        var parentPath = System.IO.Path.GetFullPath(options.ParentPath);
-        await using var parent = await OpenAsync(storage, parentPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using var parent = await OpenAsync(storage, System.IO.Path.GetFullPath(options.ParentPath), VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        return DifferencingPlan(path, parent, options.BlockSize);
+    }
+
+    private static CreatePlan DifferencingPlan(string path, VhdxFile parent, int blockSize)
+    {
+        var parentPath = System.IO.Path.GetFullPath(parent.Path);
         var childDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
         var relative = System.IO.Path.GetRelativePath(childDirectory, parentPath).Replace('/', '\\');
         if (!relative.StartsWith("..", StringComparison.Ordinal) && !System.IO.Path.IsPathRooted(relative))
@@ -82,7 +112,7 @@ public sealed partial class VhdxFile
             new("relative_path", relative),
             new("absolute_win32_path", parentPath),
         ]);
-        return new CreatePlan(VhdxDiskType.Differencing, parent.VirtualSize, options.BlockSize, parent.LogicalSectorSize, parent.PhysicalSectorSize, parent.VirtualDiskId, locator);
+        return new CreatePlan(VhdxDiskType.Differencing, parent.VirtualSize, blockSize, parent.LogicalSectorSize, parent.PhysicalSectorSize, parent.VirtualDiskId, locator);
     }
 
     private static async ValueTask WriteNewFileAsync(IStorageFile file, CreatePlan plan, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using Broker.Vhdx.Format;
 
@@ -7,7 +8,9 @@ public sealed partial class VhdxFile
 {
     private const int BitsPerPage = VhdxLayout.LogSectorSize * 8;
 
-    private readonly Dictionary<long, byte[]> _bitmapPages = [];
+    // Concurrent: reads (and in-place writes) may fill the cache at the same time. A page's bytes
+    // change only in metadata-changing writes, which run alone.
+    private readonly ConcurrentDictionary<long, byte[]> _bitmapPages = new();
 
     /// <summary>
     /// Reads this file's own view of the virtual disk at any offset and length. Sectors a
@@ -179,7 +182,8 @@ public sealed partial class VhdxFile
 
         page = new byte[VhdxLayout.LogSectorSize];
         await ReadFileAsync(pageFileOffset, page, cancellationToken).ConfigureAwait(false);
-        _bitmapPages[pageFileOffset] = page;
-        return page;
+
+        // A concurrent reader may have cached the same page first: everyone uses that one.
+        return _bitmapPages.GetOrAdd(pageFileOffset, page);
     }
 }

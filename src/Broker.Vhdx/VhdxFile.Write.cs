@@ -85,6 +85,68 @@ public sealed partial class VhdxFile
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="data"/> at <paramref name="offset"/> only if that changes no metadata:
+    /// the session already renewed its DataWriteGuid, every block touched is allocated and, in a
+    /// differencing file, every sector touched is already present (and the range is sector aligned).
+    /// Returns false, having written nothing, otherwise. Unlike the other members this may run
+    /// concurrently with reads and other in-place writes (never with anything that changes
+    /// metadata): it only reads the BAT and bitmaps and writes payload.
+    /// </summary>
+    internal async ValueTask<bool> TryWriteInPlaceAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        CheckRange(offset, data.Length);
+        var sectorSize = _geometry.LogicalSectorSize;
+        var differencing = DiskType == VhdxDiskType.Differencing;
+        if (IsReadOnly || !_dataWriteGuidRenewed || data.Length == 0
+            || (differencing && (offset % sectorSize != 0 || data.Length % sectorSize != 0)))
+        {
+            return false;
+        }
+
+        var blockSize = _geometry.BlockSize;
+        for (var position = offset; position < offset + data.Length;)
+        {
+            var block = position / blockSize;
+            var inBlock = (int)(position % blockSize);
+            var length = (int)Math.Min(offset + data.Length - position, blockSize - inBlock);
+            var ready = BatEntry.State(_bat[_geometry.PayloadIndex(block)]) switch
+            {
+                BatEntry.FullyPresent => true,
+                BatEntry.PartiallyPresent when !differencing => true,
+                BatEntry.PartiallyPresent => await IsPresentAsync(block, inBlock / sectorSize, length / sectorSize, cancellationToken).ConfigureAwait(false),
+                _ => false,
+            };
+            if (!ready)
+            {
+                return false;
+            }
+
+            position += length;
+        }
+
+        while (data.Length > 0)
+        {
+            var block = offset / blockSize;
+            var inBlock = (int)(offset % blockSize);
+            var length = (int)Math.Min(data.Length, blockSize - inBlock);
+            var entry = _bat[_geometry.PayloadIndex(block)];
+            await _file.WriteAsync(BatEntry.FileOffset(entry) + inBlock, data[..length], cancellationToken).ConfigureAwait(false);
+            offset += length;
+            data = data[length..];
+        }
+
+        Volatile.Write(ref _payloadUnflushed, true);
+        return true;
+    }
+
+    private async ValueTask<bool> IsPresentAsync(long block, int sectorInBlock, int sectors, CancellationToken cancellationToken)
+    {
+        var (present, run) = await GetBitmapRunAsync(block, sectorInBlock, sectors, cancellationToken).ConfigureAwait(false);
+        return present && run == sectors;
+    }
+
     /// <summary>Writes a range that is sector aligned whenever the file is differencing.</summary>
     private async ValueTask WriteSectorsAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
