@@ -160,7 +160,11 @@ internal sealed class RawNbdClient : IAsyncDisposable
         return (client, export);
     }
 
-    public Task SendRequestAsync(ushort type, ulong handle, ulong offset, uint length, CancellationToken cancellationToken, ushort flags = 0, byte[]? payload = null, uint magic = 0x25609513)
+    public Task SendRequestAsync(ushort type, ulong handle, ulong offset, uint length, CancellationToken cancellationToken, ushort flags = 0, byte[]? payload = null, uint magic = 0x25609513) =>
+        SendAsync(EncodeRequest(type, handle, offset, length, flags, payload, magic), cancellationToken);
+
+    /// <summary>A request header (and payload) as sent on the wire.</summary>
+    public static byte[] EncodeRequest(ushort type, ulong handle, ulong offset, uint length, ushort flags = 0, byte[]? payload = null, uint magic = 0x25609513)
     {
         var bytes = new byte[28 + (payload?.Length ?? 0)];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, magic);
@@ -170,7 +174,7 @@ internal sealed class RawNbdClient : IAsyncDisposable
         BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(16), offset);
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(24), length);
         payload?.CopyTo(bytes, 28);
-        return SendAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     public async Task<(uint Error, ulong Handle)> ReadReplyAsync(CancellationToken cancellationToken)

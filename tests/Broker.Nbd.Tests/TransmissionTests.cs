@@ -8,6 +8,25 @@ public sealed class TransmissionTests
     private const long Size = 1 << 20;
 
     [Fact]
+    public async Task Write_QueuedWritesOnASynchronousDevice_RunAtTheSameTime()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var device = new RendezvousBlockDevice(Size, parties: 2);
+        await using var served = TestServer.Start(server => server.AddExport("d", device));
+        var (client, _) = await RawNbdClient.OpenAsync(served.SocketPath, "d", ct);
+        await using var _client = client;
+
+        // Both requests in one send, so the server holds the second while it starts the first.
+        var first = RawNbdClient.EncodeRequest(RawNbdClient.CmdWrite, handle: 1, offset: 0, length: 4096, payload: new byte[4096]);
+        var second = RawNbdClient.EncodeRequest(RawNbdClient.CmdWrite, handle: 2, offset: 4096, length: 4096, payload: new byte[4096]);
+        await client.SendAsync([.. first, .. second], ct);
+        var replies = new[] { await client.ReadReplyAsync(ct), await client.ReadReplyAsync(ct) };
+
+        replies.Select(reply => reply.Handle).Order().ShouldBe([1UL, 2UL]);
+        replies.ShouldAllBe(reply => reply.Error == 0u);
+    }
+
+    [Fact]
     public async Task Write_ThenRead_ReturnsTheData()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -107,7 +107,10 @@ internal sealed partial class NbdConnection
                     continue;
                 }
 
-                await StartAsync(export, header, payload, stopping).ConfigureAwait(false);
+                // More bytes already received mean another request follows: run this one on a pool
+                // thread so the device work of queued requests overlaps. The last one runs inline,
+                // which saves a thread hop when requests come one at a time.
+                await StartAsync(export, header, payload, dispatch: end > start, stopping).ConfigureAwait(false);
             }
         }
         finally
@@ -116,8 +119,12 @@ internal sealed partial class NbdConnection
         }
     }
 
-    /// <summary>Admits the request through the export's gate (waiting out a quiesce) and starts it.</summary>
-    private async ValueTask StartAsync(NbdExport export, RequestHeader header, byte[]? buffer, CancellationToken stopping)
+    /// <summary>
+    /// Admits the request through the export's gate (waiting out a quiesce) and starts it, inline or
+    /// (with <paramref name="dispatch"/>) on the thread pool; at most
+    /// <see cref="NbdServerOptions.MaxInFlightRequestsPerConnection"/> run at once either way.
+    /// </summary>
+    private async ValueTask StartAsync(NbdExport export, RequestHeader header, byte[]? buffer, bool dispatch, CancellationToken stopping)
     {
         IBlockDevice device;
         try
@@ -138,7 +145,14 @@ internal sealed partial class NbdConnection
 
         request.Set(header, buffer, device, export.Gate);
         Interlocked.Increment(ref _running);
-        request.Start();
+        if (dispatch)
+        {
+            request.Dispatch();
+        }
+        else
+        {
+            request.Start();
+        }
     }
 
     /// <summary>

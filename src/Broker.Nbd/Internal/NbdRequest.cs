@@ -6,9 +6,10 @@ namespace Broker.Nbd.Internal;
 /// <summary>
 /// One admitted request, pooled per connection so the hot path allocates nothing: the header, the
 /// rented buffer (write payload, or reply header plus read data), the device the gate admitted it
-/// to, and the awaiter that observes its execution when that completes asynchronously.
+/// to, and the awaiter that observes its execution when that completes asynchronously. It is its
+/// own thread-pool work item, for requests the read loop hands off instead of running inline.
 /// </summary>
-internal sealed class NbdRequest
+internal sealed class NbdRequest : IThreadPoolWorkItem
 {
     private readonly NbdConnection _connection;
     private readonly Action _onExecuted;
@@ -43,6 +44,11 @@ internal sealed class NbdRequest
         Device = null!;
         Gate = null!;
     }
+
+    /// <summary>Queues <see cref="Start"/> to the thread pool, so the caller goes on at once.</summary>
+    public void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => Start();
 
     /// <summary>Starts execution; completion (now or later) hands the request back to the connection.</summary>
     public void Start()
