@@ -11,9 +11,11 @@ namespace Broker.Disks.Chains;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The VHDX library is not thread-safe, so one async lock serialises every operation on the chain
-/// (the NBD server still pipelines; requests simply execute one at a time). A later performance
-/// pass may split reads of sealed layers from writes to the top.
+/// Concurrency: reads and writes that change no metadata (into blocks and sectors the top already
+/// holds, see <see cref="VhdxDisk.TryWriteInPlaceAsync"/>) hold a shared lock and run at once;
+/// writes that allocate or mark sectors present, flushes and the close hold it exclusively, so
+/// BAT, bitmap and log updates stay serialised. A flush waits for every write that started before
+/// it and therefore covers every write completed before it.
 /// </para>
 /// <para>
 /// <see cref="CloseAsync"/> flushes and closes the chain while the object stays valid: afterwards
@@ -24,14 +26,16 @@ namespace Broker.Disks.Chains;
 /// </remarks>
 public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
 {
-    // Guards _disk and _closed; held across each VHDX call.
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    // Guards _disk and _closed; held (shared or exclusive) across each VHDX call.
+    private readonly AsyncReaderWriterLock _lock = new();
+    private readonly IStorage _storage;
     private readonly Func<ValueTask>? _afterClose;
     private VhdxDisk? _disk;
     private bool _closed;
 
-    private ChainBlockDevice(VhdxDisk disk, bool readOnly, Func<ValueTask>? afterClose)
+    private ChainBlockDevice(IStorage storage, VhdxDisk disk, bool readOnly, Func<ValueTask>? afterClose)
     {
+        _storage = storage;
         _disk = disk;
         _afterClose = afterClose;
         Size = disk.VirtualSize;
@@ -78,20 +82,93 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var disk = await VhdxDisk.OpenAsync(storage, topPath, new VhdxOpenOptions { ReadOnly = readOnly }, cancellationToken).ConfigureAwait(false);
-        return new ChainBlockDevice(disk, readOnly, afterClose);
+        return new ChainBlockDevice(storage, disk, readOnly, afterClose);
+    }
+
+    /// <summary>
+    /// A writable device over <paramref name="topPath"/>, a differencing child of
+    /// <paramref name="parents"/>' top, reusing the open parents (see <see cref="VhdxDisk.StackAsync"/>):
+    /// on success the device owns them; on failure the caller still does.
+    /// </summary>
+    internal static async Task<ChainBlockDevice> OpenOnAsync(IStorage storage, VhdxDisk parents, string topPath, CancellationToken cancellationToken)
+    {
+        var disk = await parents.StackAsync(storage, topPath, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        return new ChainBlockDevice(storage, disk, readOnly: false, afterClose: null);
+    }
+
+    /// <summary>
+    /// Creates (and closes) <paramref name="childPath"/>, a differencing child of the top as it is
+    /// now, while the device keeps serving: it links to the top's current DataWriteGuid, which a
+    /// later first write of the session would renew (compare with the top's when using the child).
+    /// Returns that DataWriteGuid.
+    /// </summary>
+    internal async Task<Guid> CreateChildOfTopAsync(string childPath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
+        try
+        {
+            var top = OpenDisk().Top;
+            var child = await VhdxFile.CreateDifferencingAsync(_storage, childPath, top, VhdxCreateOptions.DefaultDifferencingBlockSize, cancellationToken).ConfigureAwait(false);
+            await child.DisposeAsync().ConfigureAwait(false);
+            return top.DataWriteGuid;
+        }
+        finally
+        {
+            _lock.ExitShared();
+        }
+    }
+
+    /// <summary>
+    /// Closes the device as <see cref="CloseAsync"/> does (the top flushed and committed) but keeps
+    /// the chain open, the top reopened read-only, and hands it to the caller, who must dispose it
+    /// (or pass it to <see cref="OpenOnAsync"/>). Runs no close callback.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is already closed.</exception>
+    internal async Task<VhdxDisk> CloseToReadOnlyChainAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _lock.EnterExclusiveAsync().ConfigureAwait(false);
+        try
+        {
+            var disk = OpenDisk();
+            try
+            {
+                if (!IsReadOnly)
+                {
+                    await disk.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                _closed = true;
+                _disk = null;
+                await disk.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _closed = true;
+            _disk = null;
+            return await disk.ReopenReadOnlyAsync(_storage, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.ExitExclusive();
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
         try
         {
             await OpenDisk().ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _ = _lock.Release();
+            _lock.ExitShared();
         }
     }
 
@@ -99,26 +176,42 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, bool forceUnitAccess, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly();
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        bool written;
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
         try
         {
-            var disk = OpenDisk();
-            await disk.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
-            if (forceUnitAccess)
-            {
-                await disk.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
+            written = await OpenDisk().TryWriteInPlaceAsync(offset, data, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _ = _lock.Release();
+            _lock.ExitShared();
+        }
+
+        if (!written)
+        {
+            await _lock.EnterExclusiveAsync().ConfigureAwait(false);
+            try
+            {
+                await OpenDisk().WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.ExitExclusive();
+            }
+        }
+
+        if (forceUnitAccess)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _lock.EnterExclusiveAsync().ConfigureAwait(false);
         try
         {
             // After a close everything written is already durable.
@@ -129,7 +222,7 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         }
         finally
         {
-            _ = _lock.Release();
+            _lock.ExitExclusive();
         }
     }
 
@@ -147,7 +240,8 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     /// </summary>
     public async ValueTask CloseAsync(CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _lock.EnterExclusiveAsync().ConfigureAwait(false);
         try
         {
             if (_closed)
@@ -172,7 +266,7 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         }
         finally
         {
-            _ = _lock.Release();
+            _lock.ExitExclusive();
         }
 
         if (_afterClose is not null)
