@@ -12,8 +12,8 @@ namespace Broker.Nbd.Bench;
 /// Seal latency under load: the churn guest boots again and again under QEMU from a layer store's
 /// live device served by our NbdServer, while <see cref="LayerStoreNbdExtensions.SealServedAsync"/>
 /// runs every <see cref="SealInterval"/>
-/// (and merges fold the sealed layers into one whenever there are <see cref="MaxSealedLayers"/>, untimed). Each seal is timed from the call to its return (quiesce,
-/// flush, new top, resume). Every boot must print "verify ok", or the run fails.
+/// (and merges fold the sealed layers into one whenever there are <see cref="MaxSealedLayers"/>, untimed). Each seal is timed from the call to its return (prepare,
+/// quiesce, flush, new top, resume) and broken down by step (<see cref="SealTrace"/>). Every boot must print "verify ok", or the run fails.
 /// </summary>
 internal static class SealLatencyBench
 {
@@ -44,6 +44,7 @@ internal static class SealLatencyBench
         var socketPath = Path.Combine(directory, "nbd.sock");
         server.Start(new UnixDomainSocketEndPoint(socketPath));
 
+        using var trace = new SealTrace();
         var latencies = new List<double>();
         for (var boot = 1; boot <= boots; boot++)
         {
@@ -79,7 +80,8 @@ internal static class SealLatencyBench
         latencies.Sort();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"seal latency while the churn guest runs ({boots} boots, every boot verified, {latencies.Count} seals, one per {SealInterval.TotalMilliseconds} ms): p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+            $"seal latency while the churn guest runs ({boots} boots, every boot verified, {latencies.Count} seals, one per {SealInterval.TotalMilliseconds} ms): p50 {SealTrace.Percentile(latencies, 0.50):F1} ms, p99 {SealTrace.Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+        Console.WriteLine(trace.Report());
     }
 
     /// <summary>Keeps the chain under the 64-file limit: folds the sealed layers into one (not timed).</summary>
@@ -91,7 +93,4 @@ internal static class SealLatencyBench
             _ = await store.MergeServedAsync(server, Export, sealedLayers[0].Id, sealedLayers[^1].Id, CancellationToken.None);
         }
     }
-
-    private static double Percentile(List<double> sorted, double fraction) =>
-        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Broker.Disks.Chains;
 using Broker.Disks.State;
 using Broker.Vhdx;
@@ -46,15 +47,25 @@ public sealed partial class LayerStore : IAsyncDisposable
 {
     private const string ManifestName = "chain";
 
+    /// <summary>
+    /// Traces the steps of changes (activities <c>seal</c>, <c>merge</c> and their steps such as
+    /// <c>quiesce</c>, <c>close-top</c>, <c>hash</c>, <c>create-top</c>, <c>commit</c>,
+    /// <c>open-top</c>, <c>resume</c>), for benchmarks and the host's tracing.
+    /// </summary>
+    internal static readonly ActivitySource Trace = new("Broker.Disks.Layers");
+
     private readonly IStorage _storage;
     private readonly TimeProvider _time;
     private readonly TwinCopyJsonStore<ChainManifest> _manifestStore;
 
-    // One change at a time; guards _live, _snapshots and _faulted.
+    // One change at a time; guards _live, _prepared, _snapshots and _faulted.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<ChainBlockDevice, string[]> _snapshots = [];
     private volatile ChainManifest _manifest;
     private ChainBlockDevice? _live;
+
+    // The next top, made ahead of a seal by PrepareSealAsync; a file no manifest names until used.
+    private PreparedTop? _prepared;
     private bool _faulted;
     private bool _disposed;
 
@@ -192,17 +203,49 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     /// <summary>
     /// Seals the top: it becomes an immutable, hashed, timestamped layer and a new empty top is put
-    /// on it. The virtual content does not change. Returns the sealed layer.
+    /// on it. The virtual content does not change. Returns the sealed layer. With a live device the
+    /// new one reuses its open parents, and a new top made by <see cref="PrepareSealAsync"/> is used
+    /// when it still links to the sealed top.
     /// </summary>
-    public Task<LayerRecord> SealAsync(CancellationToken cancellationToken) =>
-        ChangeAsync(
-            async (manifest, token) =>
+    public async Task<LayerRecord> SealAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            var manifest = _manifest;
+            var top = manifest.Top;
+            var id = manifest.NextSerial;
+            var file = LayerFileName(id);
+            var prepared = _prepared;
+            _prepared = null;
+            var live = _live;
+            _live = null;
+            VhdxDisk? chain = null;
+            try
             {
-                var top = manifest.Top;
-                var hash = await HashFileAsync(PathOf(top), token).ConfigureAwait(false);
-                var id = manifest.NextSerial;
-                var file = LayerFileName(id);
-                await CreateFreshChildAsync(file, PathOf(top), token).ConfigureAwait(false);
+                using (Trace.StartActivity("close-top"))
+                {
+                    chain = live is not null
+                        ? await live.CloseToReadOnlyChainAsync(cancellationToken).ConfigureAwait(false)
+                        : await VhdxDisk.OpenAsync(_storage, PathOf(top), VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+                }
+
+                string hash;
+                using (Trace.StartActivity("hash"))
+                {
+                    hash = await LayerContent.HashAsync(chain.Top, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (prepared is not { } ready || ready.File != file || ready.ParentLinkage != chain.Top.DataWriteGuid)
+                {
+                    using var activity = Trace.StartActivity("create-top");
+                    var path = Path.Combine(Directory, file);
+                    await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                    var child = await VhdxFile.CreateDifferencingAsync(_storage, path, chain.Top, VhdxCreateOptions.DefaultDifferencingBlockSize, cancellationToken).ConfigureAwait(false);
+                    await child.DisposeAsync().ConfigureAwait(false);
+                }
+
                 var now = _time.GetUtcNow();
                 var sealedTop = top with { SealedAt = now, ContentSha256 = hash };
                 var next = manifest with
@@ -212,9 +255,71 @@ public sealed partial class LayerStore : IAsyncDisposable
                     Layers = [.. manifest.Layers, sealedTop],
                     Top = new LayerRecord(id, top.Id, file, now, null, null),
                 };
-                return new Change<LayerRecord>(next, sealedTop, []);
-            },
-            cancellationToken);
+                using (Trace.StartActivity("commit"))
+                {
+                    await CommitAsync(next, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (live is not null)
+                {
+                    using var activity = Trace.StartActivity("open-top");
+                    _live = await ChainBlockDevice.OpenOnAsync(_storage, chain, PathOf(next.Top), cancellationToken).ConfigureAwait(false);
+                    chain = null;
+                }
+
+                return sealedTop;
+            }
+            catch when (live is not null && !_faulted)
+            {
+                // Serve whatever the manifest names now: the old top, or the new one if the commit happened.
+                await ReopenLiveAfterFailureAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                if (chain is not null)
+                {
+                    await chain.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Does the work of the next <see cref="SealAsync"/> that needs no pause of the live device,
+    /// while it keeps serving: creates the next top as a child of the live top, then flushes the
+    /// live device (so the seal's own flush has little left to do). Does nothing without a live device.
+    /// </summary>
+    internal async Task PrepareSealAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            if (_live is not { } live)
+            {
+                return;
+            }
+
+            using var activity = Trace.StartActivity("prepare");
+            var file = LayerFileName(_manifest.NextSerial);
+            var path = Path.Combine(Directory, file);
+            _prepared = null;
+            await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            _prepared = new PreparedTop(file, await live.CreateChildOfTopAsync(path, cancellationToken).ConfigureAwait(false));
+
+            // Last, so that as little as possible is written between this flush and the seal's.
+            await live.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
 
     /// <summary>
     /// Folds the sealed layers from <paramref name="lowerId"/> to <paramref name="upperId"/> (adjacent
@@ -418,6 +523,7 @@ public sealed partial class LayerStore : IAsyncDisposable
         try
         {
             ThrowIfUnusable();
+            _prepared = null;
             var live = _live;
             if (live is not null)
             {
@@ -429,30 +535,12 @@ public sealed partial class LayerStore : IAsyncDisposable
             try
             {
                 change = await build(_manifest, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await _manifestStore.CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    _faulted = true;
-                    throw;
-                }
-
-                _manifest = change.Manifest;
+                await CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
             }
             catch when (live is not null && !_faulted)
             {
-                // Nothing changed: keep serving the old top. A failure here hides behind the first one.
-                try
-                {
-                    _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is IOException or VhdxParentException)
-                {
-                    _live = null;
-                }
-
+                // Nothing changed: keep serving the old top.
+                await ReopenLiveAfterFailureAsync().ConfigureAwait(false);
                 throw;
             }
 
@@ -476,6 +564,35 @@ public sealed partial class LayerStore : IAsyncDisposable
         finally
         {
             _ = _gate.Release();
+        }
+    }
+
+    /// <summary>Commits <paramref name="next"/> (the commit point); a failure leaves the store unusable.</summary>
+    private async Task CommitAsync(ChainManifest next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _manifestStore.CommitAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
+
+        _manifest = next;
+    }
+
+    /// <summary>After a failed change: a live device over the top the manifest names. A failure here hides behind the first one.</summary>
+    private async Task ReopenLiveAfterFailureAsync()
+    {
+        try
+        {
+            _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or VhdxParentException)
+        {
+            _live = null;
         }
     }
 
@@ -548,6 +665,9 @@ public sealed partial class LayerStore : IAsyncDisposable
             return hash ? await LayerContent.HashAsync(target, cancellationToken).ConfigureAwait(false) : null;
         }
     }
+
+    /// <summary>A next top made ahead of a seal: its file name and the DataWriteGuid of the top it links to.</summary>
+    private sealed record PreparedTop(string File, Guid ParentLinkage);
 
     /// <summary>A change's next manifest, its result and the files it makes obsolete.</summary>
     private sealed record Change<T>(ChainManifest Manifest, T Result, IReadOnlyList<string> Obsolete);

@@ -8,7 +8,8 @@ namespace Broker.Disks.Layers;
 /// an export serving the live device must not run a request in between: the export is quiesced
 /// (requests wait, none fails), the change runs, the new live device replaces the old one, and the
 /// export resumes. Requests acknowledged before the change are in the chain it saw; later ones go
-/// to the new top.
+/// to the new top. A seal does what it can before the pause (flush, create the next top), so the
+/// pause holds only the final flush, hash, manifest commit and swap.
 /// </remarks>
 public static class LayerStoreNbdExtensions
 {
@@ -20,7 +21,7 @@ public static class LayerStoreNbdExtensions
     public static Task<LayerRecord> SealServedAsync(this LayerStore store, NbdServer server, string exportName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ChangeServedAsync(store, server, exportName, store.SealAsync, cancellationToken);
+        return ChangeServedAsync(store, server, exportName, "seal", store.PrepareSealAsync, store.SealAsync, cancellationToken);
     }
 
     /// <summary>
@@ -34,19 +35,36 @@ public static class LayerStoreNbdExtensions
     public static Task<LayerRecord> MergeServedAsync(this LayerStore store, NbdServer server, string exportName, long lowerId, long upperId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ChangeServedAsync(store, server, exportName, token => store.MergeAsync(lowerId, upperId, token), cancellationToken);
+        return ChangeServedAsync(store, server, exportName, "merge", prepare: null, token => store.MergeAsync(lowerId, upperId, token), cancellationToken);
     }
 
     private static async Task<LayerRecord> ChangeServedAsync(
         LayerStore store,
         NbdServer server,
         string exportName,
+        string operation,
+        Func<CancellationToken, Task>? prepare,
         Func<CancellationToken, Task<LayerRecord>> change,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var pause = await server.QuiesceAsync(exportName, cancellationToken).ConfigureAwait(false);
-        await using (pause.ConfigureAwait(false))
+        using var activity = LayerStore.Trace.StartActivity(operation);
+        if (prepare is not null)
+        {
+            // Outside the pause: requests keep running meanwhile.
+            await prepare(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The time requests wait: from closing the gate to reopening it.
+        using var paused = LayerStore.Trace.StartActivity("pause");
+        NbdExportPause pause;
+        using (LayerStore.Trace.StartActivity("quiesce"))
+        {
+            pause = await server.QuiesceAsync(exportName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var resume = new ResumeTrace(pause);
+        await using (resume.ConfigureAwait(false))
         {
             var before = store.LiveDevice;
             if (before is null || !ReferenceEquals(pause.Device, before))
@@ -66,6 +84,16 @@ public static class LayerStoreNbdExtensions
                     pause.ReplaceDevice(now);
                 }
             }
+        }
+    }
+
+    /// <summary>Disposes the pause (flush of the replaced device, then resume) under a <c>resume</c> activity.</summary>
+    private sealed class ResumeTrace(NbdExportPause pause) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            using var activity = LayerStore.Trace.StartActivity("resume");
+            await pause.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -83,6 +83,66 @@ public sealed class LayerStoreNbdTests
         served.Store.Manifest.CurrentChain().Select(layer => layer.Id).ShouldBe([lower.Id, upper.Id]);
     }
 
+    [Fact]
+    public async Task SealServedAsync_WhileQemuIoWritesConcurrently_NoWriteIsLostOrTornAcrossASeal()
+    {
+        Assert.SkipUnless(ExternalTool.Exists("qemu-io") && ExternalTool.Exists("qemu-img"), "qemu-io or qemu-img is not installed");
+        using var directory = new TempDirectory("broker-layers-nbd-");
+        await using var served = await ServedStore.CreateAsync(directory, Token);
+        var before = (byte[])served.Model.Clone();
+
+        // Asynchronous writes, many in flight, each in a slot of its own: every slot is either all
+        // old or all new in any consistent state.
+        const int SlotSize = 16 * 1024;
+        var random = new Random(424242);
+        var slots = Enumerable.Range(0, served.Model.Length / SlotSize).OrderBy(_ => random.Next()).Take(300).ToList();
+        var arguments = new List<string> { "-f", "raw" };
+        foreach (var slot in slots)
+        {
+            var pattern = (byte)random.Next(1, 256);
+            arguments.AddRange(["-c", string.Create(CultureInfo.InvariantCulture, $"aio_write -q -P 0x{pattern:x2} {slot * SlotSize} {SlotSize}")]);
+            served.Model.AsSpan(slot * SlotSize, SlotSize).Fill(pattern);
+        }
+
+        arguments.AddRange(["-c", "aio_flush", served.Uri]);
+        var writing = ExternalTool.RunAsync("qemu-io", arguments, Token);
+        var sealedLayers = new List<LayerRecord>();
+        while (!writing.IsCompleted || sealedLayers.Count < 2)
+        {
+            sealedLayers.Add(await served.Store.SealServedAsync(served.Server, Export, Token));
+        }
+
+        var result = await writing;
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StandardOutput.ShouldNotContain("failed");
+        sealedLayers.Add(await served.Store.SealServedAsync(served.Server, Export, Token));
+
+        var landed = new HashSet<int>();
+        foreach (var layer in sealedLayers)
+        {
+            var snapshot = await ChainTestData.ReadSnapshotAsync(served.Store, layer.Id, Token);
+            foreach (var slot in slots)
+            {
+                var range = new Range(slot * SlotSize, (slot + 1) * SlotSize);
+                var isNew = snapshot.AsSpan(range).SequenceEqual(served.Model.AsSpan(range));
+                if (!isNew)
+                {
+                    landed.ShouldNotContain(slot, $"slot {slot} went back to old data in layer {layer.Id}");
+                    snapshot.AsSpan(range).SequenceEqual(before.AsSpan(range)).ShouldBeTrue($"slot {slot} is torn in layer {layer.Id}");
+                }
+                else
+                {
+                    landed.Add(slot);
+                }
+            }
+        }
+
+        landed.Count.ShouldBe(slots.Count);
+        await served.Server.StopAsync(Token);
+        (await ChainTestData.ReadAllAsync(served.Store.LiveDevice!, Token)).ShouldBe(served.Model);
+        await ChainTestData.ShouldBeTidyAsync(FileStorage.Instance, served.Store, Token);
+    }
+
     /// <summary>A layer store over the patterned base, its live device served as <see cref="Export"/>, and a model of its content.</summary>
     private sealed class ServedStore : IAsyncDisposable
     {

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Broker.Nbd.Bench;
+
+/// <summary>
+/// Collects the durations of the layer store's traced seal steps (activities of the
+/// <c>Broker.Disks.Layers</c> source under each <c>seal</c>) and reports p50/p99/max per step.
+/// </summary>
+internal sealed class SealTrace : IDisposable
+{
+    // Outside the pause: prepare. The pause (requests wait): quiesce (drain), close-top (flush,
+    // close, reopen read-only), hash, create-top (only when the prepared top was unusable), commit,
+    // open-top, resume (flush of the old device, a no-op once closed, and reopening the gate).
+    private static readonly string[] Steps = ["seal", "prepare", "pause", "quiesce", "close-top", "hash", "create-top", "commit", "open-top", "resume"];
+
+    private readonly ActivityListener _listener;
+    private readonly Dictionary<string, List<double>> _durations = [];
+
+    public SealTrace()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Broker.Disks.Layers",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = Record,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>One line per step: how many seals ran it and its p50/p99/max in milliseconds.</summary>
+    public string Report()
+    {
+        var report = new StringBuilder("seal steps (ms):");
+        lock (_durations)
+        {
+            foreach (var step in Steps)
+            {
+                if (_durations.TryGetValue(step, out var durations) && durations.Count > 0)
+                {
+                    durations.Sort();
+                    report.Append(CultureInfo.InvariantCulture, $"\n  {step,-10} n {durations.Count,4}  p50 {Percentile(durations, 0.50),7:F1}  p99 {Percentile(durations, 0.99),7:F1}  max {durations[^1],7:F1}");
+                }
+            }
+        }
+
+        return report.ToString();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    internal static double Percentile(List<double> sorted, double fraction) =>
+        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
+
+    private void Record(Activity activity)
+    {
+        var seal = activity;
+        while (seal is not null && seal.OperationName != "seal")
+        {
+            seal = seal.Parent;
+        }
+
+        if (seal is null)
+        {
+            return;
+        }
+
+        lock (_durations)
+        {
+            if (!_durations.TryGetValue(activity.OperationName, out var durations))
+            {
+                _durations[activity.OperationName] = durations = [];
+            }
+
+            durations.Add(activity.Duration.TotalMilliseconds);
+        }
+    }
+}
