@@ -271,7 +271,15 @@ public sealed partial class LayerStore : IAsyncDisposable
             }
             catch when (live is not null && !_faulted)
             {
-                // Serve whatever the manifest names now: the old top, or the new one if the commit happened.
+                // Serve whatever the manifest names now: the old top, or the new one if the commit
+                // happened. The chain still holds the old top read-only, which bars opening it for
+                // writing: close it first.
+                if (chain is not null)
+                {
+                    await chain.DisposeAsync().ConfigureAwait(false);
+                    chain = null;
+                }
+
                 await ReopenLiveAfterFailureAsync().ConfigureAwait(false);
                 throw;
             }

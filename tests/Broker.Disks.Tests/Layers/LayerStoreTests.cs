@@ -1,5 +1,7 @@
 using Broker.Disks.Layers;
+using Broker.Testing;
 using Broker.Testing.Storage;
+using Broker.Vhdx.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Broker.Disks.Tests.Layers;
@@ -170,5 +172,26 @@ public sealed class LayerStoreTests
             await Should.ThrowAsync<ArgumentException>(() => store.MergeAsync(sealedLayers[1].Id, sealedLayers[0].Id, Token));
             await Should.ThrowAsync<ArgumentException>(() => store.MergeAsync(sealedLayers[1].Id, sealedLayers[1].Id, Token));
         }
+    }
+
+    [Fact]
+    public async Task SealAsync_CreatingTheNextTopFails_TheLiveDeviceServesTheOldTopAgain()
+    {
+        // Real files: a writable open of a file also held open read-only is refused (FileShare).
+        using var directory = new TempDirectory("broker-layers-");
+        var storage = FileStorage.Instance;
+        var basePath = directory.File("base.vhdx");
+        var model = await ChainTestData.CreateBaseAsync(storage, basePath, Token);
+        await using var store = await LayerStore.CreateAsync(storage, directory.File("d1"), basePath, ChainTestData.BaseAddress, null, Token);
+        await ChainTestData.WriteAsync(await store.OpenLiveDeviceAsync(Token), model, 4096, 64 * KiB, 0x21, Token);
+
+        // A directory where the next top's file goes: the seal fails after closing the top.
+        System.IO.Directory.CreateDirectory(Path.Combine(store.Directory, LayerStore.LayerFileName(store.Manifest.NextSerial)));
+        await Should.ThrowAsync<Exception>(() => store.SealAsync(Token));
+
+        var device = store.LiveDevice.ShouldNotBeNull();
+        await ChainTestData.WriteAsync(device, model, 3 * 1024 * KiB, 8 * KiB, 0x22, Token);
+        (await ChainTestData.ReadAllAsync(device, Token)).ShouldBe(model);
+        store.Manifest.Layers.ShouldBeEmpty();
     }
 }
