@@ -10,10 +10,11 @@ namespace Broker.Nbd.Bench;
 /// </summary>
 internal sealed class SealTrace : IDisposable
 {
-    // Outside the pause: prepare. The pause (requests wait): quiesce (drain), close-top (flush,
-    // close, reopen read-only), hash, create-top (only when the prepared top was unusable), commit,
-    // open-top, resume (flush of the old device, a no-op once closed, and reopening the gate).
-    private static readonly string[] Steps = ["seal", "prepare", "pause", "quiesce", "close-top", "hash", "create-top", "commit", "open-top", "resume"];
+    // Before the pause: prepare. The pause (requests wait): quiesce (drain), close-top (flush,
+    // close, reopen read-only), create-top (only when the prepared top was unusable), open-top,
+    // resume (flush of the old device, a no-op once closed, and reopening the gate). After it:
+    // hash and commit (flushes on the new top wait for the commit).
+    private static readonly string[] Steps = ["seal", "prepare", "pause", "quiesce", "close-top", "create-top", "open-top", "resume", "hash", "commit"];
 
     private readonly ActivityListener _listener;
     private readonly Dictionary<string, List<double>> _durations = [];

@@ -30,14 +30,18 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     private readonly AsyncReaderWriterLock _lock = new();
     private readonly IStorage _storage;
     private readonly Func<ValueTask>? _afterClose;
+
+    // Flushes wait for it: the commit of the manifest that names this top (see OpenOnAsync).
+    private readonly Task _named;
     private VhdxDisk? _disk;
     private bool _closed;
 
-    private ChainBlockDevice(IStorage storage, VhdxDisk disk, bool readOnly, Func<ValueTask>? afterClose)
+    private ChainBlockDevice(IStorage storage, VhdxDisk disk, bool readOnly, Func<ValueTask>? afterClose, Task? named = null)
     {
         _storage = storage;
         _disk = disk;
         _afterClose = afterClose;
+        _named = named ?? Task.CompletedTask;
         Size = disk.VirtualSize;
         IsReadOnly = readOnly;
         TopPath = disk.Top.Path;
@@ -88,12 +92,15 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     /// <summary>
     /// A writable device over <paramref name="topPath"/>, a differencing child of
     /// <paramref name="parents"/>' top, reusing the open parents (see <see cref="VhdxDisk.StackAsync"/>):
-    /// on success the device owns them; on failure the caller still does.
+    /// on success the device owns them; on failure the caller still does. It serves before the
+    /// manifest naming the new top is durable, so its flushes (and FUA writes) first wait for
+    /// <paramref name="named"/>, that commit, and fail if it fails: nothing is reported durable
+    /// that a crash could still drop with the unnamed top.
     /// </summary>
-    internal static async Task<ChainBlockDevice> OpenOnAsync(IStorage storage, VhdxDisk parents, string topPath, CancellationToken cancellationToken)
+    internal static async Task<ChainBlockDevice> OpenOnAsync(IStorage storage, VhdxDisk parents, string topPath, Task named, CancellationToken cancellationToken)
     {
         var disk = await parents.StackAsync(storage, topPath, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
-        return new ChainBlockDevice(storage, disk, readOnly: false, afterClose: null);
+        return new ChainBlockDevice(storage, disk, readOnly: false, afterClose: null, named);
     }
 
     /// <summary>
@@ -211,6 +218,7 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await _named.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _lock.EnterExclusiveAsync().ConfigureAwait(false);
         try
         {

@@ -207,7 +207,17 @@ public sealed partial class LayerStore : IAsyncDisposable
     /// new one reuses its open parents, and a new top made by <see cref="PrepareSealAsync"/> is used
     /// when it still links to the sealed top.
     /// </summary>
-    public async Task<LayerRecord> SealAsync(CancellationToken cancellationToken)
+    public Task<LayerRecord> SealAsync(CancellationToken cancellationToken) => SealAsync(switched: null, cancellationToken);
+
+    /// <summary>
+    /// Seals as <see cref="SealAsync(CancellationToken)"/> and, with a live device, calls
+    /// <paramref name="switched"/> with the device over the new top as soon as it exists: after the
+    /// top is flushed and closed, before the sealed top is hashed and the manifest committed, so an
+    /// export can resume there. Until that commit is durable the new device's flushes wait, and if
+    /// it fails they fail: a crash before it drops the unnamed top, which held nothing reported
+    /// durable. A failure after the switch leaves the store unusable (reopen it).
+    /// </summary>
+    internal async Task<LayerRecord> SealAsync(Func<ChainBlockDevice, Task>? switched, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -221,67 +231,59 @@ public sealed partial class LayerStore : IAsyncDisposable
             _prepared = null;
             var live = _live;
             _live = null;
+            var named = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             VhdxDisk? chain = null;
             try
             {
-                using (Trace.StartActivity("close-top"))
+                VhdxFile sealedFile;
+                try
                 {
-                    chain = live is not null
-                        ? await live.CloseToReadOnlyChainAsync(cancellationToken).ConfigureAwait(false)
-                        : await VhdxDisk.OpenAsync(_storage, PathOf(top), VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+                    (chain, sealedFile) = await SwitchTopAsync(live, PathOf(top), prepared, file, named.Task, cancellationToken).ConfigureAwait(false);
+                }
+                catch when (live is not null && !_faulted)
+                {
+                    // Serve the old top again.
+                    await ReopenLiveAfterFailureAsync().ConfigureAwait(false);
+                    throw;
                 }
 
-                string hash;
-                using (Trace.StartActivity("hash"))
+                try
                 {
-                    hash = await LayerContent.HashAsync(chain.Top, cancellationToken).ConfigureAwait(false);
-                }
+                    if (switched is not null && _live is { } next)
+                    {
+                        await switched(next).ConfigureAwait(false);
+                    }
 
-                if (prepared is not { } ready || ready.File != file || ready.ParentLinkage != chain.Top.DataWriteGuid)
-                {
-                    using var activity = Trace.StartActivity("create-top");
-                    var path = Path.Combine(Directory, file);
-                    await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-                    var child = await VhdxFile.CreateDifferencingAsync(_storage, path, chain.Top, VhdxCreateOptions.DefaultDifferencingBlockSize, cancellationToken).ConfigureAwait(false);
-                    await child.DisposeAsync().ConfigureAwait(false);
-                }
+                    string hash;
+                    using (Trace.StartActivity("hash"))
+                    {
+                        hash = await LayerContent.HashAsync(sealedFile, cancellationToken).ConfigureAwait(false);
+                    }
 
-                var now = _time.GetUtcNow();
-                var sealedTop = top with { SealedAt = now, ContentSha256 = hash };
-                var next = manifest with
-                {
-                    Epoch = manifest.Epoch + 1,
-                    NextSerial = id + 1,
-                    Layers = [.. manifest.Layers, sealedTop],
-                    Top = new LayerRecord(id, top.Id, file, now, null, null),
-                };
-                using (Trace.StartActivity("commit"))
-                {
-                    await CommitAsync(next, cancellationToken).ConfigureAwait(false);
-                }
+                    var now = _time.GetUtcNow();
+                    var sealedTop = top with { SealedAt = now, ContentSha256 = hash };
+                    var nextManifest = manifest with
+                    {
+                        Epoch = manifest.Epoch + 1,
+                        NextSerial = id + 1,
+                        Layers = [.. manifest.Layers, sealedTop],
+                        Top = new LayerRecord(id, top.Id, file, now, null, null),
+                    };
+                    using (Trace.StartActivity("commit"))
+                    {
+                        await CommitAsync(nextManifest, cancellationToken).ConfigureAwait(false);
+                    }
 
-                if (live is not null)
-                {
-                    using var activity = Trace.StartActivity("open-top");
-                    _live = await ChainBlockDevice.OpenOnAsync(_storage, chain, PathOf(next.Top), cancellationToken).ConfigureAwait(false);
-                    chain = null;
+                    named.SetResult();
+                    return sealedTop;
                 }
-
-                return sealedTop;
-            }
-            catch when (live is not null && !_faulted)
-            {
-                // Serve whatever the manifest names now: the old top, or the new one if the commit
-                // happened. The chain still holds the old top read-only, which bars opening it for
-                // writing: close it first.
-                if (chain is not null)
+                catch (Exception exception) when (live is not null)
                 {
-                    await chain.DisposeAsync().ConfigureAwait(false);
-                    chain = null;
+                    // The new top serves, but no durable manifest names it.
+                    _faulted = true;
+                    named.SetException(new IOException("The seal failed after its new top began serving; nothing written there can be made durable.", exception));
+                    throw;
                 }
-
-                await ReopenLiveAfterFailureAsync().ConfigureAwait(false);
-                throw;
             }
             finally
             {
@@ -298,7 +300,62 @@ public sealed partial class LayerStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Does the work of the next <see cref="SealAsync"/> that needs no pause of the live device,
+    /// The seal's steps up to the switch: closes the live device (flushing the top) or opens the
+    /// top read-only, creates the next top <paramref name="file"/> unless <paramref name="prepared"/>
+    /// still links to the sealed top and, with a live device, opens the new live device over it.
+    /// Returns the chain the caller must dispose (null when the new live device owns it) and the
+    /// sealed top, open read-only either way. On failure everything it opened is closed.
+    /// </summary>
+    private async Task<(VhdxDisk? Chain, VhdxFile SealedTop)> SwitchTopAsync(
+        ChainBlockDevice? live,
+        string topPath,
+        PreparedTop? prepared,
+        string file,
+        Task named,
+        CancellationToken cancellationToken)
+    {
+        VhdxDisk chain;
+        using (Trace.StartActivity("close-top"))
+        {
+            chain = live is not null
+                ? await live.CloseToReadOnlyChainAsync(cancellationToken).ConfigureAwait(false)
+                : await VhdxDisk.OpenAsync(_storage, topPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var sealedTop = chain.Top;
+            var path = Path.Combine(Directory, file);
+            if (prepared is not { } ready || ready.File != file || ready.ParentLinkage != sealedTop.DataWriteGuid)
+            {
+                using var activity = Trace.StartActivity("create-top");
+                await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                var child = await VhdxFile.CreateDifferencingAsync(_storage, path, sealedTop, VhdxCreateOptions.DefaultDifferencingBlockSize, cancellationToken).ConfigureAwait(false);
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (live is null)
+            {
+                return (chain, sealedTop);
+            }
+
+            using (Trace.StartActivity("open-top"))
+            {
+                _live = await ChainBlockDevice.OpenOnAsync(_storage, chain, path, named, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (null, sealedTop);
+        }
+        catch
+        {
+            // The chain still holds the old top open read-only, which bars reopening it for writing.
+            await chain.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Does the work of the next <see cref="SealAsync(CancellationToken)"/> that needs no pause of the live device,
     /// while it keeps serving: creates the next top as a child of the live top, then flushes the
     /// live device (so the seal's own flush has little left to do). Does nothing without a live device.
     /// </summary>
@@ -609,7 +666,7 @@ public sealed partial class LayerStore : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_faulted)
         {
-            throw new InvalidOperationException("A manifest commit failed; the durable chain is unknown until the store is reopened.");
+            throw new InvalidOperationException("A manifest commit failed, or a seal failed after its new top began serving; the store must be reopened.");
         }
     }
 

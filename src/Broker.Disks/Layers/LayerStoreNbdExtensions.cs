@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Broker.Disks.Chains;
 using Broker.Nbd;
 
 namespace Broker.Disks.Layers;
@@ -8,20 +10,23 @@ namespace Broker.Disks.Layers;
 /// an export serving the live device must not run a request in between: the export is quiesced
 /// (requests wait, none fails), the change runs, the new live device replaces the old one, and the
 /// export resumes. Requests acknowledged before the change are in the chain it saw; later ones go
-/// to the new top. A seal does what it can before the pause (flush, create the next top), so the
-/// pause holds only the final flush, hash, manifest commit and swap.
+/// to the new top. A seal does what it can before the pause (flush, create the next top) and
+/// resumes as soon as the new top serves: the pause holds only the final flush and close of the
+/// top and the swap. The hash and the manifest commit follow the pause; until that commit is
+/// durable, flushes (and FUA writes) on the new top wait, so nothing is reported durable that a
+/// crash could drop, and the seal returns only after it.
 /// </remarks>
 public static class LayerStoreNbdExtensions
 {
     /// <summary>
-    /// Seals the store's top (<see cref="LayerStore.SealAsync"/>) while <paramref name="server"/>
+    /// Seals the store's top (<see cref="LayerStore.SealAsync(CancellationToken)"/>) while <paramref name="server"/>
     /// serves its live device as <paramref name="exportName"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The export does not serve the store's live device.</exception>
     public static Task<LayerRecord> SealServedAsync(this LayerStore store, NbdServer server, string exportName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ChangeServedAsync(store, server, exportName, "seal", store.PrepareSealAsync, store.SealAsync, cancellationToken);
+        return ChangeServedAsync(store, server, exportName, "seal", store.PrepareSealAsync, (resume, token) => store.SealAsync(resume, token), cancellationToken);
     }
 
     /// <summary>
@@ -35,7 +40,7 @@ public static class LayerStoreNbdExtensions
     public static Task<LayerRecord> MergeServedAsync(this LayerStore store, NbdServer server, string exportName, long lowerId, long upperId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ChangeServedAsync(store, server, exportName, "merge", prepare: null, token => store.MergeAsync(lowerId, upperId, token), cancellationToken);
+        return ChangeServedAsync(store, server, exportName, "merge", prepare: null, (_, token) => store.MergeAsync(lowerId, upperId, token), cancellationToken);
     }
 
     private static async Task<LayerRecord> ChangeServedAsync(
@@ -44,7 +49,7 @@ public static class LayerStoreNbdExtensions
         string exportName,
         string operation,
         Func<CancellationToken, Task>? prepare,
-        Func<CancellationToken, Task<LayerRecord>> change,
+        Func<Func<ChainBlockDevice, Task>, CancellationToken, Task<LayerRecord>> change,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -55,45 +60,85 @@ public static class LayerStoreNbdExtensions
             await prepare(cancellationToken).ConfigureAwait(false);
         }
 
-        // The time requests wait: from closing the gate to reopening it.
-        using var paused = LayerStore.Trace.StartActivity("pause");
-        NbdExportPause pause;
-        using (LayerStore.Trace.StartActivity("quiesce"))
+        var pause = await ServedPause.QuiesceAsync(server, exportName, cancellationToken).ConfigureAwait(false);
+        var before = store.LiveDevice;
+        try
         {
-            pause = await server.QuiesceAsync(exportName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var resume = new ResumeTrace(pause);
-        await using (resume.ConfigureAwait(false))
-        {
-            var before = store.LiveDevice;
             if (before is null || !ReferenceEquals(pause.Device, before))
             {
                 throw new InvalidOperationException($"Export '{exportName}' does not serve the layer store's live device.");
             }
 
-            try
-            {
-                return await change(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // On success the device over the new top; on a failure before the commit the reopened old top.
-                if (store.LiveDevice is { } now && !ReferenceEquals(now, before))
-                {
-                    pause.ReplaceDevice(now);
-                }
-            }
+            return await change(pause.ResumeAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Unless the change resumed it already: on success the device over the new top; on a
+            // failure before the switch the reopened old top.
+            var now = store.LiveDevice;
+            await pause.ResumeAsync(ReferenceEquals(now, before) ? null : now).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Disposes the pause (flush of the replaced device, then resume) under a <c>resume</c> activity.</summary>
-    private sealed class ResumeTrace(NbdExportPause pause) : IAsyncDisposable
+    /// <summary>
+    /// A quiesced export that resumes once, on the device given then, traced as the <c>pause</c>
+    /// activity (the time requests wait) with its <c>quiesce</c> and <c>resume</c> steps.
+    /// </summary>
+    private sealed class ServedPause
     {
-        public async ValueTask DisposeAsync()
+        private readonly NbdExportPause _pause;
+        private readonly Activity? _paused;
+        private bool _resumed;
+
+        private ServedPause(NbdExportPause pause, Activity? paused)
         {
+            _pause = pause;
+            _paused = paused;
+        }
+
+        /// <summary>The device the export served when it was quiesced.</summary>
+        public IBlockDevice Device => _pause.Device;
+
+        public static async Task<ServedPause> QuiesceAsync(NbdServer server, string exportName, CancellationToken cancellationToken)
+        {
+            var paused = LayerStore.Trace.StartActivity("pause");
+            try
+            {
+                using (LayerStore.Trace.StartActivity("quiesce"))
+                {
+                    return new ServedPause(await server.QuiesceAsync(exportName, cancellationToken).ConfigureAwait(false), paused);
+                }
+            }
+            catch
+            {
+                paused?.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Resumes the export, serving <paramref name="device"/> from then on when given (a replacement); later calls do nothing.</summary>
+        public async Task ResumeAsync(ChainBlockDevice? device)
+        {
+            if (_resumed)
+            {
+                return;
+            }
+
+            _resumed = true;
             using var activity = LayerStore.Trace.StartActivity("resume");
-            await pause.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                if (device is not null)
+                {
+                    _pause.ReplaceDevice(device);
+                }
+            }
+            finally
+            {
+                // Flushes the replaced device (a no-op once a change closed it), then reopens the gate.
+                await _pause.DisposeAsync().ConfigureAwait(false);
+                _paused?.Dispose();
+            }
         }
     }
 }

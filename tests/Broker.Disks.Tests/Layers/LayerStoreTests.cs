@@ -1,3 +1,4 @@
+using Broker.Disks.Chains;
 using Broker.Disks.Layers;
 using Broker.Testing;
 using Broker.Testing.Storage;
@@ -192,6 +193,55 @@ public sealed class LayerStoreTests
         var device = store.LiveDevice.ShouldNotBeNull();
         await ChainTestData.WriteAsync(device, model, 3 * 1024 * KiB, 8 * KiB, 0x22, Token);
         (await ChainTestData.ReadAllAsync(device, Token)).ShouldBe(model);
+        store.Manifest.Layers.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task SealAsync_FlushOnTheNewTopBeforeTheCommit_WaitsForTheCommitAndSurvivesAPowerLoss()
+    {
+        var storage = new CrashingStorage();
+        var model = await ChainTestData.CreateBaseAsync(storage, BasePath, Token);
+        await using var store = await LayerStore.CreateAsync(storage, Directory, BasePath, ChainTestData.BaseAddress, null, Token);
+        await ChainTestData.WriteAsync(await store.OpenLiveDeviceAsync(Token), model, 4096, 64 * KiB, 0x31, Token);
+        var oldTop = store.Manifest.Top;
+        Task? flush = null;
+
+        var sealedLayer = await store.SealAsync(
+            async next =>
+            {
+                // The new top serves before the manifest names it; a flush there must wait for that.
+                store.Manifest.Top.ShouldBe(oldTop);
+                await ChainTestData.WriteAsync(next, model, 2 * 1024 * KiB, 8 * KiB, 0x32, Token);
+                flush = next.FlushAsync(Token).AsTask();
+                flush.IsCompleted.ShouldBeFalse();
+            },
+            Token);
+
+        await flush.ShouldNotBeNull();
+        store.Manifest.Top.ParentId.ShouldBe(sealedLayer.Id);
+        await using var rebooted = await LayerStore.OpenAsync(storage.Materialise(CrashMode.DropUnflushed), Directory, null, Token);
+        (await ChainTestData.ReadAllAsync(await rebooted.OpenLiveDeviceAsync(Token), Token)).ShouldBe(model);
+    }
+
+    [Fact]
+    public async Task SealAsync_FailingAfterTheNewTopServes_FlushesThereFailAndTheStoreIsUnusable()
+    {
+        var storage = new CrashingStorage();
+        var model = await ChainTestData.CreateBaseAsync(storage, BasePath, Token);
+        await using var store = await LayerStore.CreateAsync(storage, Directory, BasePath, ChainTestData.BaseAddress, null, Token);
+        await ChainTestData.WriteAsync(await store.OpenLiveDeviceAsync(Token), model, 4096, 64 * KiB, 0x41, Token);
+        ChainBlockDevice? served = null;
+
+        await Should.ThrowAsync<TimeoutException>(() => store.SealAsync(
+            next =>
+            {
+                served = next;
+                throw new TimeoutException("the export did not resume");
+            },
+            Token));
+
+        await Should.ThrowAsync<IOException>(() => served.ShouldNotBeNull().FlushAsync(Token).AsTask());
+        await Should.ThrowAsync<InvalidOperationException>(() => store.SealAsync(Token));
         store.Manifest.Layers.ShouldBeEmpty();
     }
 }
