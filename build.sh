@@ -17,6 +17,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # libvhdi (independent VHDX reader for cross-checks), PostgreSQL (throwaway clusters for the
 # persistence and server tests), Chromium (portal tests through Playwright).
 readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils postgresql chromium)
+# What the demo needs besides .NET: QEMU (the desktops), nasm (the counter guest), jq and curl
+# (demo/run.sh). The end-to-end tests run that script, so ./build.sh test installs them too.
+readonly DEMO_PACKAGES=(qemu-system-x86 qemu-utils nasm jq curl)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
@@ -68,7 +71,7 @@ run_tests() {
 
 cmd_test() {
   ensure_dotnet
-  ensure_debian_packages "${TEST_PACKAGES[@]}"
+  ensure_debian_packages "${TEST_PACKAGES[@]}" "${DEMO_PACKAGES[@]}"
   cmd_build
   log "format check"
   local format_status=0
@@ -82,13 +85,12 @@ cmd_test() {
   return "$test_status"
 }
 
+# ./build.sh demo: build, then demo/run.sh (broker, host agent and client agent on loopback, state in .demo/).
 cmd_demo() {
+  ensure_dotnet
+  ensure_debian_packages "${DEMO_PACKAGES[@]}"
   cmd_build
-  cat <<'TEXT'
-The demo will start broker-server (SQLite under .demo/, portal on http://127.0.0.1:5080), enroll a
-broker-host and a broker-client, import the counter guest as image "counter", create pool "demo"
-and print the logins. Those daemons are not built yet (see the status table in README.md).
-TEXT
+  exec demo/run.sh "$@"
 }
 
 cmd_bench() {
@@ -98,8 +100,8 @@ cmd_bench() {
     vhdx) ensure_debian_packages qemu-utils; shift; exec bench/vhdx/run.sh "$@" ;;
     nbd) ensure_debian_packages qemu-utils qemu-system-x86 nasm; shift; exec bench/nbd/run.sh "$@" ;;
     transfer) ensure_debian_packages rsync; shift; exec bench/transfer/run.sh "$@" ;;
-    chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
     broker) ensure_debian_packages postgresql; shift; exec bench/broker/run.sh "$@" ;;
+    chunks) shift; exec dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*' "$@" ;;
     "") echo "benchmarks: vhdx (ours vs qemu-img bench), nbd (our NBD server vs qemu-nbd, seal latency), transfer (our pull and sync vs rsync and cp), broker (broker-server under 1,000 simulated hosts and 2,000 devices, SQLite and PostgreSQL), chunks (hash and zstd micro-benchmarks); see bench/README.md" ;;
     *) die "no benchmark named '$name' (see bench/README.md)" ;;
   esac

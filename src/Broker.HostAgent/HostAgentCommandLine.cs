@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Broker.HostAgent.Enrollment;
 using Broker.HostAgent.Images;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,12 @@ internal static class HostAgentCommandLine
 
     private static Command Enroll()
     {
-        var server = new Option<Uri>("--server") { Description = "The broker's address, e.g. https://broker.example:5001.", Required = true };
+        var server = new Option<Uri>("--server")
+        {
+            Description = "The broker's address, e.g. https://broker.example:5001.",
+            Required = true,
+            CustomParser = ParseBrokerAddress,
+        };
         var token = new Option<string>("--token") { Description = "The one-time enrollment token an admin created.", Required = true };
         var dataDirectory = DataDirectory();
         var command = new Command("enroll", "Enroll this host with the broker (once).") { server, token, dataDirectory };
@@ -77,5 +83,18 @@ internal static class HostAgentCommandLine
             return 0;
         });
         return command;
+    }
+
+    /// <summary>An absolute http or https URL; anything else is a parse error naming the value.</summary>
+    private static Uri? ParseBrokerAddress(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var address) && (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps))
+        {
+            return address;
+        }
+
+        result.AddError($"'{text}' is not a broker address: give an absolute http or https URL, e.g. https://broker.example:5001.");
+        return null;
     }
 }

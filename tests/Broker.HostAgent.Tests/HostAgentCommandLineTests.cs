@@ -33,4 +33,23 @@ public sealed class HostAgentCommandLineTests
 
         result.Errors.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Parse_EnrollWithAnHttpAddress_IsAccepted()
+    {
+        var result = HostAgentCommandLine.Create().Parse(["enroll", "--server", "http://127.0.0.1:5181", "--token", "brk_enroll_x"]);
+
+        result.Errors.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("broker.example:5001")]
+    [InlineData("ftp://broker.example")]
+    public void Parse_EnrollWithABadAddress_IsAnErrorNamingIt(string address)
+    {
+        var result = HostAgentCommandLine.Create().Parse(["enroll", "--server", address, "--token", "brk_enroll_x"]);
+
+        result.Errors.ShouldContain(error => error.Message.Contains(address, StringComparison.Ordinal));
+    }
 }

@@ -20,6 +20,7 @@ internal static class AdminCommand
             HostsCommand.Create(context),
             DesktopsCommand.Create(context),
             TokensCommand.Create(context),
+            UsersCommand.Create(context),
         };
     }
 }

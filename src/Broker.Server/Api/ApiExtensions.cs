@@ -8,6 +8,7 @@ using Broker.Server.Api.Images;
 using Broker.Server.Api.Me;
 using Broker.Server.Api.Pools;
 using Broker.Server.Api.Tokens;
+using Broker.Server.Api.Users;
 
 namespace Broker.Server.Api;
 
@@ -54,9 +55,11 @@ internal static class ApiExtensions
         admin.MapHostEndpoints();
         admin.MapAgentEndpoints();
         admin.MapAdminDesktopEndpoints();
+        admin.MapUserEndpoints();
 
         var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();
         me.MapMyEndpoints();
+        me.MapMyDesktopPowerEndpoints();
         me.MapAccessTokenEndpoints();
 
         // Anonymous on purpose: an unknown route is 404 for everyone; the routes that exist decide their own access.

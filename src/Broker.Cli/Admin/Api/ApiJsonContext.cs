@@ -21,6 +21,9 @@ namespace Broker.Cli.Admin.Api;
 [JsonSerializable(typeof(TokenInfo))]
 [JsonSerializable(typeof(List<TokenInfo>))]
 [JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(List<UserInfo>))]
+[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(UserRequest))]
 [JsonSerializable(typeof(ProblemInfo))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

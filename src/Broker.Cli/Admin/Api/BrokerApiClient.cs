@@ -103,6 +103,13 @@ internal sealed class BrokerApiClient : IDisposable
     public Task RevokeTokenAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, $"api/v1/me/tokens/{Uri.EscapeDataString(id)}", null, Json.JsonElement, cancellationToken);
 
+    public Task<ApiReply<List<UserInfo>>> ListUsersAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/v1/admin/users", Json.ListUserInfo, cancellationToken);
+
+    /// <summary>A new account with one role; a taken name is refused with 409.</summary>
+    public Task<ApiReply<UserInfo>> CreateUserAsync(UserRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/users", JsonContent.Create(request, Json.UserRequest), Json.UserInfo, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
     private Task<ApiReply<T>> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>

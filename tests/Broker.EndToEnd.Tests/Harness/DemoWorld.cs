@@ -1,0 +1,119 @@
+using System.Text;
+using Broker.Testing;
+using Broker.Testing.Qemu;
+
+namespace Broker.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// <c>demo/run.sh</c> on a state directory and free loopback ports: the same broker, host agent,
+/// client agent, image, pool and users as <c>./build.sh demo</c>. Ready once the script prints
+/// <c>demo: ready</c>; stopped as Ctrl-C stops the demo.
+/// </summary>
+internal sealed class DemoWorld : IAsyncDisposable
+{
+    public const string ReadyLine = "demo: ready";
+
+    /// <summary>First run: build nothing, but start three .NET daemons, enroll, import and provision two desktops under TCG on a loaded machine.</summary>
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(4);
+
+    private readonly ChildProcess _script;
+
+    private DemoWorld(string stateDirectory, int port, ChildProcess script)
+    {
+        StateDirectory = stateDirectory;
+        Port = port;
+        _script = script;
+    }
+
+    public string StateDirectory { get; }
+
+    public int Port { get; }
+
+    /// <summary>The portal and REST API.</summary>
+    public Uri Portal => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>The agents' gRPC endpoint (what <c>brokerctl login</c> and <c>broker-host enroll</c> are given).</summary>
+    public string Agents => $"http://127.0.0.1:{Port + 1}";
+
+    /// <summary><c>brokerctl</c> as the demo's admin (the login the script made).</summary>
+    public Brokerctl Admin => new(Path.Combine(StateDirectory, "brokerctl"));
+
+    /// <summary>The demo client agent's socket.</summary>
+    public string ClientSocket => Path.Combine(StateDirectory, "client", "agent.sock");
+
+    /// <summary>Runs the demo script on <paramref name="stateDirectory"/> and waits until it is ready.</summary>
+    public static async Task<DemoWorld> StartAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var port = LoopbackPorts.FreeRun(3);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["DEMO_DIR"] = stateDirectory,
+            ["DEMO_BIN"] = BuildOutput.BinDirectory,
+            ["DEMO_PORTAL_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DEMO_GUEST"] = TestGuests.ImagePath(TestGuests.Counter),
+        };
+        Directory.CreateDirectory(stateDirectory);
+        File.Delete(Path.Combine(stateDirectory, "demo.out")); // this run's output only
+        var script = ChildProcess.Start("bash", [Path.Combine(RepoPaths.Root, "demo", "run.sh")], environment, Path.Combine(stateDirectory, "demo.out"));
+        var world = new DemoWorld(stateDirectory, port, script);
+        try
+        {
+            await world.WaitUntilReadyAsync(cancellationToken);
+            return world;
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A value from the demo's <c>credentials.txt</c> (<c>admin-password</c>, <c>demo-password</c>, …).</summary>
+    public string Credential(string key) =>
+        File.ReadLines(Path.Combine(StateDirectory, "credentials.txt"))
+            .Select(line => line.Split(": ", 2))
+            .Single(pair => pair[0] == key)[1];
+
+    /// <summary>What the script printed in this run.</summary>
+    public string ScriptOutput => _script.Log();
+
+    /// <summary>The script's output and every daemon's log, for attachments.</summary>
+    public string Logs()
+    {
+        var text = new StringBuilder().AppendLine("== demo/run.sh").AppendLine(_script.Log());
+        var logs = Path.Combine(StateDirectory, "logs");
+        foreach (var log in Directory.Exists(logs) ? Directory.GetFiles(logs).Order(StringComparer.Ordinal).ToArray() : [])
+        {
+            text.AppendLine($"== {Path.GetFileName(log)}").AppendLine(File.ReadAllText(log));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Stops the demo as Ctrl-C does; the script's exit code, or null when it had to be killed.</summary>
+    public Task<int?> StopAsync() => _script.StopAsync(TimeSpan.FromMinutes(2));
+
+    public async ValueTask DisposeAsync() => await _script.DisposeAsync();
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StartLimit);
+        while (!_script.Log().Contains(ReadyLine, StringComparison.Ordinal))
+        {
+            if (_script.HasExited)
+            {
+                throw new InvalidOperationException($"demo/run.sh exited before it was ready:\n{Logs()}");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"demo/run.sh was not ready within {StartLimit}:\n{Logs()}");
+            }
+        }
+    }
+}
