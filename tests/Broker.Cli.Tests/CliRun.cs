@@ -6,7 +6,10 @@ namespace Broker.Cli.Tests;
 /// <summary>Runs brokerctl in-process with captured output.</summary>
 internal sealed record CliRun(int ExitCode, string Out, string Error, byte[] StandardOutput)
 {
-    public static async Task<CliRun> RunAsync(params string[] args)
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
+
+    /// <summary>Runs with <paramref name="cancellationToken"/> as the Ctrl+C token.</summary>
+    public static async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -19,7 +22,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error, byte[] Sta
             Storage = FileStorage.Instance,
             ShowProgress = false,
         };
-        var exitCode = await BrokerCtl.RunAsync(args, environment, TestContext.Current.CancellationToken);
+        var exitCode = await BrokerCtl.RunAsync(args, environment, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString(), binary.ToArray());
     }
 

@@ -8,7 +8,8 @@ namespace Broker.Cli.Desktop;
 
 /// <summary>
 /// <c>brokerctl desktop</c>: the desktops of this machine's client agent (<c>broker-client run</c>),
-/// reached over its unix socket: list, status, checkout, start, stop, sync, checkin.
+/// reached over its unix socket: list, status, checkout, start, stop, sync, checkin. <c>checkout</c>
+/// and <c>checkin</c> take <c>--wait</c> (<see cref="DesktopWait"/>).
 /// </summary>
 internal static class DesktopCommand
 {
@@ -21,11 +22,11 @@ internal static class DesktopCommand
         var command = new Command("desktop", "Desktops checked out to this machine (the local client agent).") { socket, json };
         command.Subcommands.Add(List(environment, socket, json));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "status", "Show a desktop's state, lease and sync.", (agent, request, token) => agent.StatusAsync(request, cancellationToken: token)));
-        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkout", "Check a desktop out to this machine and start pulling it.", (agent, request, token) => agent.CheckOutAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkout", "Check a desktop out to this machine and start pulling it.", (agent, request, token) => agent.CheckOutAsync(request, cancellationToken: token), DesktopWait.CheckOut));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "start", "Run a checked-out desktop in local QEMU.", (agent, request, token) => agent.StartAsync(request, cancellationToken: token)));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "stop", "Stop the desktop's VM (graceful, then forced).", (agent, request, token) => agent.StopAsync(request, cancellationToken: token)));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "sync", "Seal the desktop's changes and push them to its host now.", (agent, request, token) => agent.SyncAsync(request, cancellationToken: token)));
-        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkin", "Stop, push the final layer and release the local copy.", (agent, request, token) => agent.CheckInAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "checkin", "Stop, push the final layer and release the local copy.", (agent, request, token) => agent.CheckInAsync(request, cancellationToken: token), DesktopWait.CheckIn));
         return command;
     }
 
@@ -77,13 +78,28 @@ internal static class DesktopCommand
         return command;
     }
 
-    private static Command OnDesktop(CliEnvironment environment, Option<string?> socket, Option<bool> json, string name, string description, DesktopCall call)
+    /// <summary>
+    /// A command on one desktop. With a <paramref name="wait"/> it takes <c>--wait</c>, which follows
+    /// the operation it started until it is done instead of printing the first answer.
+    /// </summary>
+    private static Command OnDesktop(CliEnvironment environment, Option<string?> socket, Option<bool> json, string name, string description, DesktopCall call, DesktopWait? wait = null)
     {
         var desktop = new Argument<string>("desktop") { Description = "The desktop's name or id." };
+        var waitOption = new Option<bool>("--wait") { Description = "Wait until it is done, printing progress; Ctrl+C stops the waiting, not the operation." };
         var command = new Command(name, description) { desktop };
+        if (wait is not null)
+        {
+            command.Options.Add(waitOption);
+        }
+
         AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
         {
             var answer = await call(agent, new DesktopRequest { Desktop = parseResult.GetRequiredValue(desktop) }, cancellationToken).ConfigureAwait(false);
+            if (wait is not null && parseResult.GetValue(waitOption))
+            {
+                return await wait.RunAsync(agent, answer, environment.Out, environment.Error, cancellationToken).ConfigureAwait(false);
+            }
+
             await DesktopOutput.WriteAsync(Output(environment, parseResult, json), answer).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -15,7 +15,7 @@ public sealed partial class DesktopLifecycleTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var world = await HostAgentWorld.CreateAsync(cancellationToken);
-        var id = await ProvisionedDesktopAsync(world, cancellationToken);
+        var id = await world.ProvisionedDesktopAsync(cancellationToken);
 
         await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
         var boot = await SerialLog.WaitForAsync(world.SerialLogPath(id), BootCount(), cancellationToken);
@@ -31,7 +31,7 @@ public sealed partial class DesktopLifecycleTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var world = await HostAgentWorld.CreateAsync(cancellationToken);
-        var id = await ProvisionedDesktopAsync(world, cancellationToken);
+        var id = await world.ProvisionedDesktopAsync(cancellationToken);
         await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
         _ = await SerialLog.WaitForAsync(world.SerialLogPath(id), BootCount(), cancellationToken);
         var device = await world.CreateDeviceAsync(cancellationToken);
@@ -55,13 +55,6 @@ public sealed partial class DesktopLifecycleTests
         refused.Succeeded.ShouldBeFalse();
         refused.Detail.ShouldContain("checked out");
         world.Desktops.RunningVms.ShouldBe(0);
-    }
-
-    private static async Task<Core.Desktops.DesktopId> ProvisionedDesktopAsync(HostAgentWorld world, CancellationToken cancellationToken)
-    {
-        var id = await world.CreatePoolDesktopAsync(cancellationToken);
-        await HostAgentWorld.WaitUntilAsync(async () => (await world.DesktopAsync(id, cancellationToken)).State == DesktopState.Available, "the desktop is provisioned", cancellationToken);
-        return id;
     }
 
     [GeneratedRegex(@"boot count (\d+)")]

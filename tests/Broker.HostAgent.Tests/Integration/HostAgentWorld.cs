@@ -12,11 +12,13 @@ using Broker.Core.Pools;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
 using Broker.HostAgent.Images;
+using Broker.Persistence.Identity;
 using Broker.Testing;
 using Broker.Testing.Qemu;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using server::Broker.Server.Desktops;
 using server::Broker.Server.Images;
@@ -28,21 +30,26 @@ namespace Broker.HostAgent.Tests.Integration;
 /// <summary>
 /// The real broker in process and a real <c>broker-host</c> enrolled with it over the broker's
 /// in-process handler, its data directory holding the counter guest as the broker's image. An admin's
-/// actions (enrollment token, image, pool, start, stop) go through the broker's own services.
+/// actions (enrollment token, image, pool, start, stop) go through the broker's own services; the
+/// user <see cref="UserName"/> is entitled to the pool, and their devices enroll over the gateway.
 /// </summary>
 internal sealed class HostAgentWorld : IAsyncDisposable
 {
+    /// <summary>The user the pool's desktop is assigned to.</summary>
+    public const string UserName = "alice";
+
     private const string Admin = "admin";
+    private const string Password = "Correct-horse-battery-9";
 
     /// <summary>Bounds each wait for the agent and broker to agree (seconds normally; TCG on a loaded machine is slow).</summary>
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(90);
 
     private readonly TempDirectory _directory;
     private readonly BrokerServerFactory _broker;
     private readonly HttpMessageHandler _handler;
     private readonly WebApplication _agent;
 
-    private HostAgentWorld(TempDirectory directory, BrokerServerFactory broker, HttpMessageHandler handler, WebApplication agent, HostId host, ImageId image)
+    private HostAgentWorld(TempDirectory directory, BrokerServerFactory broker, HttpMessageHandler handler, WebApplication agent, HostId host, ImageId image, UserId user)
     {
         _directory = directory;
         _broker = broker;
@@ -50,6 +57,7 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         _agent = agent;
         Host = host;
         Image = image;
+        User = user;
     }
 
     /// <summary>The enrolled host.</summary>
@@ -57,6 +65,12 @@ internal sealed class HostAgentWorld : IAsyncDisposable
 
     /// <summary>The broker's image of the counter guest.</summary>
     public ImageId Image { get; }
+
+    /// <summary>The id of <see cref="UserName"/>.</summary>
+    public UserId User { get; }
+
+    /// <summary>The test's scratch directory (the broker's and the host's data live in subdirectories).</summary>
+    public TempDirectory Directory => _directory;
 
     public string HostDataDirectory => _directory.File("host");
 
@@ -73,6 +87,7 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         var identity = await HostEnrollment.EnrollAsync(broker.Server.BaseAddress, token, directory.File("host"), handler, cancellationToken);
         identity.AgentId.ShouldNotBeNullOrEmpty();
         var image = await ImportCounterGuestAsync(broker.Services, directory, cancellationToken);
+        var user = await CreateUserAsync(broker.Services);
 
         var agent = HostAgentApp.Build(
             [
@@ -87,21 +102,28 @@ internal sealed class HostAgentWorld : IAsyncDisposable
             identity,
             handler);
         await agent.StartAsync(cancellationToken);
-        var world = new HostAgentWorld(directory, broker, handler, agent, host, image);
+        var world = new HostAgentWorld(directory, broker, handler, agent, host, image, user);
         await WaitUntilAsync(async () => (await world.HostAsync(cancellationToken)).Health == HostHealth.Healthy, "the host is healthy", cancellationToken);
         return world;
     }
 
-    /// <summary>An admin creates a dedicated pool of one desktop on the counter image; returns that desktop, placed on this host.</summary>
-    public async Task<DesktopId> CreatePoolDesktopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// An admin creates a dedicated pool of one desktop on the counter image that allows check-out,
+    /// entitles <see cref="UserName"/>, who is assigned the desktop; returns it once the host provisioned it.
+    /// </summary>
+    public async Task<DesktopId> ProvisionedDesktopAsync(CancellationToken cancellationToken)
     {
         await using var scope = _broker.Services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<PoolAdministration>().CreateAsync(
-            new PoolDraft("counter", PoolKind.Dedicated, Image, 1, null), [], Admin, cancellationToken);
-        created.Value.ShouldNotBeNull($"{created.Outcome} {created.Detail} {string.Join(", ", created.Errors)}");
-        created.Value.Unplaced.ShouldBe(0);
-        var desktop = (await scope.ServiceProvider.GetRequiredService<IDesktopStore>().ListByPoolAsync(created.Value.Pool.Id, cancellationToken)).ShouldHaveSingleItem();
+        var services = scope.ServiceProvider;
+        var created = await services.GetRequiredService<PoolAdministration>().CreateAsync(
+            new PoolDraft("counter", PoolKind.Dedicated, Image, 1, new OfflinePolicy { Allowed = true }), [], Admin, cancellationToken);
+        var pool = created.Value.ShouldNotBeNull($"{created.Outcome} {created.Detail} {string.Join(", ", created.Errors)}");
+        pool.Unplaced.ShouldBe(0);
+        (await services.GetRequiredService<IEntitlementStore>().AddAsync(new Entitlement(pool.Pool.Id, Principal.ForUser(User)), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        var assigned = await services.GetRequiredService<DesktopActions>().AssignAsync(new UserIdentity(User, new HashSet<GroupId>()), pool.Pool.Id, cancellationToken);
+        var desktop = assigned.Desktop.ShouldNotBeNull($"{assigned.Outcome} {assigned.Reason} {assigned.Detail}");
         desktop.Host.ShouldBe(Host);
+        await WaitUntilAsync(async () => (await DesktopAsync(desktop.Id, cancellationToken)).State == DesktopState.Available, "the desktop is provisioned", cancellationToken);
         return desktop.Id;
     }
 
@@ -121,14 +143,18 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         result.Outcome.ShouldBe(DesktopActionOutcome.Done, $"{result.Reason} {result.Detail}");
     }
 
-    /// <summary>A user's device (offline, no agent) a desktop can be checked out to.</summary>
+    /// <summary>A device of <see cref="UserName"/> (offline, no agent) a desktop can be checked out to.</summary>
     public async Task<DeviceId> CreateDeviceAsync(CancellationToken cancellationToken)
     {
-        var device = Device.Create(DeviceId.New(), new DeviceDraft(new UserId("user-1"), "laptop")).Value.ShouldNotBeNull();
+        var device = Device.Create(DeviceId.New(), new DeviceDraft(User, "laptop")).Value.ShouldNotBeNull();
         await using var scope = _broker.Services.CreateAsyncScope();
         (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().AddAsync(device, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         return device.Id;
     }
+
+    /// <summary>A device of <see cref="UserName"/>, enrolled by the user's login over the gateway, its Connect stream open.</summary>
+    public Task<TestDevice> EnrollDeviceAsync(CancellationToken cancellationToken) =>
+        TestDevice.EnrollAsync(_broker.Server.BaseAddress, _handler, UserName, Password, cancellationToken);
 
     /// <summary>The desktop's serial console log on the host.</summary>
     public string SerialLogPath(DesktopId id) => new HostAgentPaths(HostDataDirectory).Desktop(id.Value.ToString()).SerialLog;
@@ -169,6 +195,17 @@ internal sealed class HostAgentWorld : IAsyncDisposable
     {
         await using var scope = _broker.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(Host, cancellationToken)).ShouldNotBeNull();
+    }
+
+    /// <summary>What <c>brokerctl admin user add</c> does: <see cref="UserName"/> with a password, in the user role.</summary>
+    private static async Task<UserId> CreateUserAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<BrokerUser>>();
+        var user = new BrokerUser { UserName = UserName };
+        (await users.CreateAsync(user, Password)).Succeeded.ShouldBeTrue();
+        (await users.AddToRoleAsync(user, BrokerRoles.User)).Succeeded.ShouldBeTrue();
+        return new UserId(user.Id);
     }
 
     /// <summary>What <c>POST /api/v1/admin/hosts/enrollment-tokens</c> does: an offline host and its one-time token.</summary>
