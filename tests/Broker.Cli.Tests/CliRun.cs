@@ -9,9 +9,12 @@ internal sealed record CliRun(int ExitCode, string Out, string Error, byte[] Sta
     public static Task<CliRun> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
 
     /// <summary>Runs with <paramref name="cancellationToken"/> as the Ctrl+C token.</summary>
-    public static async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
+    public static Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(new LiveWriter(), cancellationToken, args);
+
+    /// <summary>Runs with <paramref name="cancellationToken"/> as the Ctrl+C token; <paramref name="output"/> can be read while it runs.</summary>
+    public static async Task<CliRun> RunAsync(LiveWriter output, CancellationToken cancellationToken, params string[] args)
     {
-        var output = new StringWriter();
         var error = new StringWriter();
         var binary = new MemoryStream();
         var environment = new CliEnvironment

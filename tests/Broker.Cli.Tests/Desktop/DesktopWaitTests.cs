@@ -78,8 +78,10 @@ public sealed class DesktopWaitTests
         await agent.StartAsync(directory.File("agent.sock"));
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        var running = CliRun.RunAsync(interrupt.Token, "desktop", "checkout", Desk, "--wait", "--socket", directory.File("agent.sock"));
+        var output = new LiveWriter();
+        var running = CliRun.RunAsync(output, interrupt.Token, "desktop", "checkout", Desk, "--wait", "--socket", directory.File("agent.sock"));
         await agent.Watching.WaitAsync(TestContext.Current.CancellationToken);
+        await output.WaitForAsync("pulling", TestContext.Current.CancellationToken);
         await interrupt.CancelAsync();
         var run = await running;
 
