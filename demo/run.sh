@@ -74,8 +74,9 @@ credential() { sed -n "s/^$1: //p" "$CREDENTIALS"; }
 
 start_server() {
   mkdir -p "$DIR/server"
-  # The content root (appsettings.json, wwwroot) is the project directory.
+  # The content root (appsettings.json, wwwroot) is the project directory (by default it is the executable's).
   start broker-server "$ROOT/src/Broker.Server" "$BIN/Broker.Server/release/broker-server" \
+    --contentRoot="$ROOT/src/Broker.Server" \
     --Broker:DataDirectory="$DIR/server" \
     --Kestrel:Endpoints:Http:Url="$PORTAL" \
     --Kestrel:Endpoints:Agents:Url="$AGENTS" \
@@ -131,8 +132,6 @@ start_host() {
 
 host_healthy() { admin --json hosts list | jq -e 'any(.[]; .name == "demo-host" and .health == "Healthy")'; }
 
-host_id() { admin --json hosts list | jq -r '.[] | select(.name == "demo-host") | .id'; }
-
 create_pool() {
   admin --json pools list | jq -e 'any(.[]; .name == "demo")' >/dev/null && return 0
   admin pools create --name demo --kind dedicated --image counter:1 --size 2 \
@@ -148,8 +147,7 @@ pool_provisioned() {
 start_client() {
   mkdir -p "$DIR/client"
   start broker-client "$DIR/client" "$BIN/Broker.ClientAgent/release/broker-client" run --data-dir "$DIR/client" \
-    --ClientAgent:SocketPath="$SOCKET" --ClientAgent:Hosts:"$(host_id)"="http://127.0.0.1:$TRANSFER_PORT" \
-    --ClientAgent:MemoryMiB=32
+    --ClientAgent:SocketPath="$SOCKET" --ClientAgent:MemoryMiB=32
   wait_for "the client agent's socket" brokerctl desktop list --socket "$SOCKET"
   [[ -f $DIR/client/enrolled ]] && return 0
   credential demo-password | brokerctl login --socket "$SOCKET" --server "$AGENTS" --user demo --password-stdin

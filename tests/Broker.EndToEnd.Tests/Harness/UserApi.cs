@@ -40,18 +40,23 @@ internal sealed class UserApi : IDisposable
     public async Task<JsonElement> DesktopAsync(Guid desktop, CancellationToken cancellationToken) =>
         await GetAsync($"desktops/{desktop}", cancellationToken);
 
-    /// <summary><c>POST desktops/{id}/start</c>.</summary>
-    public async Task StartAsync(Guid desktop, CancellationToken cancellationToken)
-    {
-        using var response = await _http.PostAsync(new Uri($"desktops/{desktop}/start", UriKind.Relative), null, cancellationToken);
-        await ReadAsync(response, cancellationToken);
-    }
+    /// <summary><c>POST desktops/{id}/start</c>: the VM runs on the host.</summary>
+    public Task StartAsync(Guid desktop, CancellationToken cancellationToken) => PostAsync($"desktops/{desktop}/start", cancellationToken);
+
+    /// <summary><c>POST desktops/{id}/stop</c>: the host stops the VM.</summary>
+    public Task StopAsync(Guid desktop, CancellationToken cancellationToken) => PostAsync($"desktops/{desktop}/stop", cancellationToken);
 
     /// <summary><c>POST desktops/{id}/check-out</c> to <paramref name="device"/>; the answer as it came, success or not.</summary>
     public Task<HttpResponseMessage> CheckOutAsync(Guid desktop, Guid device, CancellationToken cancellationToken) =>
         _http.PostAsJsonAsync(new Uri($"desktops/{desktop}/check-out", UriKind.Relative), new { deviceId = device }, cancellationToken);
 
     public void Dispose() => _http.Dispose();
+
+    private async Task PostAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), null, cancellationToken);
+        await ReadAsync(response, cancellationToken);
+    }
 
     private async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken)
     {

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Broker.EndToEnd.Tests.Harness;
+using Broker.Testing.Qemu;
+
+namespace Broker.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 10, scenario 1: the counter guest's boot count continues from the server to the laptop and
+/// back, driven only by the REST API (the server side) and <c>brokerctl desktop</c> (the laptop side).
+/// </summary>
+[Collection(SharedDemo.Name)]
+public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
+{
+    /// <summary>One boot of the counter guest, QEMU start included, under TCG on a loaded machine.</summary>
+    private static readonly TimeSpan BootLimit = TimeSpan.FromMinutes(2);
+
+    private readonly DemoWorld _world = fixture.World;
+
+    [Fact]
+    public async Task Boot_count_continues_from_the_server_to_the_laptop_and_back()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var demo = await UserApi.SignInAsync(_world, "demo", _world.Credential("demo-password"), fixture.File("demo-user"), cancellationToken);
+        (await demo.DevicesAsync(cancellationToken)).ShouldHaveSingleItem("the demo's client agent is demo's device");
+        var desktop = await demo.DesktopInPoolAsync("demo", cancellationToken);
+        var name = (await demo.DesktopAsync(desktop, cancellationToken)).GetProperty("name").GetString().ShouldNotBeNull();
+        var laptop = new LocalDesktops(new Brokerctl(fixture.File("laptop-user")), _world.ClientSocket);
+        // Each run's console, as QEMU writes it: the host agent's and the client agent's copy of the desktop.
+        var hostConsole = Path.Combine(_world.StateDirectory, "host", "desktops", desktop.ToString(), "serial.log");
+        var laptopConsole = Path.Combine(_world.StateDirectory, "client", "desktops", desktop.ToString(), "serial.log");
+
+        await demo.StartAsync(desktop, cancellationToken);
+        await WaitForBootAsync(hostConsole, 1, cancellationToken);
+        await demo.StopAsync(desktop, cancellationToken);
+
+        await laptop.RunAsync("checkout", name, cancellationToken);
+        await laptop.WaitForPhaseAsync(name, "LOCAL_PHASE_READY", cancellationToken);
+        await laptop.RunAsync("start", name, cancellationToken);
+        await WaitForBootAsync(laptopConsole, 2, cancellationToken);
+        await laptop.RunAsync("stop", name, cancellationToken);
+        await laptop.RunAsync("checkin", name, cancellationToken);
+        await laptop.WaitUntilReleasedAsync(desktop, cancellationToken);
+
+        await Polling.UntilAsync(
+            $"the broker to show {name} Available again",
+            async token => (await demo.DesktopAsync(desktop, token)).GetProperty("state").GetString(),
+            state => state == "Available",
+            TimeSpan.FromMinutes(1),
+            cancellationToken);
+        await demo.StartAsync(desktop, cancellationToken);
+        await WaitForBootAsync(hostConsole, 3, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        TestContext.Current.AddAttachment("demo logs", _world.Logs());
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Until the console shows <c>boot count <paramref name="count"/></c>. QEMU truncates the log at
+    /// each start, so an earlier run's count is there only until the new run begins; a wrong count
+    /// fails by timing out, quoting the console.
+    /// </summary>
+    private static Task<Match> WaitForBootAsync(string console, int count, CancellationToken cancellationToken) =>
+        SerialLog.WaitForAsync(console, new Regex($@"boot count {count}\b", RegexOptions.CultureInvariant), cancellationToken, BootLimit);
+}
