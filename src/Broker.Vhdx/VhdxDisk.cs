@@ -235,6 +235,19 @@ public sealed class VhdxDisk : IAsyncDisposable
         return merged;
     }
 
+    /// <summary>
+    /// The full path of the parent of the differencing file <paramref name="child"/>, found and
+    /// checked as <see cref="OpenAsync"/> finds it (the parent is opened to check its identity, then closed).
+    /// </summary>
+    /// <exception cref="VhdxParentException">The parent is missing, changed or incompatible.</exception>
+    internal static async Task<string> FindParentAsync(IStorage storage, VhdxFile child, CancellationToken cancellationToken)
+    {
+        var opened = new Dictionary<string, VhdxFile>(StringComparer.Ordinal) { [System.IO.Path.GetFullPath(child.Path)] = child };
+        var parent = await OpenParentAsync(storage, child, opened, cancellationToken).ConfigureAwait(false);
+        await parent.DisposeAsync().ConfigureAwait(false);
+        return parent.Path;
+    }
+
     private static async Task<VhdxFile> OpenParentAsync(IStorage storage, VhdxFile child, Dictionary<string, VhdxFile> opened, CancellationToken cancellationToken)
     {
         var locator = child.ParentLocator!;

@@ -21,7 +21,7 @@ public sealed partial class VhdxFile
         {
             cancellationToken.ThrowIfCancellationRequested();
             var start = block * blockSize;
-            var length = Math.Min(blockSize, VirtualSize - start);
+            var length = _geometry.VirtualLength(block);
             var entry = _bat[_geometry.PayloadIndex(block)];
             switch (BatEntry.State(entry))
             {

@@ -61,40 +61,28 @@ public sealed partial class VhdxFile
         var differencing = DiskType == VhdxDiskType.Differencing;
         for (long index = 0; index < _geometry.TotalEntries; index++)
         {
+            if (ObjectOf(index) is { } item)
+            {
+                used.Add((item.Start, item.End));
+            }
+
             var entry = _bat[index];
             var state = BatEntry.State(entry);
-            var offset = BatEntry.FileOffset(entry);
             var entryOffset = _batOffset + (index * BatEntry.Size);
             if (_geometry.IsBitmapIndex(index))
             {
-                if (state == BatEntry.BitmapPresent && differencing)
-                {
-                    used.Add((offset, offset + VhdxLayout.SectorBitmapBlockSize));
-                }
-                else if (entry != 0)
+                if (!differencing && entry != 0)
                 {
                     problems.Add(new VhdxCheckProblem(VhdxCheckSeverity.Warning, "BAT entry", entryOffset, $"sector bitmap entry {index} is not zero in a file without a parent"));
                 }
-
-                continue;
             }
-
-            switch (state)
+            else if (state == BatEntry.PartiallyPresent && !differencing)
             {
-                case BatEntry.FullyPresent:
-                case BatEntry.PartiallyPresent:
-                    used.Add((offset, offset + _geometry.BlockSize));
-                    if (state == BatEntry.PartiallyPresent && !differencing)
-                    {
-                        problems.Add(new VhdxCheckProblem(VhdxCheckSeverity.Corruption, "BAT entry", entryOffset, $"payload entry {index} is PARTIALLY_PRESENT in a file without a parent"));
-                    }
-
-                    break;
-                case BatEntry.Zero or BatEntry.NotPresent when offset != 0:
-                    problems.Add(new VhdxCheckProblem(VhdxCheckSeverity.Warning, "BAT entry", entryOffset, $"payload entry {index} in state {state} has a non-zero file offset"));
-                    break;
-                default:
-                    break;
+                problems.Add(new VhdxCheckProblem(VhdxCheckSeverity.Corruption, "BAT entry", entryOffset, $"payload entry {index} is PARTIALLY_PRESENT in a file without a parent"));
+            }
+            else if (state is BatEntry.Zero or BatEntry.NotPresent && BatEntry.FileOffset(entry) != 0)
+            {
+                problems.Add(new VhdxCheckProblem(VhdxCheckSeverity.Warning, "BAT entry", entryOffset, $"payload entry {index} in state {state} has a non-zero file offset"));
             }
         }
 

@@ -250,13 +250,8 @@ public sealed partial class VhdxFile
             throw Malformed("region table", VhdxLayout.RegionTable1Offset, "the BAT or the metadata region is missing");
         }
 
-        foreach (var (_, end, _) in occupied)
-        {
-            _fileEnd = Math.Max(_fileEnd, end);
-        }
-
         _occupiedRegions = occupied;
-        return new Regions(bat.Value, metadata.Value, occupied);
+        return new Regions(bat.Value, metadata.Value);
     }
 
     private async ValueTask<RegionTable?> TryReadRegionTableAsync(long offset, byte[] buffer, CancellationToken cancellationToken)
@@ -469,10 +464,10 @@ public sealed partial class VhdxFile
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        ValidateBat(regions.Occupied);
+        ValidateBat();
     }
 
-    private void ValidateBat(List<(long Start, long End, string What)> occupied)
+    private void ValidateBat()
     {
         var hasParent = DiskType == VhdxDiskType.Differencing;
         var objects = new List<(long Start, long End, long Index)>();
@@ -480,39 +475,19 @@ public sealed partial class VhdxFile
         {
             var entry = _bat[index];
             var state = BatEntry.State(entry);
-            var offset = BatEntry.FileOffset(entry);
             var entryOffset = _batOffset + (index * BatEntry.Size);
-            long length;
             if (_geometry.IsBitmapIndex(index))
             {
-                if (!hasParent || state == BatEntry.NotPresent)
-                {
-                    continue;
-                }
-
-                if (state != BatEntry.BitmapPresent)
+                if (hasParent && state != BatEntry.NotPresent && state != BatEntry.BitmapPresent)
                 {
                     throw Malformed("BAT entry", entryOffset, $"sector bitmap entry {index} has reserved state {state}");
                 }
-
-                length = VhdxLayout.SectorBitmapBlockSize;
             }
-            else
+            else if (_geometry.BlockOfIndex(index) is var block && block < _geometry.DataBlockCount)
             {
-                var block = _geometry.BlockOfIndex(index);
-                if (block >= _geometry.DataBlockCount)
-                {
-                    continue;
-                }
-
                 if (state == 4)
                 {
                     throw Malformed("BAT entry", entryOffset, $"payload entry {index} has reserved state 4");
-                }
-
-                if (state < BatEntry.FullyPresent)
-                {
-                    continue;
                 }
 
                 if (state == BatEntry.PartiallyPresent && hasParent
@@ -520,26 +495,29 @@ public sealed partial class VhdxFile
                 {
                     throw Malformed("BAT entry", entryOffset, $"block {block} is partially present but its chunk has no sector bitmap");
                 }
-
-                length = Math.Min(_geometry.BlockSize, VhdxLayout.RoundUp(VirtualSize - (block * _geometry.BlockSize), VhdxLayout.MiB));
             }
 
-            if (offset < VhdxLayout.HeaderSectionSize)
+            if (ObjectOf(index) is not { } item)
+            {
+                continue;
+            }
+
+            if (item.Start < VhdxLayout.HeaderSectionSize)
             {
                 throw Malformed("BAT entry", entryOffset, $"entry {index} points into the header section");
             }
 
-            if (offset + length > _effectiveLength)
+            if (item.RequiredEnd > _effectiveLength)
             {
-                throw Malformed("BAT entry", entryOffset, $"entry {index} points beyond the end of the file ({offset} + {length} > {_effectiveLength})");
+                throw Malformed("BAT entry", entryOffset, $"entry {index} points beyond the end of the file ({item.RequiredEnd} > {_effectiveLength})");
             }
 
-            objects.Add((offset, offset + length, index));
+            objects.Add((item.Start, item.End, index));
         }
 
-        foreach (var (start, end, what) in occupied)
+        for (var region = 0; region < _occupiedRegions.Count; region++)
         {
-            objects.Add((start, end, -1 - occupied.IndexOf((start, end, what))));
+            objects.Add((_occupiedRegions[region].Start, _occupiedRegions[region].End, -1 - region));
         }
 
         objects.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -553,13 +531,9 @@ public sealed partial class VhdxFile
             }
         }
 
-        if (objects.Count > 0)
-        {
-            _fileEnd = Math.Max(_fileEnd, objects.Max(item => item.End));
-        }
-
-        _fileEnd = VhdxLayout.RoundUp(Math.Max(_fileEnd, _effectiveLength), VhdxLayout.MiB);
+        // The header section is always among the objects; new blocks go after the last of them.
+        _fileEnd = VhdxLayout.RoundUp(Math.Max(objects.Max(item => item.End), _effectiveLength), VhdxLayout.MiB);
     }
 
-    private readonly record struct Regions(RegionTableEntry Bat, RegionTableEntry Metadata, List<(long Start, long End, string What)> Occupied);
+    private readonly record struct Regions(RegionTableEntry Bat, RegionTableEntry Metadata);
 }

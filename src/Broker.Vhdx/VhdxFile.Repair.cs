@@ -39,17 +39,11 @@ public sealed partial class VhdxFile
             usedEnd = Math.Max(usedEnd, end);
         }
 
-        var differencing = DiskType == VhdxDiskType.Differencing;
         for (long index = 0; index < _geometry.TotalEntries; index++)
         {
-            var entry = _bat[index];
-            var state = BatEntry.State(entry);
-            var length = _geometry.IsBitmapIndex(index)
-                ? (state == BatEntry.BitmapPresent && differencing ? VhdxLayout.SectorBitmapBlockSize : 0)
-                : (state is BatEntry.FullyPresent or BatEntry.PartiallyPresent ? _geometry.BlockSize : 0);
-            if (length > 0)
+            if (ObjectOf(index) is { } item)
             {
-                usedEnd = Math.Max(usedEnd, BatEntry.FileOffset(entry) + length);
+                usedEnd = Math.Max(usedEnd, item.End);
             }
         }
 

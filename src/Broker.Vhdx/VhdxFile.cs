@@ -97,8 +97,6 @@ public sealed partial class VhdxFile : IAsyncDisposable
     /// <summary>Set by <see cref="VhdxDisk"/>: where reads of absent sectors continue.</summary>
     internal VhdxFile? Parent { get; set; }
 
-    internal BatGeometry Geometry => _geometry;
-
     /// <summary>File offset of the parent locator item, or -1 without one.</summary>
     internal long ParentLocatorFileOffset => _parentLocatorFileOffset;
 

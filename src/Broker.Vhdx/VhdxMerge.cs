@@ -46,89 +46,94 @@ public static class VhdxMerge
             return new VhdxMergeResult(intent.ParentPath, 0, Resumed: true);
         }
 
-        var linkage = await ReadLinkageAsync(storage, childPath, cancellationToken).ConfigureAwait(false);
-        var resumed = intent is not null && intent.ParentLinkage == linkage;
-        var parentPath = resumed ? intent!.ParentPath : await ResolveParentAsync(storage, childPath, cancellationToken).ConfigureAwait(false);
-        if (!options.Force && VhdxSharedBase.IsMarked(storage, parentPath))
+        // The child stays open (read-only) from the linkage check to the last byte copied.
+        VhdxMergeResult result;
+        var child = await VhdxFile.OpenAsync(storage, childPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using (child.ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"'{parentPath}' is marked as a shared base ('{VhdxSharedBase.MarkerPath(parentPath)}' exists); merging into it needs force.");
+            result = await MergeOpenChildAsync(storage, child, intent, intentPath, options, progress, cancellationToken).ConfigureAwait(false);
         }
-
-        if (!resumed)
-        {
-            await new MergeIntent(parentPath, linkage).WriteAsync(storage, intentPath, cancellationToken).ConfigureAwait(false);
-        }
-
-        var merged = await CopyIntoParentAsync(storage, childPath, parentPath, progress, cancellationToken).ConfigureAwait(false);
 
         // The parent is durable and closed (its log committed): the child and then the record go.
         await storage.DeleteAsync(childPath, cancellationToken).ConfigureAwait(false);
         await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         await storage.DeleteAsync(intentPath, cancellationToken).ConfigureAwait(false);
         await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
-        return new VhdxMergeResult(parentPath, merged, resumed);
+        return result;
     }
 
-    private static async Task<Guid> ReadLinkageAsync(IStorage storage, string childPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds the parent (through the record when resuming), opens it with its parents for writing,
+    /// records the merge unless resuming, and copies everything the child holds into it.
+    /// </summary>
+    private static async Task<VhdxMergeResult> MergeOpenChildAsync(
+        IStorage storage,
+        VhdxFile child,
+        MergeIntent? intent,
+        string intentPath,
+        VhdxMergeOptions options,
+        IProgress<VhdxProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        var child = await VhdxFile.OpenAsync(storage, childPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
-        await using (child.ConfigureAwait(false))
+        if (child.DiskType != VhdxDiskType.Differencing)
         {
-            return child.DiskType == VhdxDiskType.Differencing
-                ? child.ParentLocator!.ParentLinkage
-                : throw new InvalidOperationException($"'{childPath}' is a {child.DiskType.ToString().ToLowerInvariant()} disk without a parent; there is nothing to merge into.");
+            throw new InvalidOperationException($"'{child.Path}' is a {child.DiskType.ToString().ToLowerInvariant()} disk without a parent; there is nothing to merge into.");
         }
-    }
 
-    /// <summary>The parent's full path, found as a chain open finds it (locator paths, linkage checked).</summary>
-    private static async Task<string> ResolveParentAsync(IStorage storage, string childPath, CancellationToken cancellationToken)
-    {
-        var chain = await VhdxDisk.OpenAsync(storage, childPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
-        await using (chain.ConfigureAwait(false))
+        var linkage = child.ParentLocator!.ParentLinkage;
+        var resumed = intent is not null && intent.ParentLinkage == linkage;
+        var parentPath = resumed ? intent!.ParentPath : await VhdxDisk.FindParentAsync(storage, child, cancellationToken).ConfigureAwait(false);
+        if (!options.Force && VhdxSharedBase.IsMarked(storage, parentPath))
         {
-            return Path.GetFullPath(chain.Files[1].Path);
+            throw new InvalidOperationException($"'{parentPath}' is marked as a shared base ('{VhdxSharedBase.MarkerPath(parentPath)}' exists); merging into it needs force.");
         }
-    }
 
-    private static async Task<long> CopyIntoParentAsync(IStorage storage, string childPath, string parentPath, IProgress<VhdxProgress>? progress, CancellationToken cancellationToken)
-    {
-        var child = await VhdxFile.OpenAsync(storage, childPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
-        await using (child.ConfigureAwait(false))
+        // The parent opened with its own parents, so that what it reads is what the chain reads;
+        // opening changes nothing yet, so a chain that cannot be opened leaves no record behind.
+        var parent = await VhdxDisk.OpenAsync(storage, parentPath, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        await using (parent.ConfigureAwait(false))
         {
-            // The parent opened with its own parents, so that what it reads is what the chain reads.
-            var parent = await VhdxDisk.OpenAsync(storage, parentPath, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
-            await using (parent.ConfigureAwait(false))
+            if (parent.VirtualSize != child.VirtualSize || parent.LogicalSectorSize != child.LogicalSectorSize)
             {
-                if (parent.VirtualSize != child.VirtualSize || parent.LogicalSectorSize != child.LogicalSectorSize)
-                {
-                    throw new VhdxParentException(VhdxParentFailure.Incompatible, childPath, parentPath, -1, "the parent's virtual size or logical sector size differs from the child's");
-                }
+                throw new VhdxParentException(VhdxParentFailure.Incompatible, child.Path, parentPath, -1, "the parent's virtual size or logical sector size differs from the child's");
+            }
 
-                var extents = await child.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
-                var scratch = ArrayPool<byte>.Shared.Rent(ExtentCopy.ChunkSize);
-                try
-                {
-                    // Zeros the child holds hide the parent's data: they are written only where the
-                    // parent does not read zero already, so merging zeros allocates nothing needlessly.
-                    async ValueTask WriteZerosAsync(long offset, ReadOnlyMemory<byte> zeros, CancellationToken token)
-                    {
-                        var current = scratch.AsMemory(0, zeros.Length);
-                        await parent.ReadAsync(offset, current, token).ConfigureAwait(false);
-                        if (current.Span.ContainsAnyExcept((byte)0))
-                        {
-                            await parent.WriteAsync(offset, zeros, token).ConfigureAwait(false);
-                        }
-                    }
+            if (!resumed)
+            {
+                await new MergeIntent(parentPath, linkage).WriteAsync(storage, intentPath, cancellationToken).ConfigureAwait(false);
+            }
 
-                    var merged = await ExtentCopy.CopyAsync(extents, child.ReadAsync, parent.WriteAsync, WriteZerosAsync, progress, cancellationToken).ConfigureAwait(false);
-                    await parent.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    return merged;
-                }
-                finally
+            var merged = await CopyIntoParentAsync(child, parent, progress, cancellationToken).ConfigureAwait(false);
+            return new VhdxMergeResult(parentPath, merged, resumed);
+        }
+    }
+
+    /// <summary>Copies every range <paramref name="child"/> holds into <paramref name="parent"/> and flushes it.</summary>
+    private static async Task<long> CopyIntoParentAsync(VhdxFile child, VhdxDisk parent, IProgress<VhdxProgress>? progress, CancellationToken cancellationToken)
+    {
+        var extents = await child.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
+        var scratch = ArrayPool<byte>.Shared.Rent(ExtentCopy.ChunkSize);
+        try
+        {
+            // Zeros the child holds hide the parent's data: they are written only where the
+            // parent does not read zero already, so merging zeros allocates nothing needlessly.
+            async ValueTask WriteZerosAsync(long offset, ReadOnlyMemory<byte> zeros, CancellationToken token)
+            {
+                var current = scratch.AsMemory(0, zeros.Length);
+                await parent.ReadAsync(offset, current, token).ConfigureAwait(false);
+                if (current.Span.ContainsAnyExcept((byte)0))
                 {
-                    ArrayPool<byte>.Shared.Return(scratch);
+                    await parent.WriteAsync(offset, zeros, token).ConfigureAwait(false);
                 }
             }
+
+            var merged = await ExtentCopy.CopyAsync(extents, child.ReadAsync, parent.WriteAsync, WriteZerosAsync, progress, cancellationToken).ConfigureAwait(false);
+            await parent.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return merged;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 }

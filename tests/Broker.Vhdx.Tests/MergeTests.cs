@@ -104,13 +104,29 @@ public sealed class MergeTests
     }
 
     [Fact]
+    public async Task MergeAsync_ThreeLevelChain_OpensTheChildAndTheBaseOnce()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var directory = new TempDirectory();
+        await BuildChainAsync(directory, 512, cancellationToken);
+        var storage = new RecordingStorage();
+
+        await VhdxMerge.MergeAsync(storage, directory.File("top.avhdx"), null, null, cancellationToken);
+
+        // The middle is opened twice: once read-only to check it is the parent, once to write.
+        storage.Opened.Count(path => path == directory.File("top.avhdx")).ShouldBe(1);
+        storage.Opened.Count(path => path == directory.File("mid.avhdx")).ShouldBe(2);
+        storage.Opened.Count(path => path == directory.File("base.vhdx")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task MergeAsync_RerunAfterFailureBeforeChildDeleted_FinishesThroughTheRecord()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
         var model = await BuildChainAsync(directory, 512, cancellationToken);
         var child = directory.File("top.avhdx");
-        var failing = new FailingDeleteStorage(child);
+        var failing = new RecordingStorage(child);
         await Should.ThrowAsync<IOException>(() => VhdxMerge.MergeAsync(failing, child, null, null, cancellationToken));
         File.Exists(child).ShouldBeTrue();
         File.Exists(child + ".merging").ShouldBeTrue();
@@ -195,12 +211,21 @@ public sealed class MergeTests
         }
     }
 
-    /// <summary>The local file system, except that deleting one path fails (a crash before the child is removed).</summary>
-    private sealed class FailingDeleteStorage(string failingPath) : IStorage
+    /// <summary>
+    /// The local file system, recording every open, except that deleting <paramref name="failingPath"/>
+    /// (when given) fails: a crash before the child is removed.
+    /// </summary>
+    private sealed class RecordingStorage(string? failingPath = null) : IStorage
     {
         private readonly FileStorage _inner = FileStorage.Instance;
 
-        public ValueTask<IStorageFile> OpenAsync(string path, StorageOpenMode mode, CancellationToken cancellationToken) => _inner.OpenAsync(path, mode, cancellationToken);
+        public List<string> Opened { get; } = [];
+
+        public ValueTask<IStorageFile> OpenAsync(string path, StorageOpenMode mode, CancellationToken cancellationToken)
+        {
+            Opened.Add(path);
+            return _inner.OpenAsync(path, mode, cancellationToken);
+        }
 
         public bool FileExists(string path) => _inner.FileExists(path);
 

@@ -7,11 +7,10 @@ internal static class BatEntry
     public const ulong StateMask = 7;
     public const ulong OffsetMask = 0xFFFFFFFFFFF00000;
 
+    // UNDEFINED (1), UNMAPPED (3) and the v0.95 UNMAPPED (5) need no name: like ZERO they
+    // allocate nothing and read as zeros, which is what every switch's default case does.
     public const int NotPresent = 0;
-    public const int Undefined = 1;
     public const int Zero = 2;
-    public const int Unmapped = 3;
-    public const int UnmappedV095 = 5;
     public const int FullyPresent = 6;
     public const int PartiallyPresent = 7;
 

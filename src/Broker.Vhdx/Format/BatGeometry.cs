@@ -13,12 +13,11 @@ internal sealed class BatGeometry
         LogicalSectorSize = logicalSectorSize;
         ChunkRatio = (int)(VhdxLayout.SectorsPerBitmapBlock * logicalSectorSize / blockSize);
         DataBlockCount = (virtualSize + blockSize - 1) / blockSize;
-        SectorBitmapBlockCount = (DataBlockCount + ChunkRatio - 1) / ChunkRatio;
+        var sectorBitmapBlockCount = (DataBlockCount + ChunkRatio - 1) / ChunkRatio;
         TotalEntries = hasParent
-            ? SectorBitmapBlockCount * (ChunkRatio + 1)
+            ? sectorBitmapBlockCount * (ChunkRatio + 1)
             : DataBlockCount + ((DataBlockCount - 1) / ChunkRatio);
-        SectorsPerBlock = blockSize / logicalSectorSize;
-        BitmapBytesPerBlock = SectorsPerBlock / 8;
+        BitmapBytesPerBlock = blockSize / logicalSectorSize / 8;
     }
 
     public long VirtualSize { get; }
@@ -31,17 +30,19 @@ internal sealed class BatGeometry
 
     public long DataBlockCount { get; }
 
-    public long SectorBitmapBlockCount { get; }
-
     /// <summary>BAT entries the file must hold (differencing formula when it has a parent).</summary>
     public long TotalEntries { get; }
-
-    public int SectorsPerBlock { get; }
 
     public int BitmapBytesPerBlock { get; }
 
     /// <summary>BAT bytes rounded up to 1 MiB: the region length to create.</summary>
     public long RegionLength => VhdxLayout.RoundUp(TotalEntries * BatEntry.Size, VhdxLayout.MiB);
+
+    /// <summary>
+    /// Bytes of the virtual disk that payload block <paramref name="block"/> covers: the block
+    /// size, less for the last block when the virtual size is not a multiple of it.
+    /// </summary>
+    public long VirtualLength(long block) => Math.Min(BlockSize, VirtualSize - (block * BlockSize));
 
     public long PayloadIndex(long block) => block + (block / ChunkRatio);
 

@@ -27,7 +27,7 @@ internal readonly record struct LogEntryHeader(
     public const int DescriptorsInFirstSector = 126;
     public const int DescriptorsPerSector = 128;
 
-    public static int DescriptorSectorCount(long descriptorCount) => (int)((descriptorCount + 2 + DescriptorsPerSector - 1) / DescriptorsPerSector);
+    public static int DescriptorSectorCount(long descriptorCount) => (int)((descriptorCount + (DescriptorsPerSector - DescriptorsInFirstSector) + DescriptorsPerSector - 1) / DescriptorsPerSector);
 
     /// <summary>Byte offset, from the entry start, of descriptor <paramref name="index"/>.</summary>
     public static long DescriptorOffset(long index) => Size + (index * LogDescriptor.Size);

@@ -41,6 +41,4 @@ internal static class VhdxLayout
     public const long MaxReplayFileLength = 1L << 48;
 
     public static long RoundUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
-
-    public static bool IsAligned(long value, long alignment) => value % alignment == 0;
 }

@@ -30,7 +30,7 @@ public sealed class CreateCrashTests
         var options = VhdxCreateOptions.Dynamic(VirtualSize, BlockSize, logicalSectorSize) with { Type = type };
 
         var summary = await CrashTester.RunAsync(
-            (storage, cancellationToken) => WriteCrashTests.CreateAsync(storage, Target, options, [], cancellationToken),
+            (storage, cancellationToken) => CrashDisks.CreateAsync(storage, Target, options, [], cancellationToken),
             (storage, point, cancellationToken) => VerifyAsync(storage, point, new byte[VirtualSize], type, cancellationToken),
             Token);
 
@@ -45,16 +45,16 @@ public sealed class CreateCrashTests
         parentWrite.Data.CopyTo(parentContent, parentWrite.Offset);
 
         var summary = await CrashTester.RunAsync(
-            (storage, cancellationToken) => WriteCrashTests.CreateAsync(storage, Target, VhdxCreateOptions.Differencing(Parent, BlockSize), [], cancellationToken),
+            (storage, cancellationToken) => CrashDisks.CreateAsync(storage, Target, VhdxCreateOptions.Differencing(Parent, BlockSize), [], cancellationToken),
             async (storage, point, cancellationToken) =>
             {
                 await VerifyAsync(storage, point, parentContent, VhdxDiskType.Differencing, cancellationToken);
-                (await VhdxFile.CheckAsync(storage, Parent, cancellationToken)).Problems.ShouldBeEmpty();
+                await CrashDisks.ShouldCheckCleanAsync(storage, Parent, cancellationToken);
             },
             Token,
             new CrashTestOptions
             {
-                Setup = (storage, cancellationToken) => WriteCrashTests.CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize), [parentWrite], cancellationToken),
+                Setup = (storage, cancellationToken) => CrashDisks.CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize), [parentWrite], cancellationToken),
             });
 
         summary.TotalOperations.ShouldBeGreaterThan(5);
@@ -72,11 +72,8 @@ public sealed class CreateCrashTests
             replayed.Top.DiskType.ShouldBe(type);
         }
 
-        var check = await VhdxFile.CheckAsync(storage, Target, cancellationToken);
-        check.Problems.ShouldBeEmpty(string.Join("; ", check.Problems));
-        await using var disk = await VhdxDisk.OpenAsync(storage, Target, null, cancellationToken);
-        var actual = new byte[disk.VirtualSize];
-        await disk.ReadAsync(0, actual, cancellationToken);
+        await CrashDisks.ShouldCheckCleanAsync(storage, Target, cancellationToken);
+        var actual = await CrashDisks.ReadAllAsync(storage, Target, cancellationToken);
         actual.AsSpan().SequenceEqual(content).ShouldBeTrue("the new disk does not read as expected");
     }
 

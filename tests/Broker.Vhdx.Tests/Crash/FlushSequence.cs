@@ -97,8 +97,7 @@ internal sealed class FlushSequence
 
         foreach (var file in chain)
         {
-            var check = await VhdxFile.CheckAsync(storage, file, cancellationToken);
-            check.Problems.ShouldBeEmpty($"{file}: {string.Join("; ", check.Problems)}");
+            await CrashDisks.ShouldCheckCleanAsync(storage, file, cancellationToken);
         }
 
         await using var disk = await VhdxDisk.OpenAsync(storage, _path, null, cancellationToken);

@@ -1,5 +1,4 @@
 using Broker.Testing.Storage;
-using Broker.Vhdx.Storage;
 
 namespace Broker.Vhdx.Tests.Crash;
 
@@ -27,14 +26,14 @@ public sealed class WriteCrashTests
                 [DiskWrite.Pattern((2L << 20) - 4096, 8192, 2), DiskWrite.Pattern((5L << 20) + 1000, 3000, 3)],
                 [DiskWrite.Pattern(6L << 20, BlockSize, 4), DiskWrite.Pattern((7L << 20) + 512, 512, 5)],
             ],
-            Image(SmallSize, existing),
+            CrashDisks.Image(SmallSize, existing),
             SmallSize);
 
         var summary = await CrashTester.RunAsync(
             sequence.RunAsync,
             sequence.VerifyAsync,
             Token,
-            new CrashTestOptions { Setup = (storage, cancellationToken) => CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(SmallSize, BlockSize), [existing], cancellationToken) });
+            new CrashTestOptions { Setup = (storage, cancellationToken) => CrashDisks.CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(SmallSize, BlockSize), [existing], cancellationToken) });
 
         summary.TotalOperations.ShouldBeGreaterThan(20);
     }
@@ -51,7 +50,7 @@ public sealed class WriteCrashTests
                 [DiskWrite.Pattern(1000, 3000, 13), DiskWrite.Pattern((1L << 20) + 4096, 8192, 14), DiskWrite.Pattern((3L << 20) - 512, 1024, 15)],
                 [DiskWrite.Pattern(64 << 10, 4096, 16), DiskWrite.Pattern((2L << 20) + 100, 1, 17), DiskWrite.Pattern(7L << 20, 4096, 18)],
             ],
-            Image(SmallSize, parentWrites),
+            CrashDisks.Image(SmallSize, parentWrites),
             SmallSize);
 
         var summary = await CrashTester.RunAsync(
@@ -62,8 +61,8 @@ public sealed class WriteCrashTests
             {
                 Setup = async (storage, cancellationToken) =>
                 {
-                    await CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(SmallSize, BlockSize), parentWrites, cancellationToken);
-                    await CreateAsync(storage, Child, VhdxCreateOptions.Differencing(Parent, BlockSize), [], cancellationToken);
+                    await CrashDisks.CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(SmallSize, BlockSize), parentWrites, cancellationToken);
+                    await CrashDisks.CreateAsync(storage, Child, VhdxCreateOptions.Differencing(Parent, BlockSize), [], cancellationToken);
                 },
             });
 
@@ -94,33 +93,12 @@ public sealed class WriteCrashTests
             Token,
             new CrashTestOptions
             {
-                Setup = (storage, cancellationToken) => CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize), [], cancellationToken),
+                Setup = (storage, cancellationToken) => CrashDisks.CreateAsync(storage, Parent, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize), [], cancellationToken),
                 Modes = [CrashMode.DropUnflushed, CrashMode.KeepUnflushed, CrashMode.TearLastWrite512],
                 Seeds = [1],
             });
 
         logStartWrites.ShouldBe(2, "the sequence should write the log's first entry twice: once at the start, once on wrapping");
         summary.TotalOperations.ShouldBeGreaterThan(5 * PagesPerStep * 3);
-    }
-
-    internal static async Task CreateAsync(IStorage storage, string path, VhdxCreateOptions options, IEnumerable<DiskWrite> writes, CancellationToken cancellationToken)
-    {
-        storage.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        await using var file = await VhdxFile.CreateAsync(storage, path, options, cancellationToken);
-        foreach (var write in writes)
-        {
-            await file.WriteAsync(write.Offset, write.Data, cancellationToken);
-        }
-    }
-
-    private static byte[] Image(long virtualSize, params IEnumerable<DiskWrite> writes)
-    {
-        var image = new byte[virtualSize];
-        foreach (var write in writes)
-        {
-            write.Data.CopyTo(image, write.Offset);
-        }
-
-        return image;
     }
 }
