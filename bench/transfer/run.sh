@@ -4,7 +4,8 @@
 # /tmp/transfer-bench, ~12 GiB of disk at most): a 4 GiB disk with 2 GiB of mixed data as a flat
 # sparse image and as the host's base image. Starts an rsync daemon on 127.0.0.1 (modules src and
 # push), then the bench starts the host side (DiskTransferService in Kestrel, its own process) and
-# runs each row against its peer, RUNS pairs interleaved, and prints the table.
+# runs each row against its peer, RUNS pairs interleaved, and prints the table (with each pull's
+# phases). TRANSFER_BENCH_ROWS=1 runs row 1 alone (1,3 or 1,2: add that row; default all rows).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${TRANSFER_BENCH_WORK:-/tmp/transfer-bench}

@@ -3,11 +3,16 @@ using Broker.Contracts.V1;
 
 namespace Broker.Transfer.Bench;
 
-/// <summary>The whole bench: prepare, start the host, the rows in order, then the table.</summary>
+/// <summary>
+/// The whole bench: prepare, start the host, the rows in order, then the table. Row 1 (with row 4's
+/// figures) always runs; <c>TRANSFER_BENCH_ROWS</c> (e.g. <c>1</c> or <c>1,3</c>; default all)
+/// picks which of rows 2 and 3 run too.
+/// </summary>
 internal static class BenchRunner
 {
     public static async Task RunAsync(string workDirectory, long rsyncPort, int runs)
     {
+        var rows = (Environment.GetEnvironmentVariable("TRANSFER_BENCH_ROWS") ?? "1,2,3").Split(',', StringSplitOptions.TrimEntries);
         var layout = new BenchLayout(workDirectory);
         await Preparation.PrepareAsync(layout);
         using var brokerKey = TicketKeys.CreatePrivateKey();
@@ -24,13 +29,21 @@ internal static class BenchRunner
             await pull.RunOnceAsync();
         }
 
-        var resume = new ResumeRow(layout, host, pullTicket);
-        await resume.RunAsync(cleanPullChunks);
-
-        var sync = new SyncRow(layout, host, pull.Client, BenchTickets.Encode(signer, TransferDirection.Push), rsyncUrl);
-        for (var run = 0; run < runs; run++)
+        ResumeRow? resume = null;
+        if (rows.Contains("3"))
         {
-            await sync.RunOnceAsync(run);
+            resume = new ResumeRow(layout, host, pullTicket);
+            await resume.RunAsync(cleanPullChunks);
+        }
+
+        SyncRow? sync = null;
+        if (rows.Contains("2"))
+        {
+            sync = new SyncRow(layout, host, pull.Client, BenchTickets.Encode(signer, TransferDirection.Push), rsyncUrl);
+            for (var run = 0; run < runs; run++)
+            {
+                await sync.RunOnceAsync(run);
+            }
         }
 
         BenchReport.Print(runs, pull, sync, resume);

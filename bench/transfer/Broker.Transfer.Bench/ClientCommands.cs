@@ -14,7 +14,8 @@ namespace Broker.Transfer.Bench;
 /// The client side as its own process, as the client agent runs it: one pull or one push over a
 /// channel with <see cref="TransferChannelOptions"/> to 127.0.0.1. Prints <c>progress DONE TOTAL</c>
 /// while pulling and at the end <c>usage CPU-SECONDS PEAK-RSS-BYTES WIRE-READ WIRE-WRITTEN</c>: its
-/// own CPU time, VmHWM and the bytes its sockets moved (HTTP/2 framing included).
+/// own CPU time, VmHWM and the bytes its sockets moved (HTTP/2 framing included); a pull prints its
+/// phases before (<see cref="PhaseTimer"/>).
 /// </summary>
 internal static class ClientCommands
 {
@@ -22,10 +23,12 @@ internal static class ClientCommands
     {
         var client = new ClientLayout(clientDirectory);
         var wire = new WireCounter();
+        using var phases = new PhaseTimer();
         using var channel = Channel(port, wire);
         await using var bases = await BaseImageStore.OpenAsync(FileStorage.Instance, client.Images, null, CancellationToken.None);
         var puller = new ChainPuller(Client(channel, ticket), bases, client.Work);
         await using var pulled = await puller.PullAsync(client.Desktop, new ProgressPrinter(), CancellationToken.None);
+        phases.Print();
         PrintUsage(wire);
     }
 

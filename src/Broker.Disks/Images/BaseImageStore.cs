@@ -23,9 +23,10 @@ namespace Broker.Disks.Images;
 /// <para>
 /// Import copies into <c>import-*.tmp</c> (all-zero 1 MiB chunks are left unallocated) while hashing,
 /// flushes, renames to the address and flushes the directory, then commits the index (the commit
-/// point). An import of an address already stored drops the copy and adds a reference. Opening
-/// deletes every file the index does not name. Images are never opened for writing once stored.
-/// One operation at a time.
+/// point). Adopt (<see cref="AdoptVhdxAsync"/>) skips the copy: it hashes a finished VHDX where it
+/// lies and, when the address is the one expected, renames that file in. An import or adopt of an
+/// address already stored drops the file and adds a reference. Opening deletes every file the index
+/// does not name. Images are never opened for writing once stored. One operation at a time.
 /// </para>
 /// </remarks>
 public sealed class BaseImageStore : IAsyncDisposable
@@ -33,6 +34,7 @@ public sealed class BaseImageStore : IAsyncDisposable
     private const string IndexName = "images";
     private const int Chunk = 1024 * 1024;
     private static readonly byte[] Tag = Encoding.ASCII.GetBytes("broker.base-image.v1\0");
+    private static readonly byte[] Zeros = new byte[Chunk];
 
     private readonly IStorage _storage;
     private readonly IRawImageConverter _converter;
@@ -105,6 +107,45 @@ public sealed class BaseImageStore : IAsyncDisposable
         await using (disk.ConfigureAwait(false))
         {
             return await ImportAsync(disk.VirtualSize, disk.LogicalSectorSize, disk.ReadAsync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Adopts a finished dynamic VHDX without a parent (a pulled base, say) as the image with
+    /// <paramref name="expectedAddress"/> and takes one reference to it: flushes the file, hashes its
+    /// virtual content (reading only what the file holds; the rest hashes as zeros), then renames it
+    /// into the store. The file is the store's afterwards (gone from <paramref name="sourcePath"/>);
+    /// keep it on the store's file system, or the rename becomes a copy.
+    /// </summary>
+    /// <exception cref="BaseImageAddressException">The content hashes to another address; nothing changed and the file stays where it is.</exception>
+    public async Task<BaseImage> AdoptVhdxAsync(string sourcePath, string expectedAddress, CancellationToken cancellationToken)
+    {
+        var destination = PathOf(expectedAddress);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (virtualSize, logicalSectorSize, address) = await HashVhdxAsync(sourcePath, cancellationToken).ConfigureAwait(false);
+            if (address != expectedAddress)
+            {
+                throw new BaseImageAddressException(expectedAddress, address);
+            }
+
+            var entries = Entries();
+            if (entries.FirstOrDefault(entry => entry.Address == address) is { } existing)
+            {
+                await _storage.DeleteAsync(sourcePath, cancellationToken).ConfigureAwait(false);
+                return await CommitReferenceAsync(entries, existing, +1, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _storage.RenameAsync(sourcePath, destination, cancellationToken).ConfigureAwait(false);
+            await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            var added = new BaseImageEntry(address, virtualSize, logicalSectorSize, 1);
+            await _index.CommitAsync(new BaseImageIndex([.. entries, added]), cancellationToken).ConfigureAwait(false);
+            return ToImage(added);
+        }
+        finally
+        {
+            _ = _gate.Release();
         }
     }
 
@@ -239,13 +280,73 @@ public sealed class BaseImageStore : IAsyncDisposable
                 throw new InvalidOperationException($"Base image {address} holds no reference.");
             }
 
-            var changed = entry with { References = entry.References + delta };
-            await _index.CommitAsync(new BaseImageIndex([.. entries.Select(candidate => candidate.Address == address ? changed : candidate)]), cancellationToken).ConfigureAwait(false);
-            return ToImage(changed);
+            return await CommitReferenceAsync(entries, entry, delta, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _ = _gate.Release();
+        }
+    }
+
+    /// <summary>Commits <paramref name="entry"/> with <paramref name="delta"/> more references; the caller holds the gate.</summary>
+    private async Task<BaseImage> CommitReferenceAsync(IReadOnlyList<BaseImageEntry> entries, BaseImageEntry entry, int delta, CancellationToken cancellationToken)
+    {
+        var changed = entry with { References = entry.References + delta };
+        await _index.CommitAsync(new BaseImageIndex([.. entries.Select(candidate => candidate.Address == entry.Address ? changed : candidate)]), cancellationToken).ConfigureAwait(false);
+        return ToImage(changed);
+    }
+
+    /// <summary>Makes the VHDX at <paramref name="path"/> durable and computes its geometry and content address.</summary>
+    private async Task<(long VirtualSize, int LogicalSectorSize, string Address)> HashVhdxAsync(string path, CancellationToken cancellationToken)
+    {
+        var raw = await _storage.OpenAsync(path, StorageOpenMode.OpenReadOnly, cancellationToken).ConfigureAwait(false);
+        await using (raw.ConfigureAwait(false))
+        {
+            await raw.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            if (file.ParentLocator is not null)
+            {
+                throw new ArgumentException($"'{path}' is a differencing VHDX; a base image has no parent.", nameof(path));
+            }
+
+            using var hash = StartAddress(file.VirtualSize, file.LogicalSectorSize);
+            var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
+            try
+            {
+                var hashed = 0L;
+                foreach (var extent in await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    AppendZeros(hash, extent.Offset - hashed);
+                    for (var offset = extent.Offset; offset < extent.End; offset += Chunk)
+                    {
+                        var piece = buffer.AsMemory(0, (int)Math.Min(Chunk, extent.End - offset));
+                        await file.ReadAsync(offset, piece, cancellationToken).ConfigureAwait(false);
+                        hash.AppendData(piece.Span);
+                    }
+
+                    hashed = extent.End;
+                }
+
+                AppendZeros(hash, file.VirtualSize - hashed);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return (file.VirtualSize, file.LogicalSectorSize, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+    }
+
+    private static void AppendZeros(IncrementalHash hash, long length)
+    {
+        for (; length > 0; length -= Zeros.Length)
+        {
+            hash.AppendData(Zeros, 0, (int)Math.Min(Zeros.Length, length));
         }
     }
 
@@ -291,9 +392,7 @@ public sealed class BaseImageStore : IAsyncDisposable
             var entries = Entries();
             if (entries.FirstOrDefault(entry => entry.Address == address) is { } existing)
             {
-                var more = existing with { References = existing.References + 1 };
-                await _index.CommitAsync(new BaseImageIndex([.. entries.Select(entry => entry.Address == address ? more : entry)]), cancellationToken).ConfigureAwait(false);
-                return ToImage(more);
+                return await CommitReferenceAsync(entries, existing, +1, cancellationToken).ConfigureAwait(false);
             }
 
             await _storage.RenameAsync(temporary, PathOf(address), cancellationToken).ConfigureAwait(false);

@@ -108,7 +108,12 @@ public sealed class ChainPuller
         return await LayerStore.CreateAsync(_storage, layerDirectory, image.Path, image.Address, _time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Pulls the base into a staging VHDX of the work directory, then imports it, which recomputes and so verifies its content address.</summary>
+    /// <summary>
+    /// Pulls the base into a staging VHDX of the work directory (1 MiB blocks, so it holds exactly
+    /// the non-zero chunks the host's base manifest lists), then adopts that file into the base store,
+    /// which verifies its content address first. A base whose content has another address is
+    /// refused: the staging file and its progress are dropped, nothing is stored.
+    /// </summary>
     private async Task<BaseImage> PullBaseAsync(BaseImageInfo info, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         if (info.ContentAddress.Length != 64 || !info.ContentAddress.All(char.IsAsciiHexDigitLower))
@@ -118,24 +123,24 @@ public sealed class ChainPuller
 
         var key = $"{_client.DesktopId}/base:{info.ContentAddress}";
         var staged = Path.Combine(_workDirectory, $"base-{info.ContentAddress}.vhdx");
-        var manifest = await _client.GetLayerManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
-        if (!_storage.FileExists(staged) || ledger.Read()?.Find(key) is null)
-        {
-            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-            var created = await VhdxFile.CreateAsync(_storage, staged, VhdxCreateOptions.Dynamic((long)info.VirtualSize, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize)), cancellationToken).ConfigureAwait(false);
-            await created.DisposeAsync().ConfigureAwait(false);
-        }
-
+        var manifest = await FetchManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
+        var geometry = VhdxCreateOptions.Dynamic((long)info.VirtualSize, blockSize: ChunkLayout.MaxChunkLength, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize));
+        await StartStagingAsync(staged, key, geometry, manifest, ledger, _workDirectory, cancellationToken).ConfigureAwait(false);
         var meter = new ProgressMeter(manifest.PresentBytes, progress, _time);
         await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
-        var image = await _bases.ImportVhdxAsync(staged, cancellationToken).ConfigureAwait(false);
-        if (image.Address != info.ContentAddress)
+        BaseImage image;
+        try
         {
-            _ = await _bases.ReleaseAsync(image.Address, CancellationToken.None).ConfigureAwait(false);
-            throw new ChunkManifestException($"The pulled base image has address {image.Address}, the chain names {info.ContentAddress}.");
+            using var activity = TransferActivities.Source.StartActivity(TransferActivities.AdoptBase);
+            image = await _bases.AdoptVhdxAsync(staged, info.ContentAddress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BaseImageAddressException mismatch)
+        {
+            await ForgetAsync(ledger, key, staged, CancellationToken.None).ConfigureAwait(false);
+            throw new ChunkManifestException($"The pulled base image does not have the address the chain names: {mismatch.Message}", mismatch);
         }
 
-        await ForgetAsync(ledger, key, staged, cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
         return image;
     }
 
@@ -148,34 +153,51 @@ public sealed class ChainPuller
 
         var key = $"{_client.DesktopId}/layer:{layer.LayerId}";
         var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
-        var manifest = await _client.GetLayerManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
-        if (!_storage.FileExists(staged) || ledger.Read()?.Find(key) is null)
+        var manifest = await FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
+        await StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
+        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        using (TransferActivities.Source.StartActivity(TransferActivities.AdoptLayer))
         {
-            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-            var created = await VhdxFile.CreateAsync(_storage, staged, VhdxCreateOptions.Differencing(store.AdoptionParentPath), cancellationToken).ConfigureAwait(false);
-            await created.DisposeAsync().ConfigureAwait(false);
-            await _storage.FlushDirectoryAsync(store.Directory, cancellationToken).ConfigureAwait(false);
+            _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
         }
 
-        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
-        _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
         await ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Keeps the staging file of <paramref name="key"/> when the ledger knows it, else creates it
+    /// afresh and records it (no chunk done), so a resume keeps it and stale progress of a lost file
+    /// is never trusted.
+    /// </summary>
+    private async Task StartStagingAsync(string staged, string key, VhdxCreateOptions options, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
+    {
+        if (_storage.FileExists(staged) && ledger.Read()?.Find(key) is not null)
+        {
+            return;
+        }
+
+        await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+        var created = await VhdxFile.CreateAsync(_storage, staged, options, cancellationToken).ConfigureAwait(false);
+        await created.DisposeAsync().ConfigureAwait(false);
+        await _storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+        _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
     {
-        if (ledger.Read()?.Find(key) is null)
-        {
-            // The staging file is new: record it (empty) so a resume keeps it.
-            _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
-        }
-
+        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Chunks);
         var target = await VhdxFile.OpenAsync(_storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
             using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter, _time);
             await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<LayerManifest> FetchManifestAsync(GetLayerManifestRequest request, ReadOnlyMemory<byte>? expectedHash, CancellationToken cancellationToken)
+    {
+        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Manifest);
+        return await _client.GetLayerManifestAsync(request, expectedHash, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ForgetAsync(TwinCopyJsonStore<PullLedger> ledger, string key, string? staged, CancellationToken cancellationToken)

@@ -67,6 +67,7 @@ internal sealed class ChunkFetcher(
         finally
         {
             // Whatever was written is whole: record it, also when the pull stops here (cut, cancel, pause).
+            using var activity = TransferActivities.Source.StartActivity(TransferActivities.FinalCheckpoint);
             await CheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -56,7 +56,7 @@ public sealed partial class DiskTransferService
                 if (!sources.TryGetValue(key, out var source))
                 {
                     var path = ResolveSource(desktop, layerId, baseAddress);
-                    var manifest = await _manifests.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                    var manifest = await ManifestOfSourceAsync(path, layerId is null, cancellationToken).ConfigureAwait(false);
                     var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
                     source = new PullSource(file, manifest);
                     sources.Add(key, source);

@@ -1,5 +1,6 @@
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
+using Broker.Transfer.Manifests;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 using Google.Protobuf.WellKnownTypes;
@@ -90,7 +91,7 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         var layerId = request.SourceCase == GetLayerManifestRequest.SourceOneofCase.LayerId ? request.LayerId : null;
         _ = _tickets.Check(context, desktop, TransferDirection.Pull, layerId);
         var path = ResolveSource(desktop, layerId, request.SourceCase == GetLayerManifestRequest.SourceOneofCase.BaseContentAddress ? request.BaseContentAddress : null);
-        var manifest = await _manifests.GetAsync(path, context.CancellationToken).ConfigureAwait(false);
+        var manifest = await ManifestOfSourceAsync(path, layerId is null, context.CancellationToken).ConfigureAwait(false);
         var chain = desktop.Layers.Manifest;
         var part = new LayerManifestPart
         {
@@ -160,6 +161,10 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
             ? desktop.Layers.PathOf(layer)
             : throw TransferErrors.NotFound($"Desktop {desktop.DesktopId} has no sealed layer '{layerId}'.");
     }
+
+    /// <summary>The manifest of a resolved source; a base image's manifest leaves its all-zero chunks out.</summary>
+    private Task<LayerManifest> ManifestOfSourceAsync(string path, bool isBase, CancellationToken cancellationToken) =>
+        isBase ? _manifests.GetBaseAsync(path, cancellationToken) : _manifests.GetAsync(path, cancellationToken);
 
     private async Task<BaseImageInfo> DescribeBaseAsync(Disks.Layers.ChainManifest chain, CancellationToken cancellationToken)
     {

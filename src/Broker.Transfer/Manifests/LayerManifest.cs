@@ -9,8 +9,10 @@ namespace Broker.Transfer.Manifests;
 /// <summary>
 /// The chunks of one layer file (or base image): its present extents cut by
 /// <see cref="ChunkLayout"/>, each with its hash, and the manifest hash of
-/// <see cref="LayerManifestHasher"/>. Extents a file declares zero travel as chunks of zeros (they
-/// must keep hiding the parent), so the receiver stores them as data.
+/// <see cref="LayerManifestHasher"/>. In a layer, extents the file declares zero travel as chunks of
+/// zeros (they must keep hiding the parent), so the receiver stores them as data. A base image has
+/// no parent, so absent reads as zero there: its manifest leaves all-zero chunks out
+/// (<see cref="BuildBaseAsync"/>) and the receiver neither fetches nor writes them.
 /// </summary>
 public sealed record LayerManifest(ChunkHashAlgorithm Algorithm, IReadOnlyList<ManifestChunk> Chunks, ReadOnlyMemory<byte> Hash)
 {
@@ -18,7 +20,22 @@ public sealed record LayerManifest(ChunkHashAlgorithm Algorithm, IReadOnlyList<M
     public long PresentBytes { get; } = Chunks.Sum(chunk => (long)chunk.Span.Length);
 
     /// <summary>Builds the manifest of what <paramref name="file"/> holds itself, reading and hashing every present byte.</summary>
-    public static async Task<LayerManifest> BuildAsync(VhdxFile file, ChunkHashAlgorithm algorithm, CancellationToken cancellationToken)
+    public static Task<LayerManifest> BuildAsync(VhdxFile file, ChunkHashAlgorithm algorithm, CancellationToken cancellationToken) =>
+        BuildAsync(file, algorithm, keepZeroChunks: true, cancellationToken);
+
+    /// <summary>
+    /// Builds the manifest of a base image (a file without a parent): as <see cref="BuildAsync(VhdxFile, ChunkHashAlgorithm, CancellationToken)"/>
+    /// but without the chunks that are all zero, which read as zero when absent.
+    /// </summary>
+    public static Task<LayerManifest> BuildBaseAsync(VhdxFile file, ChunkHashAlgorithm algorithm, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return file.ParentLocator is null
+            ? BuildAsync(file, algorithm, keepZeroChunks: false, cancellationToken)
+            : throw new ArgumentException("A base image has no parent.", nameof(file));
+    }
+
+    private static async Task<LayerManifest> BuildAsync(VhdxFile file, ChunkHashAlgorithm algorithm, bool keepZeroChunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         var extents = await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
@@ -32,6 +49,11 @@ public sealed record LayerManifest(ChunkHashAlgorithm Algorithm, IReadOnlyList<M
             {
                 var data = buffer.AsMemory(0, span.Length);
                 await file.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
+                if (!keepZeroChunks && !data.Span.ContainsAnyExcept((byte)0))
+                {
+                    continue;
+                }
+
                 var hash = new byte[ChunkHasher.HashLength];
                 ChunkHasher.Hash(algorithm, data.Span, hash);
                 hasher.Append(span, hash);

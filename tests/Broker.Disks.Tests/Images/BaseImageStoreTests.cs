@@ -49,6 +49,47 @@ public sealed class BaseImageStoreTests
     }
 
     [Fact]
+    public async Task AdoptVhdxAsync_ExpectedAddress_MovesTheFileInWithTheImportAddress()
+    {
+        var storage = new CrashingStorage();
+        var model = await ChainTestData.CreateBaseAsync(storage, "/work/staged.vhdx", 16L * 1024 * 1024, 3 * 1024 * 1024, Token);
+        // A data run past a hole, so zeros are hashed between and after what the file holds.
+        await using (var file = await VhdxFile.OpenAsync(storage, "/work/staged.vhdx", new VhdxOpenOptions { ReadOnly = false }, Token))
+        {
+            model.AsSpan(0, 4096).CopyTo(model.AsSpan(9 * 1024 * 1024));
+            await file.WriteAsync(9 * 1024 * 1024, model.AsMemory(9 * 1024 * 1024, 4096), Token);
+            await file.FlushAsync(Token);
+        }
+
+        await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
+
+        var adopted = await store.AdoptVhdxAsync("/work/staged.vhdx", ExpectedAddress(model, 512), Token);
+
+        adopted.References.ShouldBe(1);
+        storage.FileExists("/work/staged.vhdx").ShouldBeFalse();
+        (await ChainTestData.ReadChainAsync(storage, adopted.Path, Token)).ShouldBe(model);
+        await WriteRawAsync(storage, "/source/disk.raw", model);
+        (await store.ImportRawAsync("/source/disk.raw", 512, Token)).ShouldBe(adopted with { References = 2 });
+    }
+
+    [Fact]
+    public async Task AdoptVhdxAsync_ContentOfAnotherAddress_RefusedAndNothingChanges()
+    {
+        var storage = new CrashingStorage();
+        var model = await ChainTestData.CreateBaseAsync(storage, "/work/staged.vhdx", Token);
+        await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
+        var announced = ExpectedAddress([.. model.Select(value => (byte)(value ^ 1))], 512);
+
+        var refusal = await Should.ThrowAsync<BaseImageAddressException>(() => store.AdoptVhdxAsync("/work/staged.vhdx", announced, Token));
+
+        refusal.ExpectedAddress.ShouldBe(announced);
+        refusal.ActualAddress.ShouldBe(ExpectedAddress(model, 512));
+        store.Images.ShouldBeEmpty();
+        storage.FileExists("/work/staged.vhdx").ShouldBeTrue();
+        storage.ListFiles(Directory).Select(Path.GetFileName).ShouldAllBe(name => !name!.EndsWith(".vhdx", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ImportRawAsync_SameContentAsAVhdx_GetsTheSameAddress()
     {
         var storage = new CrashingStorage();

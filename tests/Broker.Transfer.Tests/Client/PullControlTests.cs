@@ -63,9 +63,4 @@ public sealed class PullControlTests
             (await TransferScenario.ReadSnapshotAsync(pulled, layer.Id)).ShouldBe(await TransferScenario.ReadSnapshotAsync(scenario.HostLayers, layer.Id));
         }
     }
-
-    private sealed class CallbackProgress(Action<TransferProgress> callback) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => callback(value);
-    }
 }
