@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Events;
 using Broker.Core.Entitlements;
@@ -7,8 +10,11 @@ namespace Broker.Core.Assignment;
 
 /// <summary>
 /// Hands pool desktops to users. Dedicated pools assign a desktop on a user's first request and
-/// keep it theirs; floating pools hand out any free desktop and reset it on release. Candidates are
-/// taken in name, then id order, so the same input always gives the same answer.
+/// keep it theirs; floating pools hand out any free desktop and reset it on release. Among the free
+/// desktops (in name, then id order) each user starts at a place given by a hash of their id: users
+/// asking at the same moment mostly get different desktops instead of all racing for the first,
+/// while two requests of one user (also on two broker instances) still pick the same one, so
+/// optimistic concurrency lets only one of them assign. The same input always gives the same answer.
 /// </summary>
 public static class DesktopAssigner
 {
@@ -45,20 +51,34 @@ public static class DesktopAssigner
             return new AssignmentResult(AssignmentOutcome.AlreadyAssigned, existing);
         }
 
-        var free = ordered.Where(desktop => desktop.Assignee is null);
+        var free = ordered.Where(desktop => desktop.Assignee is null).ToList();
         var chosen = pool.Kind switch
         {
             // A floating desktop is handed out ready to use.
-            PoolKind.Floating => free.FirstOrDefault(desktop => desktop.State == DesktopState.Available),
+            PoolKind.Floating => PickFor(user.Id, free, DesktopState.Available),
 
             // A dedicated desktop is the user's for good, so one still being built will do; a ready one is preferred.
-            PoolKind.Dedicated => free.FirstOrDefault(desktop => desktop.State == DesktopState.Available)
-                ?? free.FirstOrDefault(desktop => desktop.State == DesktopState.Provisioning),
+            PoolKind.Dedicated => PickFor(user.Id, free, DesktopState.Available)
+                ?? PickFor(user.Id, free, DesktopState.Provisioning),
         };
 
         return chosen is null
             ? new AssignmentResult(AssignmentOutcome.NoneFree, null)
             : new AssignmentResult(AssignmentOutcome.Assigned, chosen with { Assignee = user.Id });
+    }
+
+    /// <summary>The free desktop in <paramref name="state"/> at the user's place, or <see langword="null"/> when there is none.</summary>
+    private static Desktop? PickFor(UserId user, List<Desktop> free, DesktopState state)
+    {
+        var candidates = free.FindAll(desktop => desktop.State == state);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(user.Value), hash);
+        return candidates[(int)(BinaryPrimitives.ReadUInt32LittleEndian(hash) % (uint)candidates.Count)];
     }
 
     /// <summary>

@@ -13,11 +13,17 @@ public interface IDesktopStore
     /// <summary>The desktop, or <see langword="null"/> when none has that id.</summary>
     Task<Desktop?> FindAsync(DesktopId id, CancellationToken cancellationToken);
 
+    /// <summary>The desktops among <paramref name="ids"/> that exist, in no particular order.</summary>
+    Task<IReadOnlyList<Desktop>> FindManyAsync(IReadOnlyCollection<DesktopId> ids, CancellationToken cancellationToken);
+
     /// <summary>The desktops of <paramref name="pool"/>, deleted ones included, ordered by name.</summary>
     Task<IReadOnlyList<Desktop>> ListByPoolAsync(PoolId pool, CancellationToken cancellationToken);
 
     /// <summary>The desktops placed on <paramref name="host"/>, deleted ones included (the host may still hold their files).</summary>
     Task<IReadOnlyList<Desktop>> ListByHostAsync(HostId host, CancellationToken cancellationToken);
+
+    /// <summary>The desktops placed on any of <paramref name="hosts"/>, deleted ones included, in one query and no particular order.</summary>
+    Task<IReadOnlyList<Desktop>> ListByHostsAsync(IReadOnlyCollection<HostId> hosts, CancellationToken cancellationToken);
 
     /// <summary>Adds a desktop; <see cref="WriteOutcome.Conflict"/> when the id or the name within the pool exists.</summary>
     Task<WriteResult> AddAsync(Desktop desktop, CancellationToken cancellationToken);

@@ -8,6 +8,9 @@ public interface IDeviceStore
     /// <summary>The device, or <see langword="null"/> when none has that id.</summary>
     Task<Device?> FindAsync(DeviceId id, CancellationToken cancellationToken);
 
+    /// <summary>The devices among <paramref name="ids"/> that exist, in no particular order.</summary>
+    Task<IReadOnlyList<Device>> FindManyAsync(IReadOnlyCollection<DeviceId> ids, CancellationToken cancellationToken);
+
     /// <summary>The devices <paramref name="owner"/> enrolled, ordered by name.</summary>
     Task<IReadOnlyList<Device>> ListByOwnerAsync(UserId owner, CancellationToken cancellationToken);
 
@@ -16,4 +19,11 @@ public interface IDeviceStore
 
     /// <summary>Replaces the stored device if its version still equals <see cref="Device.Version"/>; otherwise <see cref="WriteOutcome.Conflict"/>.</summary>
     Task<WriteResult> UpdateAsync(Device device, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves each device's <see cref="Device.LastSeen"/> forward to the time given for it (never
+    /// back), all in one transaction, without changing <see cref="Device.Version"/> or
+    /// <see cref="Device.Online"/>. Times may be stored rounded down to the second; unknown ids are skipped.
+    /// </summary>
+    Task RecordLastSeenAsync(IReadOnlyDictionary<DeviceId, DateTimeOffset> seen, CancellationToken cancellationToken);
 }

@@ -14,4 +14,11 @@ public interface IHostStore
 
     /// <summary>Replaces the stored host if its version still equals <see cref="Host.Version"/>; otherwise <see cref="WriteOutcome.Conflict"/>.</summary>
     Task<WriteResult> UpdateAsync(Host host, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves each host's <see cref="Host.LastSeen"/> forward to the time given for it (never back),
+    /// all in one transaction, without changing <see cref="Host.Version"/>: a heartbeat is not a
+    /// change anyone must re-read for. Times may be stored rounded down to the second; unknown ids are skipped.
+    /// </summary>
+    Task RecordLastSeenAsync(IReadOnlyDictionary<HostId, DateTimeOffset> seen, CancellationToken cancellationToken);
 }

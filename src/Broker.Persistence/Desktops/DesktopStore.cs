@@ -14,6 +14,14 @@ internal sealed class DesktopStore(BrokerDbContext context) : IDesktopStore, IDe
         return row?.ToDomain();
     }
 
+    public async Task<IReadOnlyList<Desktop>> FindManyAsync(IReadOnlyCollection<DesktopId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.ToList();
+        var rows = await context.Desktops.AsNoTracking().Where(desktop => wanted.Contains(desktop.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.ToDomain());
+    }
+
     public async Task<IReadOnlyList<Desktop>> ListByPoolAsync(PoolId pool, CancellationToken cancellationToken)
     {
         var rows = await context.Desktops.AsNoTracking()
@@ -29,6 +37,14 @@ internal sealed class DesktopStore(BrokerDbContext context) : IDesktopStore, IDe
             .Where(desktop => desktop.HostId == host)
             .OrderBy(desktop => desktop.Name).ThenBy(desktop => desktop.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.ToDomain());
+    }
+
+    public async Task<IReadOnlyList<Desktop>> ListByHostsAsync(IReadOnlyCollection<HostId> hosts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        var wanted = hosts.ToList();
+        var rows = await context.Desktops.AsNoTracking().Where(desktop => wanted.Contains(desktop.HostId)).ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(row => row.ToDomain());
     }
 

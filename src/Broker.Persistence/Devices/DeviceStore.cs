@@ -13,6 +13,14 @@ internal sealed class DeviceStore(BrokerDbContext context) : IDeviceStore
         return row?.ToDomain();
     }
 
+    public async Task<IReadOnlyList<Device>> FindManyAsync(IReadOnlyCollection<DeviceId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.ToList();
+        var rows = await context.Devices.AsNoTracking().Where(device => wanted.Contains(device.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.ToDomain());
+    }
+
     public async Task<IReadOnlyList<Device>> ListByOwnerAsync(UserId owner, CancellationToken cancellationToken)
     {
         var rows = await context.Devices.AsNoTracking()
@@ -38,4 +46,13 @@ internal sealed class DeviceStore(BrokerDbContext context) : IDeviceStore
             token => context.Devices.AnyAsync(row => row.Id == device.Id, token),
             cancellationToken);
     }
+
+    public Task RecordLastSeenAsync(IReadOnlyDictionary<DeviceId, DateTimeOffset> seen, CancellationToken cancellationToken) =>
+        LastSeenWrites.AdvanceAsync(
+            context,
+            seen,
+            (ids, at, token) => context.Devices
+                .Where(row => ids.Contains(row.Id) && (row.LastSeen == null || row.LastSeen < at))
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.LastSeen, at), token),
+            cancellationToken);
 }

@@ -34,4 +34,13 @@ internal sealed class HostStore(BrokerDbContext context) : IHostStore
             token => context.Hosts.AnyAsync(row => row.Id == host.Id, token),
             cancellationToken);
     }
+
+    public Task RecordLastSeenAsync(IReadOnlyDictionary<HostId, DateTimeOffset> seen, CancellationToken cancellationToken) =>
+        LastSeenWrites.AdvanceAsync(
+            context,
+            seen,
+            (ids, at, token) => context.Hosts
+                .Where(row => ids.Contains(row.Id) && (row.LastSeen == null || row.LastSeen < at))
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.LastSeen, at), token),
+            cancellationToken);
 }

@@ -69,8 +69,12 @@ internal sealed class AgentGatewayService(
             var handler = new AgentMessageHandler(agent, session, Services(context), time);
             while (await requestStream.MoveNext(ended.Token))
             {
-                session.TrySend(new BrokerMessage { Ack = await handler.HandleAsync(requestStream.Current, ended.Token) });
-                reconcile.Wake();
+                var handled = await handler.HandleAsync(requestStream.Current, ended.Token);
+                session.TrySend(new BrokerMessage { Ack = handled.Ack });
+                if (handled.ChangesPlan)
+                {
+                    reconcile.Wake();
+                }
             }
         }
         catch (OperationCanceledException) when (ended.IsCancellationRequested)

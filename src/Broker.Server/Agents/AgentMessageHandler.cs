@@ -4,36 +4,43 @@ using Broker.Core.Reconciliation;
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// Handles what an agent sends on its stream after Hello: heartbeats are recorded at once (last seen,
-/// health) and kept for the reconcile loop; desktop reports go to the state machine; every message
-/// gets an <see cref="Ack"/> with its sequence number.
+/// Handles what an agent sends on its stream after Hello. A heartbeat is kept for the reconcile
+/// loop; it is stored at once only when it is the stream's first or changes what the broker must
+/// know right away (host health, transfer address), otherwise its time waits in the
+/// <see cref="LastSeenBuffer"/> for the next batched write. Desktop reports go to the state
+/// machine. Every message gets an <see cref="Ack"/> with its sequence number. One handler serves
+/// one stream, so it remembers what that stream last said.
 /// </summary>
 internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession session, IServiceProvider services, TimeProvider time)
 {
-    public async Task<Ack> HandleAsync(AgentMessage message, CancellationToken cancellationToken)
+    private string _storedTransferAddress = string.Empty;
+
+    public async Task<HandledMessage> HandleAsync(AgentMessage message, CancellationToken cancellationToken)
     {
-        var refusal = message.BodyCase switch
+        var (refusal, changesPlan) = message.BodyCase switch
         {
             AgentMessage.BodyOneofCase.HostHeartbeat => await HostHeartbeatAsync(message.HostHeartbeat, cancellationToken),
             AgentMessage.BodyOneofCase.DeviceHeartbeat => await DeviceHeartbeatAsync(message.DeviceHeartbeat, cancellationToken),
-            AgentMessage.BodyOneofCase.DesktopReport => await services.GetRequiredService<AgentDesktopReports>().ApplyAsync(agent, message.DesktopReport, cancellationToken),
-            AgentMessage.BodyOneofCase.CommandResult or AgentMessage.BodyOneofCase.Hello => null,
-            _ => AgentRefusal.Malformed("The message has no body."),
+            AgentMessage.BodyOneofCase.DesktopReport => (await services.GetRequiredService<AgentDesktopReports>().ApplyAsync(agent, message.DesktopReport, cancellationToken), true),
+            AgentMessage.BodyOneofCase.CommandResult => (null, true),
+            AgentMessage.BodyOneofCase.Hello => (null, false),
+            _ => (AgentRefusal.Malformed("The message has no body."), false),
         };
-        return new Ack
+        var ack = new Ack
         {
             Sequence = message.Sequence,
             Accepted = refusal is null,
             Reason = refusal?.Reason ?? string.Empty,
             Detail = refusal?.Detail ?? string.Empty,
         };
+        return new HandledMessage(ack, changesPlan);
     }
 
-    private async Task<AgentRefusal?> HostHeartbeatAsync(HostHeartbeat heartbeat, CancellationToken cancellationToken)
+    private async Task<(AgentRefusal? Refusal, bool ChangesPlan)> HostHeartbeatAsync(HostHeartbeat heartbeat, CancellationToken cancellationToken)
     {
         if (agent.Host is not { } host)
         {
-            return AgentRefusal.NotYours;
+            return (AgentRefusal.NotYours, false);
         }
 
         var observed = new List<Core.Reconciliation.ObservedDesktop>(heartbeat.Desktops.Count);
@@ -41,23 +48,36 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
         {
             if (!WireIds.TryDesktop(desktop.DesktopId, out var id) || !WireIds.TryEpoch(desktop.Epoch, out var epoch))
             {
-                return AgentRefusal.Malformed("Every observed desktop names a desktop (UUID) and an epoch.");
+                return (AgentRefusal.Malformed("Every observed desktop names a desktop (UUID) and an epoch."), false);
             }
 
             observed.Add(new Core.Reconciliation.ObservedDesktop(id, epoch.Value, desktop.Locked, desktop.Running));
         }
 
         var now = time.GetUtcNow();
-        session.HostReport = new HostReport(host, now, heartbeat.Healthy, observed);
-        await services.GetRequiredService<AgentPresence>().RecordHostAsync(host, now, heartbeat.Healthy, heartbeat.TransferAddress, cancellationToken);
-        return null;
+        var previous = session.HostReport;
+        var report = new HostReport(host, now, heartbeat.Healthy, observed);
+        session.HostReport = report;
+        var firstOrNewHealth = previous is null || previous.Healthy != report.Healthy;
+        var addressChanged = heartbeat.TransferAddress.Length > 0 && heartbeat.TransferAddress != _storedTransferAddress;
+        if (firstOrNewHealth || addressChanged)
+        {
+            _storedTransferAddress = addressChanged ? heartbeat.TransferAddress : _storedTransferAddress;
+            await services.GetRequiredService<AgentPresence>().RecordHostAsync(host, now, heartbeat.Healthy, heartbeat.TransferAddress, cancellationToken);
+        }
+        else
+        {
+            services.GetRequiredService<LastSeenBuffer>().Host(host, now);
+        }
+
+        return (null, firstOrNewHealth || !previous!.Desktops.SequenceEqual(report.Desktops));
     }
 
-    private async Task<AgentRefusal?> DeviceHeartbeatAsync(DeviceHeartbeat heartbeat, CancellationToken cancellationToken)
+    private async Task<(AgentRefusal? Refusal, bool ChangesPlan)> DeviceHeartbeatAsync(DeviceHeartbeat heartbeat, CancellationToken cancellationToken)
     {
         if (agent.Device is not { } device)
         {
-            return AgentRefusal.NotYours;
+            return (AgentRefusal.NotYours, false);
         }
 
         var copies = new List<ObservedLocalCopy>(heartbeat.Copies.Count);
@@ -65,15 +85,24 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
         {
             if (!WireIds.TryDesktop(copy.DesktopId, out var id) || !WireIds.TryEpoch(copy.Epoch, out var epoch))
             {
-                return AgentRefusal.Malformed("Every local copy names a desktop (UUID) and an epoch.");
+                return (AgentRefusal.Malformed("Every local copy names a desktop (UUID) and an epoch."), false);
             }
 
             copies.Add(new ObservedLocalCopy(id, epoch.Value));
         }
 
         var now = time.GetUtcNow();
+        var previous = session.DeviceReport;
         session.DeviceReport = new DeviceReport(device, now, copies);
-        await services.GetRequiredService<AgentPresence>().RecordDeviceAsync(device, now, cancellationToken);
-        return null;
+        if (previous is null)
+        {
+            await services.GetRequiredService<AgentPresence>().RecordDeviceAsync(device, now, cancellationToken);
+        }
+        else
+        {
+            services.GetRequiredService<LastSeenBuffer>().Device(device, now);
+        }
+
+        return (null, previous is null || !previous.Copies.SequenceEqual(copies));
     }
 }

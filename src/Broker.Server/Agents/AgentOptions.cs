@@ -19,6 +19,23 @@ internal sealed class AgentOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The shortest pause after a reconcile round before an early wake starts the next one, so that a
+    /// stream of agent reports makes about one round a second rather than rounds back to back. A
+    /// shorter <see cref="ReconcileInterval"/> wins.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReconcileSpacing { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the last-seen times of agents that sent an unremarkable heartbeat are written, all
+    /// in one batch (a heartbeat that changes health is written at once). A shorter
+    /// <see cref="HostHeartbeat"/> wins, so the stored time never lags by more than one heartbeat
+    /// plus the write; agents are marked offline only after several missed heartbeats.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan LastSeenFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a transfer ticket is valid.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(15);

@@ -6,9 +6,10 @@ using CoreHost = Broker.Core.Hosts.Host;
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// Records a heartbeat at once: the host's or device's last-seen time and health, and the address
-/// of a host's DiskTransfer service. A concurrent writer (the reconcile loop, another instance)
-/// makes it re-read and try again a few times.
+/// Stores a heartbeat at once: the host's or device's last-seen time and health, and the address
+/// of a host's DiskTransfer service. Used for the first heartbeat of a stream and for those that
+/// change health or address; the rest only go to the <see cref="LastSeenBuffer"/>. A concurrent
+/// writer (the reconcile loop, another instance) makes it re-read and try again a few times.
 /// </summary>
 internal sealed partial class AgentPresence(IHostStore hosts, IDeviceStore devices, ILogger<AgentPresence> logger)
 {

@@ -29,6 +29,8 @@ internal static class AgentsExtensions
         services.AddSingleton<AgentCommandDispatcher>();
         services.AddSingleton<ReconcileSignal>();
         services.AddHostedService<ReconcileLoop>();
+        services.AddSingleton<LastSeenBuffer>();
+        services.AddHostedService<LastSeenFlushLoop>();
         services.AddScoped<AgentEnrollment>();
         services.AddScoped<AgentPresence>();
         services.AddScoped<AgentDesktopReports>();

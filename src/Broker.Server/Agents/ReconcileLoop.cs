@@ -11,9 +11,11 @@ namespace Broker.Server.Agents;
 
 /// <summary>
 /// The reconcile loop: each round compares the stored desired state with what the agents connected
-/// to this instance last reported (<see cref="Reconciler"/>), saves hosts and devices that went
-/// offline, admits waiting check-outs and sends the commands. Rounds run every
-/// <see cref="AgentOptions.ReconcileInterval"/> and sooner when an agent reports.
+/// to this instance last reported (<see cref="Reconciler"/>), saves hosts and devices whose health
+/// changed (offline, back online), admits waiting check-outs and sends the commands. Rounds run
+/// every <see cref="AgentOptions.ReconcileInterval"/>, sooner when an agent reports something new,
+/// but never sooner than <see cref="AgentOptions.ReconcileSpacing"/> after the previous one. A
+/// last-seen time alone is not saved here: <see cref="LastSeenFlushLoop"/> batches those.
 /// </summary>
 internal sealed partial class ReconcileLoop(
     IServiceScopeFactory scopes,
@@ -26,11 +28,13 @@ internal sealed partial class ReconcileLoop(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var interval = options.Value.ReconcileInterval;
+        var spacing = options.Value.ReconcileSpacing < interval ? options.Value.ReconcileSpacing : interval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await signal.WaitAsync(options.Value.ReconcileInterval, stoppingToken);
+                await signal.WaitAsync(interval - spacing, stoppingToken);
                 await RunRoundAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -42,6 +46,15 @@ internal sealed partial class ReconcileLoop(
 #pragma warning restore CA1031
             {
                 LogRoundFailed(logger, exception);
+            }
+
+            try
+            {
+                await Task.Delay(spacing, time, stoppingToken); // wakes meanwhile are kept and start the next round
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -61,12 +74,15 @@ internal sealed partial class ReconcileLoop(
         var desired = await LoadDesiredAsync(services, hostReports, deviceReports, cancellationToken);
         var plan = Reconciler.Reconcile(desired, new ObservedState(hostReports, deviceReports), time.GetUtcNow(), ReconcileOptions());
 
-        foreach (var host in plan.HostChanges)
+        // Only health changes are saved here; a newer last-seen time alone is LastSeenFlushLoop's to batch.
+        var storedHosts = desired.Hosts.ToDictionary(host => host.Id);
+        foreach (var host in plan.HostChanges.Where(host => host.Health != storedHosts[host.Id].Health))
         {
             await hosts.UpdateAsync(host, cancellationToken); // a conflict is settled next round
         }
 
-        foreach (var device in plan.DeviceChanges)
+        var storedDevices = desired.Devices.ToDictionary(device => device.Id);
+        foreach (var device in plan.DeviceChanges.Where(device => device.Online != storedDevices[device.Id].Online))
         {
             await devices.UpdateAsync(device, cancellationToken);
         }
@@ -84,38 +100,28 @@ internal sealed partial class ReconcileLoop(
         await commands.DispatchAsync(plan.DeviceCommands.SelectMany(group => group), cancellationToken);
     }
 
-    /// <summary>Every host; the desktops of reporting hosts and those devices report copies of; the reporting devices.</summary>
+    /// <summary>
+    /// Every host; the desktops of reporting hosts and those devices report copies of; the reporting
+    /// devices. A fixed number of queries however many agents report.
+    /// </summary>
     private static async Task<DesiredState> LoadDesiredAsync(
         IServiceProvider services, List<HostReport> hostReports, List<DeviceReport> deviceReports, CancellationToken cancellationToken)
     {
         var desktopStore = services.GetRequiredService<IDesktopStore>();
-        var deviceStore = services.GetRequiredService<IDeviceStore>();
-        var desktops = new Dictionary<DesktopId, Desktop>();
-        foreach (var report in hostReports)
+        var onHosts = await desktopStore.ListByHostsAsync([.. hostReports.Select(report => report.Host).Distinct()], cancellationToken);
+        var desktops = onHosts.ToDictionary(desktop => desktop.Id);
+        var copiesElsewhere = deviceReports.SelectMany(report => report.Copies).Select(copy => copy.Desktop)
+            .Where(id => !desktops.ContainsKey(id)).Distinct().ToList();
+        if (copiesElsewhere.Count > 0)
         {
-            foreach (var desktop in await desktopStore.ListByHostAsync(report.Host, cancellationToken))
+            foreach (var desktop in await desktopStore.FindManyAsync(copiesElsewhere, cancellationToken))
             {
-                desktops.TryAdd(desktop.Id, desktop);
+                desktops.Add(desktop.Id, desktop);
             }
         }
 
-        var devices = new List<Device>();
-        foreach (var report in deviceReports)
-        {
-            if (await deviceStore.FindAsync(report.Device, cancellationToken) is { } device)
-            {
-                devices.Add(device);
-            }
-
-            foreach (var copy in report.Copies.Where(copy => !desktops.ContainsKey(copy.Desktop)))
-            {
-                if (await desktopStore.FindAsync(copy.Desktop, cancellationToken) is { } desktop)
-                {
-                    desktops.Add(desktop.Id, desktop);
-                }
-            }
-        }
-
+        var devices = deviceReports.Count == 0 ? []
+            : await services.GetRequiredService<IDeviceStore>().FindManyAsync([.. deviceReports.Select(report => report.Device).Distinct()], cancellationToken);
         return new DesiredState(
             [.. desktops.Values],
             await services.GetRequiredService<IPoolStore>().ListAsync(cancellationToken),

@@ -15,8 +15,9 @@ namespace Broker.Server.Desktops;
 /// What users and admins ask of desktops: each action reads the desktop, checks who may ask, runs
 /// <see cref="DesktopStateMachine"/>, saves under optimistic concurrency and writes an audit entry.
 /// A lost race is <see cref="DesktopActionOutcome.Conflict"/>: the caller re-reads, nothing is retried
-/// behind their back. A saved change and its audit entry commit in one transaction (the stores
-/// share the scope's context), so no state change goes unaudited. After the commit the commands the
+/// behind their back (except picking a pool desktop, which the user did not choose). A saved change
+/// and its audit entry commit in one transaction (the stores share the scope's context), so no
+/// state change goes unaudited. After the commit the commands the
 /// state machine emits go to the connected agents at once; the reconcile loop re-derives lost ones.
 /// </summary>
 internal sealed class DesktopActions(
@@ -29,6 +30,9 @@ internal sealed class DesktopActions(
     AgentCommandDispatcher commands,
     TimeProvider time)
 {
+    /// <summary>How often <see cref="AssignAsync"/> tries when other requests keep taking the desktop it picked.</summary>
+    private const int AssignAttempts = 5;
+
     /// <summary>The desktop if it is <paramref name="user"/>'s: assigned to them in a pool they are still entitled to.</summary>
     public async Task<Desktop?> FindOwnAsync(UserIdentity user, DesktopId id, CancellationToken cancellationToken)
     {
@@ -49,8 +53,23 @@ internal sealed class DesktopActions(
         return [.. assigned.Where(desktop => user.IsEntitledTo(desktop.Pool, granted))];
     }
 
-    /// <summary>Finds or assigns the user's desktop in <paramref name="poolId"/> (<see cref="DesktopAssigner"/>).</summary>
+    /// <summary>
+    /// Finds or assigns the user's desktop in <paramref name="poolId"/> (<see cref="DesktopAssigner"/>).
+    /// The user did not choose the desktop, so when another request took it first the assignment is
+    /// re-read and tried again a few times before the caller hears of the conflict.
+    /// </summary>
     public async Task<DesktopActionResult> AssignAsync(UserIdentity user, PoolId poolId, CancellationToken cancellationToken)
+    {
+        var result = await TryAssignAsync(user, poolId, cancellationToken);
+        for (var attempt = 1; attempt < AssignAttempts && result.Outcome == DesktopActionOutcome.Conflict; attempt++)
+        {
+            result = await TryAssignAsync(user, poolId, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private async Task<DesktopActionResult> TryAssignAsync(UserIdentity user, PoolId poolId, CancellationToken cancellationToken)
     {
         var pool = await pools.FindAsync(poolId, cancellationToken);
         if (pool is null)

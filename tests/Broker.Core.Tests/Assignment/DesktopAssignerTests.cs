@@ -16,19 +16,36 @@ public sealed class DesktopAssignerTests
     private static readonly UserIdentity Bob = new(new UserId("bob"), new HashSet<GroupId> { new("eng") });
 
     [Fact]
-    public void Assign_DedicatedFirstRequest_AssignsTheFirstAvailableDesktopByName()
+    public void Assign_DedicatedFirstRequest_AssignsAnAvailableDesktopWhateverOrderTheDesktopsComeIn()
     {
         // Arrange
         var pool = NewPool(PoolKind.Dedicated);
-        Desktop[] desktops = [Desk(pool, "desk-03"), Desk(pool, "desk-01"), Desk(pool, "desk-02")];
+        Desktop[] desktops = [Desk(pool, "desk-03"), Desk(pool, "desk-01"), Desk(pool, "desk-02"), Desk(pool, "desk-04") with { State = DesktopState.Provisioning }];
 
         // Act
         var result = DesktopAssigner.Assign(pool, Alice, EntitleEng(pool), desktops);
+        var reversed = DesktopAssigner.Assign(pool, Alice, EntitleEng(pool), [.. desktops.Reverse()]);
 
         // Assert
         result.Outcome.ShouldBe(AssignmentOutcome.Assigned);
-        result.Desktop.ShouldNotBeNull().Name.ShouldBe("desk-01");
+        result.Desktop.ShouldNotBeNull().State.ShouldBe(DesktopState.Available);
         result.Desktop.Assignee.ShouldBe(Alice.Id);
+        reversed.Desktop.ShouldBe(result.Desktop);
+    }
+
+    [Fact]
+    public void Assign_ManyUsersAskingAtOnce_SpreadOverTheFreeDesktops()
+    {
+        // Arrange
+        var pool = NewPool(PoolKind.Dedicated);
+        Desktop[] desktops = [.. Enumerable.Range(1, 20).Select(number => Desk(pool, $"desk-{number:D2}"))];
+        var users = Enumerable.Range(1, 20).Select(number => new UserIdentity(new UserId($"user-{number:D2}"), new HashSet<GroupId> { new("eng") }));
+
+        // Act
+        var chosen = users.Select(user => DesktopAssigner.Assign(pool, user, EntitleEng(pool), desktops).Desktop!.Id).ToList();
+
+        // Assert
+        chosen.Distinct().Count().ShouldBeGreaterThan(chosen.Count / 2, "users asking at the same moment must not all race for the first free desktop");
     }
 
     [Fact]
