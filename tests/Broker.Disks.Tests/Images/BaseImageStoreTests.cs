@@ -12,6 +12,9 @@ public sealed class BaseImageStoreTests
 {
     private const string Directory = "/images";
 
+    /// <summary>Where a pulled base is staged before it is adopted (a path in the in-memory storage).</summary>
+    private const string StagedPath = "/pulls/staged.vhdx";
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static async Task<byte[]> WriteRawAsync(CrashingStorage storage, string path, byte[] content)
@@ -52,9 +55,9 @@ public sealed class BaseImageStoreTests
     public async Task AdoptVhdxAsync_ExpectedAddress_MovesTheFileInWithTheImportAddress()
     {
         var storage = new CrashingStorage();
-        var model = await ChainTestData.CreateBaseAsync(storage, "/work/staged.vhdx", 16L * 1024 * 1024, 3 * 1024 * 1024, Token);
+        var model = await ChainTestData.CreateBaseAsync(storage, StagedPath, 16L * 1024 * 1024, 3 * 1024 * 1024, Token);
         // A data run past a hole, so zeros are hashed between and after what the file holds.
-        await using (var file = await VhdxFile.OpenAsync(storage, "/work/staged.vhdx", new VhdxOpenOptions { ReadOnly = false }, Token))
+        await using (var file = await VhdxFile.OpenAsync(storage, StagedPath, new VhdxOpenOptions { ReadOnly = false }, Token))
         {
             model.AsSpan(0, 4096).CopyTo(model.AsSpan(9 * 1024 * 1024));
             await file.WriteAsync(9 * 1024 * 1024, model.AsMemory(9 * 1024 * 1024, 4096), Token);
@@ -63,10 +66,10 @@ public sealed class BaseImageStoreTests
 
         await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
 
-        var adopted = await store.AdoptVhdxAsync("/work/staged.vhdx", ExpectedAddress(model, 512), Token);
+        var adopted = await store.AdoptVhdxAsync(StagedPath, ExpectedAddress(model, 512), Token);
 
         adopted.References.ShouldBe(1);
-        storage.FileExists("/work/staged.vhdx").ShouldBeFalse();
+        storage.FileExists(StagedPath).ShouldBeFalse();
         (await ChainTestData.ReadChainAsync(storage, adopted.Path, Token)).ShouldBe(model);
         await WriteRawAsync(storage, "/source/disk.raw", model);
         (await store.ImportRawAsync("/source/disk.raw", 512, Token)).ShouldBe(adopted with { References = 2 });
@@ -76,16 +79,16 @@ public sealed class BaseImageStoreTests
     public async Task AdoptVhdxAsync_ContentOfAnotherAddress_RefusedAndNothingChanges()
     {
         var storage = new CrashingStorage();
-        var model = await ChainTestData.CreateBaseAsync(storage, "/work/staged.vhdx", Token);
+        var model = await ChainTestData.CreateBaseAsync(storage, StagedPath, Token);
         await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
         var announced = ExpectedAddress([.. model.Select(value => (byte)(value ^ 1))], 512);
 
-        var refusal = await Should.ThrowAsync<BaseImageAddressException>(() => store.AdoptVhdxAsync("/work/staged.vhdx", announced, Token));
+        var refusal = await Should.ThrowAsync<BaseImageAddressException>(() => store.AdoptVhdxAsync(StagedPath, announced, Token));
 
         refusal.ExpectedAddress.ShouldBe(announced);
         refusal.ActualAddress.ShouldBe(ExpectedAddress(model, 512));
         store.Images.ShouldBeEmpty();
-        storage.FileExists("/work/staged.vhdx").ShouldBeTrue();
+        storage.FileExists(StagedPath).ShouldBeTrue();
         storage.ListFiles(Directory).Select(Path.GetFileName).ShouldAllBe(name => !name!.EndsWith(".vhdx", StringComparison.Ordinal));
     }
 
