@@ -24,8 +24,9 @@ internal sealed class LastSeenBuffer
     public void Device(DeviceId device, DateTimeOffset at) => _devices.AddOrUpdate(device, at, (_, known) => Later(known, at));
 
     /// <summary>
-    /// Writes everything waiting through the given stores. An entry a newer heartbeat replaced
-    /// meanwhile stays for the next flush; when the write fails, everything taken is put back.
+    /// Writes everything waiting through the given stores. Entries leave the buffer only after the
+    /// write succeeded, and only when no newer heartbeat replaced them meanwhile; a failed write
+    /// leaves them all for the next flush.
     /// </summary>
     public async Task FlushAsync(IHostStore hosts, IDeviceStore devices, CancellationToken cancellationToken)
     {
@@ -33,16 +34,8 @@ internal sealed class LastSeenBuffer
         ArgumentNullException.ThrowIfNull(devices);
         var hostTimes = _hosts.ToDictionary();
         var deviceTimes = _devices.ToDictionary();
-        try
-        {
-            await hosts.RecordLastSeenAsync(hostTimes, cancellationToken);
-            await devices.RecordLastSeenAsync(deviceTimes, cancellationToken);
-        }
-        catch
-        {
-            Requeue(hostTimes, deviceTimes);
-            throw;
-        }
+        await hosts.RecordLastSeenAsync(hostTimes, cancellationToken);
+        await devices.RecordLastSeenAsync(deviceTimes, cancellationToken);
 
         foreach (var pair in hostTimes)
         {
@@ -52,19 +45,6 @@ internal sealed class LastSeenBuffer
         foreach (var pair in deviceTimes)
         {
             _devices.TryRemove(pair);
-        }
-    }
-
-    private void Requeue(Dictionary<HostId, DateTimeOffset> hostTimes, Dictionary<DeviceId, DateTimeOffset> deviceTimes)
-    {
-        foreach (var (host, at) in hostTimes)
-        {
-            Host(host, at);
-        }
-
-        foreach (var (device, at) in deviceTimes)
-        {
-            Device(device, at);
         }
     }
 
