@@ -58,10 +58,14 @@ cmd_build() {
 run_tests() {
   local log_file=$ARTIFACTS/test-results/test.log status=0
   mkdir -p "$ARTIFACTS/test-results"
+  rm -f "$ARTIFACTS"/test-results/*.trx
   log "test"
   dotnet test --solution Broker.sln -c Release --no-build \
     --results-directory "$ARTIFACTS/test-results" --report-xunit-trx \
     --ignore-exit-code 8 --timeout 30m 2>&1 | tee "$log_file" || status=$?
+  if [[ $status -ne 0 ]]; then
+    python3 tests/report-failures.py "$ARTIFACTS"/test-results/*.trx || true
+  fi
   awk '/^Test run summary:/ { s = 1 }
        s && $1 == "succeeded:" { p = $2 } s && $1 == "failed:" { f = $2 }
        s && $1 == "error:" { e = $2 } s && $1 == "skipped:" { k = $2 }

@@ -17,7 +17,9 @@ internal sealed class BrokerSite : IDisposable
         {
             ["Broker:DataDirectory"] = DataDirectory,
             ["Database:Provider"] = provider.ToString(),
-            ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Every site warns about its first admin and key ring; hundreds of those lines would bury a
+            // failure's message in the CI log.
+            ["Serilog:MinimumLevel:Default"] = "Error",
             // Test worlds create healthy hosts without agents; a timed reconcile round would mark them
             // offline mid-test. Rounds still run whenever an agent connects or reports.
             ["Agents:ReconcileInterval"] = "01:00:00",
