@@ -63,6 +63,7 @@ public sealed partial class VhdxFile
                 // A crash during a header update leaves one copy damaged; a writer restores it now
                 // (as qemu does on a read-write open) instead of running on a single valid header.
                 await WriteHeadersAsync(_header.DataWriteGuid, _header.LogGuid, cancellationToken).ConfigureAwait(false);
+                _headerCopyRestored = true;
             }
 
             var regions = await ReadRegionTableAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,7 @@ public sealed partial class VhdxFile : IAsyncDisposable
     private Guid _sessionFileWriteGuid;
     private bool _fileWriteGuidRenewed;
     private bool _dataWriteGuidRenewed;
+    private bool _headerCopyRestored;
 
     private BatGeometry _geometry = null!;
     private ulong[] _bat = [];

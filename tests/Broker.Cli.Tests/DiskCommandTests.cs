@@ -223,6 +223,28 @@ public sealed class DiskCommandTests
     }
 
     [Fact]
+    public async Task CheckRepair_DamagedRegionTableCopy_RewritesItAndTheNextCheckIsClean()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("d.vhdx");
+        await CliRun.RunAsync("disk", "create", path, "--size", "16M");
+        await using (var stream = new FileStream(path, FileMode.Open))
+        {
+            stream.Position = (256 << 10) + 40; // inside the second region table copy
+            stream.WriteByte(0x42);
+        }
+
+        var check = await CliRun.RunAsync("disk", "check", path);
+        var repair = await CliRun.RunAsync("disk", "check", path, "--repair");
+        var again = await CliRun.RunAsync("disk", "check", path);
+
+        check.ExitCode.ShouldBe(1, check.ToString());
+        repair.ExitCode.ShouldBe(0, repair.ToString());
+        repair.Out.ShouldContain("rewrote the damaged region table copy");
+        again.ExitCode.ShouldBe(0, again.ToString());
+    }
+
+    [Fact]
     public async Task CheckRepair_NothingRepairable_SaysSoAndExitsWithOne()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -12,7 +12,7 @@ internal static class CheckCommand
         var path = DiskOptions.Path("PATH", "The VHDX file.");
         var repair = new Option<bool>("--repair")
         {
-            Description = "Repair what can be repaired: replay a dirty log into the file and cut unused space off its end.",
+            Description = "Repair what can be repaired: replay a dirty log, rewrite a damaged header or region table copy, clear reserved BAT offsets, cut unused space off the end.",
         };
         var command = new Command("check", "Check a VHDX file's structures. Exit 0 when clean, 1 when a problem is found (after --repair: when one remains).") { path, repair };
         CommandAction.Set(command, environment, async (parseResult, cancellationToken) =>
@@ -60,6 +60,21 @@ internal static class CheckCommand
         if (repaired.LogReplayed)
         {
             await environment.Out.WriteLineAsync("repaired: replayed the dirty log").ConfigureAwait(false);
+        }
+
+        if (repaired.HeaderRestored)
+        {
+            await environment.Out.WriteLineAsync("repaired: rewrote the damaged header copy").ConfigureAwait(false);
+        }
+
+        if (repaired.RegionTableRestored)
+        {
+            await environment.Out.WriteLineAsync("repaired: rewrote the damaged region table copy from the intact one").ConfigureAwait(false);
+        }
+
+        if (repaired.BatEntriesCleared > 0)
+        {
+            await environment.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"repaired: cleared {repaired.BatEntriesCleared} BAT entries whose file offset must be 0")).ConfigureAwait(false);
         }
 
         if (repaired.TruncatedBytes > 0)
