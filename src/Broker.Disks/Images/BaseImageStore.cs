@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Broker.Disks.Crashes;
 using Broker.Disks.State;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
@@ -139,8 +140,10 @@ public sealed class BaseImageStore : IAsyncDisposable
 
             await _storage.RenameAsync(sourcePath, destination, cancellationToken).ConfigureAwait(false);
             await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            DiskCrashPoints.BaseAdoptRenamed.Hit();
             var added = new BaseImageEntry(address, virtualSize, logicalSectorSize, 1);
             await _index.CommitAsync(new BaseImageIndex([.. entries, added]), cancellationToken).ConfigureAwait(false);
+            DiskCrashPoints.BaseAdoptIndexed.Hit();
             return ToImage(added);
         }
         finally
@@ -389,17 +392,22 @@ public sealed class BaseImageStore : IAsyncDisposable
                 address = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
+            DiskCrashPoints.ImportCopied.Hit();
             var entries = Entries();
             if (entries.FirstOrDefault(entry => entry.Address == address) is { } existing)
             {
-                return await CommitReferenceAsync(entries, existing, +1, cancellationToken).ConfigureAwait(false);
+                var referenced = await CommitReferenceAsync(entries, existing, +1, cancellationToken).ConfigureAwait(false);
+                DiskCrashPoints.ImportReferenceAdded.Hit();
+                return referenced;
             }
 
             await _storage.RenameAsync(temporary, PathOf(address), cancellationToken).ConfigureAwait(false);
             renamed = true;
             await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+            DiskCrashPoints.ImportRenamed.Hit();
             var added = new BaseImageEntry(address, virtualSize, logicalSectorSize, 1);
             await _index.CommitAsync(new BaseImageIndex([.. entries, added]), cancellationToken).ConfigureAwait(false);
+            DiskCrashPoints.ImportIndexed.Hit();
             return ToImage(added);
         }
         finally

@@ -1,3 +1,4 @@
+using Broker.Disks.Crashes;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 
@@ -31,16 +32,7 @@ public sealed partial class LayerStore
 
     /// <summary>Full path of staging file <c>staging-&lt;name&gt;</c> in the layer directory.</summary>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or holds a path separator.</exception>
-    public string StagingPathOf(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
-        {
-            throw new ArgumentException("A staging name is a plain file name.", nameof(name));
-        }
-
-        return Path.Combine(Directory, StagingPrefix + name);
-    }
+    public string StagingPathOf(string name) => StagingPath(Directory, name);
 
     /// <summary>
     /// Adopts the staged, flushed differencing file <paramref name="stagedPath"/> (a child of
@@ -89,17 +81,19 @@ public sealed partial class LayerStore
 
                 await EnsureEmptyAsync(PathOf(manifest.Top), token).ConfigureAwait(false);
                 var parentPath = manifest.Top.ParentId is { } parent ? PathOf(manifest.Find(parent)!) : manifest.BasePath;
-                var hash = await CheckStagedAsync(stagedPath, parentPath, manifest, token).ConfigureAwait(false);
+                var hash = await StagedLayer.CheckAsync(_storage, stagedPath, parentPath, manifest, token).ConfigureAwait(false);
 
                 var serial = Math.Max(manifest.NextSerial, id + 1);
                 var file = RebuiltFileName(id, serial++);
                 await _storage.RenameAsync(stagedPath, Path.Combine(Directory, file), token).ConfigureAwait(false);
                 await _storage.FlushDirectoryAsync(Directory, token).ConfigureAwait(false);
+                DiskCrashPoints.AdoptStagedRenamed.Hit();
                 var adopted = new LayerRecord(id, parentId, file, createdAt, sealedAt, hash);
 
                 var topId = serial++;
                 var topFile = LayerFileName(topId);
                 await CreateFreshChildAsync(topFile, Path.Combine(Directory, file), token).ConfigureAwait(false);
+                DiskCrashPoints.AdoptTopCreated.Hit();
                 var next = manifest with
                 {
                     Epoch = manifest.Epoch + 1,
@@ -109,12 +103,25 @@ public sealed partial class LayerStore
                 };
                 return new Change<LayerRecord>(next, adopted, [manifest.Top.File]);
             },
+            AdoptPoints,
             cancellationToken);
     }
 
     private static string Describe(long? layerId) => layerId is { } value ? $"layer {value}" : "the base";
 
-    private static IEnumerable<string> StagingFiles(IStorage storage, string directory) =>
+    /// <summary>Full path of staging file <c>staging-&lt;name&gt;</c> in <paramref name="directory"/>.</summary>
+    internal static string StagingPath(string directory, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
+        {
+            throw new ArgumentException("A staging name is a plain file name.", nameof(name));
+        }
+
+        return Path.Combine(directory, StagingPrefix + name);
+    }
+
+    internal static IEnumerable<string> StagingFiles(IStorage storage, string directory) =>
         storage.ListFiles(directory)
             .Select(path => Path.GetFileName(path))
             .Where(name => name.StartsWith(StagingPrefix, StringComparison.Ordinal));
@@ -128,28 +135,6 @@ public sealed partial class LayerStore
             {
                 throw new InvalidOperationException("The writable top holds data; seal it before adopting a layer over its parent.");
             }
-        }
-    }
-
-    /// <summary>Checks the staged file is a differencing child of <paramref name="parentPath"/> with the chain's geometry; returns its content hash.</summary>
-    private async Task<string> CheckStagedAsync(string stagedPath, string parentPath, ChainManifest manifest, CancellationToken cancellationToken)
-    {
-        var disk = await VhdxDisk.OpenAsync(_storage, stagedPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
-        await using (disk.ConfigureAwait(false))
-        {
-            var staged = disk.Top;
-            if (staged.DiskType != VhdxDiskType.Differencing || disk.Files.Count < 2
-                || !string.Equals(Path.GetFullPath(disk.Files[1].Path), parentPath, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"'{stagedPath}' is not a differencing child of '{parentPath}'.");
-            }
-
-            if (staged.VirtualSize != manifest.VirtualSize || staged.LogicalSectorSize != manifest.LogicalSectorSize)
-            {
-                throw new InvalidOperationException($"'{stagedPath}' has another geometry than the chain.");
-            }
-
-            return await LayerContent.HashAsync(staged, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Broker.Disks.Chains;
+using Broker.Disks.Crashes;
 using Broker.Disks.State;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
@@ -46,6 +47,10 @@ namespace Broker.Disks.Layers;
 public sealed partial class LayerStore : IAsyncDisposable
 {
     private const string ManifestName = "chain";
+
+    private static readonly ChangeCrashPoints MergePoints = new(DiskCrashPoints.MergeSwitched, DiskCrashPoints.MergeOldFileDeleted);
+    private static readonly ChangeCrashPoints RestorePoints = new(DiskCrashPoints.RestoreSwitched, null);
+    private static readonly ChangeCrashPoints AdoptPoints = new(DiskCrashPoints.AdoptSwitched, DiskCrashPoints.AdoptOldTopDeleted);
 
     /// <summary>
     /// Traces the steps of changes (activities <c>seal</c>, <c>merge</c> and their steps such as
@@ -274,6 +279,8 @@ public sealed partial class LayerStore : IAsyncDisposable
                         await CommitAsync(nextManifest, cancellationToken).ConfigureAwait(false);
                     }
 
+                    DiskCrashPoints.SealManifestCommitted.Hit();
+
                     named.SetResult();
                     return sealedTop;
                 }
@@ -322,6 +329,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 : await VhdxDisk.OpenAsync(_storage, topPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
         }
 
+        DiskCrashPoints.SealTopClosed.Hit();
         try
         {
             var sealedTop = chain.Top;
@@ -334,6 +342,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 await child.DisposeAsync().ConfigureAwait(false);
             }
 
+            DiskCrashPoints.SealChildCreated.Hit();
             if (live is null)
             {
                 return (chain, sealedTop);
@@ -413,6 +422,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 var mergedFile = LayerFileName(mergedId);
                 var parentPath = lower == 0 ? manifest.BasePath : PathOf(chain[lower - 1]);
                 var hash = await BuildFromAsync(mergedFile, parentPath, PathOf(chain[upper]), upper - lower + 1, hash: true, token).ConfigureAwait(false);
+                DiskCrashPoints.MergeMergedFileFlushed.Hit();
                 var merged = new LayerRecord(mergedId, chain[lower].ParentId, mergedFile, chain[lower].CreatedAt, chain[upper].SealedAt, hash);
 
                 var obsolete = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.File).ToList();
@@ -423,6 +433,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                     var file = RebuiltFileName(layer.Id, serial++);
                     // The writable top carries no content hash, so it is not read back to compute one.
                     var layerHash = await BuildFromAsync(file, PathOf(below), PathOf(layer), 1, hash: layer.SealedAt is not null, token).ConfigureAwait(false);
+                    DiskCrashPoints.MergeRebuiltFileFlushed.Hit();
                     below = layer with { ParentId = below.Id, File = file, ContentSha256 = layerHash };
                     rebuilt[layer.Id] = below;
                     obsolete.Add(layer.File);
@@ -451,6 +462,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 };
                 return new Change<LayerRecord>(next, merged, obsolete);
             },
+            MergePoints,
             cancellationToken);
 
     /// <summary>
@@ -468,6 +480,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 var id = manifest.NextSerial;
                 var file = LayerFileName(id);
                 await CreateFreshChildAsync(file, PathOf(target), token).ConfigureAwait(false);
+                DiskCrashPoints.RestoreTopCreated.Hit();
                 var now = _time.GetUtcNow();
                 var newTop = new LayerRecord(id, target.Id, file, now, null, null);
                 var next = manifest with
@@ -479,6 +492,7 @@ public sealed partial class LayerStore : IAsyncDisposable
                 };
                 return new Change<LayerRecord>(next, newTop, []);
             },
+            RestorePoints,
             cancellationToken);
 
     /// <summary>
@@ -579,10 +593,11 @@ public sealed partial class LayerStore : IAsyncDisposable
     /// <summary>
     /// Runs one change: closes the live device, lets <paramref name="build"/> write its new files and
     /// return the next manifest, commits it (the commit point), deletes obsolete files and reopens
-    /// the live device over the new top. A failed commit leaves the store unusable (the durable
-    /// manifest may be either one); reopen it.
+    /// the live device over the new top, hitting the change's crash <paramref name="points"/> on the
+    /// way. A failed commit leaves the store unusable (the durable manifest may be either one);
+    /// reopen it.
     /// </summary>
-    private async Task<T> ChangeAsync<T>(Func<ChainManifest, CancellationToken, Task<Change<T>>> build, CancellationToken cancellationToken)
+    private async Task<T> ChangeAsync<T>(Func<ChainManifest, CancellationToken, Task<Change<T>>> build, ChangeCrashPoints points, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -609,9 +624,11 @@ public sealed partial class LayerStore : IAsyncDisposable
                 throw;
             }
 
+            points.Switched.Hit();
             foreach (var file in change.Obsolete)
             {
                 await _storage.DeleteAsync(Path.Combine(Directory, file), cancellationToken).ConfigureAwait(false);
+                points.ObsoleteDeleted?.Hit();
             }
 
             if (change.Obsolete.Count > 0)
@@ -736,4 +753,7 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     /// <summary>A change's next manifest, its result and the files it makes obsolete.</summary>
     private sealed record Change<T>(ChainManifest Manifest, T Result, IReadOnlyList<string> Obsolete);
+
+    /// <summary>The crash points <see cref="ChangeAsync"/> hits for a change: after its commit, after each obsolete file's delete (none when it deletes nothing).</summary>
+    private sealed record ChangeCrashPoints(CrashPoint Switched, CrashPoint? ObsoleteDeleted);
 }
