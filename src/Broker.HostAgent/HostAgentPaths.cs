@@ -17,11 +17,14 @@ internal sealed record HostAgentPaths(string DataDirectory)
 
 /// <summary>
 /// One desktop's directory: <c>layers/</c> (its <c>LayerStore</c>, which owns every file there),
+/// <c>quarantine/</c> (its <c>LayerQuarantine</c>: a revoked device's late layers),
 /// <c>state</c> (the agent's twin-copy record), the serial console log, the NBD, QMP sockets and the QEMU pid file.
 /// </summary>
 internal sealed record DesktopPaths(string Directory)
 {
     public string Layers => Path.Combine(Directory, "layers");
+
+    public string Quarantine => Path.Combine(Directory, "quarantine");
 
     public string State => Path.Combine(Directory, "state");
 

@@ -14,6 +14,7 @@ using Broker.Persistence.Hosts;
 using Broker.Persistence.Identity;
 using Broker.Persistence.Images;
 using Broker.Persistence.Pools;
+using Broker.Persistence.Quarantine;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -51,6 +52,8 @@ public abstract class BrokerDbContext : IdentityDbContext<BrokerUser, IdentityRo
     internal DbSet<DeviceRow> Devices => Set<DeviceRow>();
 
     internal DbSet<DesktopRow> Desktops => Set<DesktopRow>();
+
+    internal DbSet<QuarantinedLayerRow> QuarantinedLayers => Set<QuarantinedLayerRow>();
 
     internal DbSet<AuditRow> AuditEvents => Set<AuditRow>();
 

@@ -20,7 +20,7 @@ namespace Broker.ClientAgent.Tests;
 /// desktop's check-out and check-in for one device: real signed tickets and leases (P-256), START_PULL
 /// on RequestCheckOut, GRANT_LEASE on TRANSFER_COMPLETED (and again, as the reconciler does, while the
 /// device's heartbeat shows an older epoch), BEGIN_CHECK_IN on RequestCheckIn, RELEASE_LOCAL_COPY on
-/// <see cref="CommitCheckIn"/> (standing in for the host's report). It can go down and come back on
+/// <see cref="CommitCheckIn"/> (standing in for the host's report), REVOKE_LOCAL_COPY on <see cref="Revoke"/>. It can go down and come back on
 /// the same port (<see cref="GoDownAsync"/>, <see cref="ServeAsync"/>), keeping its state.
 /// </summary>
 internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDisposable
@@ -61,6 +61,9 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
 
     /// <summary>Refuses TRANSFER_COMPLETED (ack not accepted, nothing changes), as a broker that cannot grant yet.</summary>
     public bool HoldGrants { get; set; }
+
+    /// <summary>When set, IssueTransferTicket fails with this status (a refusal, or an outage when unavailable).</summary>
+    public Status? TicketRefusal { get; set; }
 
     /// <summary>Called with the new epoch whenever authority moves (the host accepts pushes of that epoch).</summary>
     public Action<ulong>? AuthorityMoved { get; set; }
@@ -123,6 +126,27 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
         }
     }
 
+    /// <summary>An admin revokes the check-out: authority moves to the next epoch and the device is told to stop, and to wipe its copy when <paramref name="wipe"/>.</summary>
+    public void Revoke(bool wipe)
+    {
+        lock (_gate)
+        {
+            State.ShouldBe("CheckedOut");
+            State = "Revoked";
+            MoveAuthority();
+            Send(AgentCommandKind.RevokeLocalCopy, wipe);
+        }
+    }
+
+    /// <summary>The device's result for the last command of <paramref name="kind"/>, or null while none came.</summary>
+    public CommandResult? ResultOf(AgentCommandKind kind)
+    {
+        lock (_gate)
+        {
+            return Results.LastOrDefault(entry => entry.Command.Kind == kind).Result;
+        }
+    }
+
     public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
         Task.FromResult(new EnrollResponse { AgentId = DeviceId, Credential = Credential, SigningPublicKeyPem = _key.ExportSubjectPublicKeyInfoPem(), Hello = request.Hello });
 
@@ -170,6 +194,11 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
     public override Task<IssueTransferTicketResponse> IssueTransferTicket(IssueTransferTicketRequest request, ServerCallContext context)
     {
         Authenticate(context);
+        if (TicketRefusal is { } refusal)
+        {
+            throw new RpcException(refusal);
+        }
+
         var now = TimeProvider.System.GetUtcNow();
         var ticket = new TicketSigner(_key).Sign(new Ticket
         {
@@ -307,9 +336,9 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
         AuthorityMoved?.Invoke(Epoch);
     }
 
-    private void Send(AgentCommandKind kind)
+    private void Send(AgentCommandKind kind, bool wipe = false)
     {
-        var command = new AgentCommand { CommandId = $"command-{++_commandNumber}", Kind = kind, DesktopId = _desktopId, Epoch = Epoch };
+        var command = new AgentCommand { CommandId = $"command-{++_commandNumber}", Kind = kind, DesktopId = _desktopId, Epoch = Epoch, Wipe = wipe };
         switch (kind)
         {
             case AgentCommandKind.StartPull:

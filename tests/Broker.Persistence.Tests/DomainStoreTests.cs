@@ -55,6 +55,7 @@ public sealed class DomainStoreTests(PostgresCluster cluster)
             TransferPaused = true,
             LastAckedLayer = LayerId.New(),
             LastSyncAt = issued.AddHours(1),
+            LastRevocation = new Revocation(seed.Device.Id, new Epoch(6)),
         };
 
         await using var scope = harness.Services.CreateAsyncScope();

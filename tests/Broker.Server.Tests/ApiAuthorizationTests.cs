@@ -32,6 +32,8 @@ public sealed class ApiAuthorizationTests(PostgresCluster cluster)
             ("POST", "/api/v1/admin/images", () => new { name = "x" }, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/pools/{world.Pool.Id}/entitlements", () => new { kind = "Group", id = "" }, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/revoke", () => null, [HttpStatusCode.Conflict, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("GET", $"/api/v1/admin/desktops/{aliceDesktop}/quarantine", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/quarantine/{Guid.NewGuid()}/promote", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/me/desktops", () => null, [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/me/desktops/{aliceDesktop}", () => null, [HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/me/desktops/{aliceDesktop}/check-in", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),

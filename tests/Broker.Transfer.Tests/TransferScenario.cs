@@ -49,6 +49,9 @@ internal sealed class TransferScenario : IAsyncDisposable
 
     public ulong Epoch { get; private set; } = 7;
 
+    /// <summary>The host desktop's quarantine, once <see cref="RevokeAsync"/> opened it.</summary>
+    public LayerQuarantine? HostQuarantine { get; private set; }
+
     public string ClientLayerDirectory => _temp.File("client/desktop");
 
     public string ClientWorkDirectory => _temp.File("client/work");
@@ -56,6 +59,8 @@ internal sealed class TransferScenario : IAsyncDisposable
     public string ClientBaseDirectory => _temp.File("client/images");
 
     public string HostLayerDirectory => _temp.File("host/desktop");
+
+    public string HostQuarantineDirectory => _temp.File("host/quarantine");
 
     /// <summary>Where a host worker process listens.</summary>
     public string WorkerSocket => _temp.File("worker.sock");
@@ -104,14 +109,28 @@ internal sealed class TransferScenario : IAsyncDisposable
         Registry.Set(new TransferDesktop(DesktopId, HostLayers, epoch, DeviceId));
     }
 
-    public SignedTicket Ticket(TransferDirection direction, ulong? epoch = null, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null)
+    /// <summary>
+    /// Revokes the check-out as the host agent records it: the desktop moves to the next epoch, back
+    /// on the server, and the device may still push under the old one, into the quarantine. Returns
+    /// the revoked epoch.
+    /// </summary>
+    public async Task<ulong> RevokeAsync(CancellationToken cancellationToken)
+    {
+        var revoked = Epoch;
+        HostQuarantine ??= await LayerQuarantine.OpenAsync(FileStorage.Instance, HostQuarantineDirectory, null, cancellationToken);
+        Epoch = revoked + 1;
+        Registry.Set(new TransferDesktop(DesktopId, HostLayers, Epoch, null, new RevokedCheckOut(revoked, DeviceId, HostQuarantine)));
+        return revoked;
+    }
+
+    public SignedTicket Ticket(TransferDirection direction, ulong? epoch = null, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null, string deviceId = DeviceId)
     {
         var issued = issuedAt ?? TimeProvider.System.GetUtcNow();
         return Signer.Sign(new Ticket
         {
             DesktopId = DesktopId,
             HostId = HostId,
-            DeviceId = DeviceId,
+            DeviceId = deviceId,
             Direction = direction,
             Epoch = epoch ?? Epoch,
             IssuedAt = Timestamp.FromDateTimeOffset(issued),
@@ -181,6 +200,11 @@ internal sealed class TransferScenario : IAsyncDisposable
         if (HostLayers is not null)
         {
             await HostLayers.DisposeAsync();
+        }
+
+        if (HostQuarantine is not null)
+        {
+            await HostQuarantine.DisposeAsync();
         }
 
         await HostBases.DisposeAsync();

@@ -58,7 +58,7 @@ internal static class LocalDesktopMapping
 
     private static LocalPhase PhaseOf(DesktopStatus status) => (status.Record.Phase, status.Activity) switch
     {
-        (DesktopPhase.Revoked, _) => LocalPhase.Revoked,
+        (DesktopPhase.Revoking or DesktopPhase.Quarantining or DesktopPhase.Revoked, _) => LocalPhase.Revoked,
         (DesktopPhase.Requested, _) => LocalPhase.Requested,
         (DesktopPhase.Pulling, _) => LocalPhase.Pulling,
         (DesktopPhase.Paused, _) => LocalPhase.Paused,
@@ -72,7 +72,7 @@ internal static class LocalDesktopMapping
 
     private static string? BlockedReasonOf(DesktopStatus status) => status switch
     {
-        { Record.Phase: DesktopPhase.Revoked } => nameof(ClientRefusal.Revoked),
+        { Record.IsRevoked: true } => nameof(ClientRefusal.Revoked),
         { Lease: LeaseVerdict.Expired } => nameof(ClientRefusal.LeaseExpired),
         { Lease: LeaseVerdict.ClockRolledBack } => nameof(ClientRefusal.ClockRolledBack),
         _ => null,

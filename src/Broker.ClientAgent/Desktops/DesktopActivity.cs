@@ -11,4 +11,7 @@ internal enum DesktopActivity
 
     /// <summary>Stopping, sealing, pushing the final layer, releasing.</summary>
     CheckingIn,
+
+    /// <summary>Stopping after a revoke, sealing, sending the unsynced changes to the server's quarantine.</summary>
+    Revoking,
 }

@@ -17,6 +17,9 @@ internal sealed class DesktopLive : IAsyncDisposable
     /// <summary>The check-in in progress (stop, seal, report, push).</summary>
     public BackgroundWork CheckIn { get; } = new();
 
+    /// <summary>The revoke in progress (stop, seal, push to quarantine, wipe or keep).</summary>
+    public BackgroundWork Revoke { get; } = new();
+
     public DesktopActivity? Activity { get; set; }
 
     public TransferProgress? Transfer { get; set; }
@@ -27,6 +30,7 @@ internal sealed class DesktopLive : IAsyncDisposable
     {
         await Pull.StopAsync().ConfigureAwait(false);
         await CheckIn.StopAsync().ConfigureAwait(false);
+        await Revoke.StopAsync().ConfigureAwait(false);
         if (Runtime is { } runtime)
         {
             await runtime.DisposeAsync().ConfigureAwait(false);

@@ -29,7 +29,7 @@ internal sealed partial class DesktopManager
 
     /// <summary>
     /// At every connection to the broker: sends again the reports durable state says it still needs
-    /// (a pulled desktop waiting for its lease) and resumes check-ins that stopped.
+    /// (a pulled desktop waiting for its lease) and resumes check-ins and revokes that stopped.
     /// </summary>
     public void ResumeBrokerWork()
     {
@@ -42,6 +42,10 @@ internal sealed partial class DesktopManager
             else if (desktop.Phase is DesktopPhase.CheckingIn or DesktopPhase.Uploading)
             {
                 BeginCheckIn(desktop.DesktopId);
+            }
+            else if (desktop.Phase is DesktopPhase.Revoking or DesktopPhase.Quarantining)
+            {
+                BeginRevocation(desktop.DesktopId);
             }
         }
     }

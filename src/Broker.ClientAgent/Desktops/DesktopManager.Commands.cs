@@ -160,36 +160,6 @@ internal sealed partial class DesktopManager
         return "Check-in cancelled; the desktop is ready again.";
     }
 
-    /// <summary>
-    /// REVOKE_LOCAL_COPY: stops the VM and the work in progress, then deletes the copy (wipe) or keeps
-    /// it read-only. A copy whose check-in upload finished is released instead (its release was missed).
-    /// </summary>
-    private async Task<string> RevokeAsync(AgentCommand command, LocalDesktopRecord held, CancellationToken cancellationToken)
-    {
-        if (held.Phase == DesktopPhase.Uploaded || command.Wipe)
-        {
-            await ReleaseNowAsync(held, cancellationToken).ConfigureAwait(false);
-            return held.Phase == DesktopPhase.Uploaded ? "Checked in already; released." : "Revoked; the local copy is wiped.";
-        }
-
-        if (held.Phase == DesktopPhase.Revoked)
-        {
-            return NothingToDo(held);
-        }
-
-        var live = await StopEverythingAsync(held.DesktopId).ConfigureAwait(false);
-        try
-        {
-            _ = await _state.UpdateDesktopAsync(held.DesktopId, current => current with { Phase = DesktopPhase.Revoked, Epoch = command.Epoch }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _ = live.Gate.Release();
-        }
-
-        return "Revoked; the local copy is kept read-only.";
-    }
-
     /// <summary>Stops the work in progress and the VM, releases the copy.</summary>
     private async Task ReleaseNowAsync(LocalDesktopRecord held, CancellationToken cancellationToken)
     {
@@ -204,12 +174,13 @@ internal sealed partial class DesktopManager
         }
     }
 
-    /// <summary>Cancels the pull and check-in in progress, takes the gate and closes the runtime (the VM is forced off). The caller releases the gate.</summary>
+    /// <summary>Cancels the pull, check-in and revoke in progress, takes the gate and closes the runtime (the VM is forced off). The caller releases the gate.</summary>
     private async Task<DesktopLive> StopEverythingAsync(string desktopId)
     {
         var live = LiveOf(desktopId);
         await live.Pull.StopAsync().ConfigureAwait(false);
         await live.CheckIn.StopAsync().ConfigureAwait(false);
+        await live.Revoke.StopAsync().ConfigureAwait(false);
         await live.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         if (live.Runtime is { } runtime)
         {

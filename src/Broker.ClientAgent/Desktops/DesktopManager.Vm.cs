@@ -70,7 +70,7 @@ internal sealed partial class DesktopManager
         {
             case DesktopPhase.Ready:
                 break;
-            case DesktopPhase.Revoked:
+            case DesktopPhase.Revoking or DesktopPhase.Quarantining or DesktopPhase.Revoked:
                 throw new ClientRefusedException(ClientRefusal.Revoked, $"'{record.Name}' was revoked by an administrator; it cannot run on this device.");
             case DesktopPhase.Requested:
             case DesktopPhase.Pulling:

@@ -148,7 +148,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         var live = LiveOf(desktop.DesktopId);
         var pending = live.Runtime?.Store.Manifest.CurrentChain().Count(layer => !desktop.HostLayers.Contains(layer.Id)) ?? 0;
         var lease = desktop.Phase == DesktopPhase.Ready ? await _lease.JudgeAsync(desktop, cancellationToken).ConfigureAwait(false) : LeaseVerdict.Valid;
-        var message = live.Message ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null);
+        var message = live.Message ?? desktop.Revocation?.Note() ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null);
         return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message);
     }
 }

@@ -33,6 +33,12 @@ internal enum DesktopPhase
     /// <summary>The host holds every layer; waiting for the broker to release the copy (RELEASE_LOCAL_COPY).</summary>
     Uploaded,
 
+    /// <summary>REVOKE_LOCAL_COPY received: stopping the VM (graceful, then forced) and sealing what it wrote.</summary>
+    Revoking,
+
+    /// <summary>Revoked and sealed: sending the changes the host never acknowledged, as one layer under the revoked epoch, to the server's quarantine.</summary>
+    Quarantining,
+
     /// <summary>Revoked by the broker; kept read-only, the VM may not start.</summary>
     Revoked,
 }

@@ -11,6 +11,7 @@ namespace Broker.ClientAgent.State;
 /// <param name="HostLayers">Ids of the local chain's layers the host holds (pulled or acknowledged).</param>
 /// <param name="BaseAddress">Content address of the base image this copy references; null before it is pulled.</param>
 /// <param name="HostAddress">Where the host's DiskTransfer service listens, as the broker last said (START_PULL, tickets).</param>
+/// <param name="Revocation">The broker's revoke and the fate of the unsynced changes; null unless revoked.</param>
 internal sealed record LocalDesktopRecord(
     string DesktopId,
     string Name,
@@ -21,8 +22,12 @@ internal sealed record LocalDesktopRecord(
     DateTimeOffset? LastSyncAt,
     IReadOnlyList<long> HostLayers,
     string? BaseAddress,
-    string? HostAddress = null)
+    string? HostAddress = null,
+    LocalRevocation? Revocation = null)
 {
     /// <summary>Whether the device holds data of this desktop that the broker should know of (heartbeat copies).</summary>
-    public bool HoldsCopy => Phase is not (DesktopPhase.Requested or DesktopPhase.Revoked);
+    public bool HoldsCopy => Phase != DesktopPhase.Requested && !IsRevoked;
+
+    /// <summary>Whether the broker revoked the copy (its changes may still be on their way to quarantine).</summary>
+    public bool IsRevoked => Phase is DesktopPhase.Revoking or DesktopPhase.Quarantining or DesktopPhase.Revoked;
 }

@@ -55,6 +55,9 @@ public sealed record Desktop
     /// <summary>When a layer from the device was last acked by the host.</summary>
     public DateTimeOffset? LastSyncAt { get; init; }
 
+    /// <summary>The check-out an admin revoked last, kept so the revoked device's late layer can reach the host's quarantine.</summary>
+    public Revocation? LastRevocation { get; init; }
+
     /// <summary>Concurrency token: the stored version this value was read at (0 before the first save).</summary>
     public long Version { get; init; }
 

@@ -213,14 +213,23 @@ public static class DesktopStateMachine
 
     /// <summary>
     /// Revoke: authority returns to the server at once (next epoch), whether or not the device is
-    /// reachable. The host quarantines whatever the device still pushes under the old epoch.
+    /// reachable. The host quarantines whatever the device still pushes under the old epoch; the
+    /// desktop remembers which device and epoch that is (<see cref="Desktop.LastRevocation"/>).
     /// </summary>
     private static TransitionResult Revoke(Desktop d, bool wipeLocalCopy)
     {
         var device = RequireDevice(d);
         var epoch = d.Epoch.Next();
         return Accept(
-            d with { State = DesktopState.Revoked, Epoch = epoch, ServerCopyLocked = false, Device = null, Lease = null },
+            d with
+            {
+                State = DesktopState.Revoked,
+                Epoch = epoch,
+                ServerCopyLocked = false,
+                Device = null,
+                Lease = null,
+                LastRevocation = new Revocation(device, d.Epoch),
+            },
             new QuarantineLatePushes(d.Host, d.Id, epoch, device, d.Epoch),
             new UnlockAndResume(d.Host, d.Id, epoch),
             new RevokeLocalCopy(device, d.Id, epoch, wipeLocalCopy));

@@ -2,6 +2,7 @@ using Broker.Core.Desktops;
 using Broker.Core.Devices;
 using Broker.Core.Hosts;
 using Broker.Core.Pools;
+using Broker.Core.Quarantine;
 
 namespace Broker.Core.Reconciliation;
 
@@ -14,4 +15,8 @@ public sealed record DesiredState(
     IReadOnlyList<Desktop> Desktops,
     IReadOnlyList<Pool> Pools,
     IReadOnlyList<Host> Hosts,
-    IReadOnlyList<Device> Devices);
+    IReadOnlyList<Device> Devices)
+{
+    /// <summary>Quarantined layers an admin asked to promote whose host has not reported it done.</summary>
+    public IReadOnlyList<QuarantinedLayer> Promotions { get; init; } = [];
+}

@@ -3,6 +3,7 @@ using Broker.Core.Desktops.Commands;
 using Broker.Core.Devices;
 using Broker.Core.Hosts;
 using Broker.Core.Pools;
+using Broker.Core.Quarantine;
 
 namespace Broker.Core.Reconciliation;
 
@@ -82,6 +83,7 @@ public static class Reconciler
         }
 
         var desktops = desired.Desktops.ToDictionary(desktop => desktop.Id);
+        hostCommands.AddRange(Promotions(desired.Promotions, desktops, seenOnHost));
         var pools = desired.Pools.ToDictionary(pool => pool.Id);
         var deviceCommands = new List<DeviceCommand>();
         foreach (var device in desired.Devices.Where(device => onlineDevices.Contains(device.Id)))
@@ -177,6 +179,28 @@ public static class Reconciler
         else if (seen.Locked || seen.Epoch < desktop.Epoch)
         {
             yield return new UnlockAndResume(desktop.Host, desktop.Id, desktop.Epoch);
+        }
+    }
+
+    /// <summary>
+    /// The promotions a reporting host still owes: it holds the desktop at the epoch the admin asked
+    /// at (so it has applied the revoke first), and the desktop may still take one.
+    /// </summary>
+    private static IEnumerable<HostCommand> Promotions(
+        IReadOnlyList<QuarantinedLayer> promotions,
+        Dictionary<DesktopId, Desktop> desktops,
+        Dictionary<HostId, Dictionary<DesktopId, ObservedDesktop>> seenOnHost)
+    {
+        foreach (var layer in promotions)
+        {
+            if (desktops.TryGetValue(layer.Desktop, out var desktop)
+                && seenOnHost.TryGetValue(desktop.Host, out var seen)
+                && seen.TryGetValue(desktop.Id, out var observed)
+                && observed.Epoch == desktop.Epoch
+                && QuarantineRules.PromotionFor(desktop, layer) is { } command)
+            {
+                yield return command;
+            }
         }
     }
 

@@ -203,7 +203,10 @@ internal sealed partial class BrokerConnection(
         }
     }
 
-    /// <summary>Acks settle reports; commands run one at a time, each answered with its result and a fresh heartbeat.</summary>
+    /// <summary>
+    /// Acks settle reports (the manager hears of the accepted ones); commands run one at a time, each
+    /// answered with its result and a fresh heartbeat.
+    /// </summary>
     private async Task ReadAsync(IAsyncStreamReader<BrokerMessage> stream, Action<AgentMessage> send, Dictionary<ulong, DesktopReport> inFlight, object gate, CancellationToken cancellationToken)
     {
         while (await stream.MoveNext(cancellationToken).ConfigureAwait(false))
@@ -212,12 +215,19 @@ internal sealed partial class BrokerConnection(
             switch (message.BodyCase)
             {
                 case BrokerMessage.BodyOneofCase.Ack:
+                    DesktopReport? settled;
                     lock (gate)
                     {
-                        if (inFlight.Remove(message.Ack.Sequence, out var report) && !message.Ack.Accepted)
-                        {
-                            LogReportRefused(logger, report.Kind, report.DesktopId, message.Ack.Reason, message.Ack.Detail);
-                        }
+                        _ = inFlight.Remove(message.Ack.Sequence, out settled);
+                    }
+
+                    if (settled is not null && !message.Ack.Accepted)
+                    {
+                        LogReportRefused(logger, settled.Kind, settled.DesktopId, message.Ack.Reason, message.Ack.Detail);
+                    }
+                    else if (settled is not null)
+                    {
+                        await desktops.OnReportAcknowledgedAsync(settled, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;

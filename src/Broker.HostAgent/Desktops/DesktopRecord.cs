@@ -9,7 +9,9 @@ namespace Broker.HostAgent.Desktops;
 /// <param name="Locked">The server copy is checked out: it must not run.</param>
 /// <param name="DeviceId">The device being served or allowed to push; null while on the server.</param>
 /// <param name="PreparedLayer">The layer sealed for the check-out of this epoch, once prepared.</param>
-/// <param name="RevokedEpoch">The epoch a revoke took away; pushes of it are refused and reported.</param>
+/// <param name="RevokedEpoch">The epoch the last revoke took away; its device's pushes under it go to quarantine.</param>
+/// <param name="RevokedDeviceId">The device the last revoke took the desktop from.</param>
+/// <param name="ResumePending">A revoke awaits the unlock that resumes the server copy (reported as resumed).</param>
 internal sealed record DesktopRecord(
     string DesktopId,
     string BaseAddress,
@@ -17,7 +19,9 @@ internal sealed record DesktopRecord(
     bool Locked = false,
     string? DeviceId = null,
     long? PreparedLayer = null,
-    ulong? RevokedEpoch = null);
+    ulong? RevokedEpoch = null,
+    string? RevokedDeviceId = null,
+    bool ResumePending = false);
 
 [JsonSerializable(typeof(DesktopRecord))]
 internal sealed partial class DesktopRecordJsonContext : JsonSerializerContext;

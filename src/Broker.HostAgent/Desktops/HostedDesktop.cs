@@ -7,18 +7,20 @@ using Broker.Vhdx.Storage;
 namespace Broker.HostAgent.Desktops;
 
 /// <summary>
-/// One desktop on this host: its chain (<see cref="LayerStore"/>), its durable record, and its VM
-/// while it runs. Every change runs under <see cref="Gate"/>, one at a time.
+/// One desktop on this host: its chain (<see cref="LayerStore"/>), its quarantine
+/// (<see cref="LayerQuarantine"/>), its durable record, and its VM while it runs. Every change runs
+/// under <see cref="Gate"/>, one at a time.
 /// </summary>
 internal sealed class HostedDesktop : IAsyncDisposable
 {
     private readonly TwinCopyJsonStore<DesktopRecord> _state;
     private DesktopVm? _vm;
 
-    private HostedDesktop(DesktopPaths paths, LayerStore layers, TwinCopyJsonStore<DesktopRecord> state, DesktopRecord record)
+    private HostedDesktop(DesktopPaths paths, LayerStore layers, LayerQuarantine quarantine, TwinCopyJsonStore<DesktopRecord> state, DesktopRecord record)
     {
         Paths = paths;
         Layers = layers;
+        Quarantine = quarantine;
         _state = state;
         Record = record;
     }
@@ -26,6 +28,9 @@ internal sealed class HostedDesktop : IAsyncDisposable
     public DesktopPaths Paths { get; }
 
     public LayerStore Layers { get; }
+
+    /// <summary>Layers a revoked device pushed late, kept beside the chain.</summary>
+    public LayerQuarantine Quarantine { get; }
 
     /// <summary>The last committed record.</summary>
     public DesktopRecord Record { get; private set; }
@@ -36,7 +41,12 @@ internal sealed class HostedDesktop : IAsyncDisposable
     public bool Running => _vm?.Running == true;
 
     /// <summary>The desktop as the transfer service sees it.</summary>
-    public TransferDesktop ForTransfer => new(Record.DesktopId, Layers, Record.Epoch, Record.DeviceId);
+    public TransferDesktop ForTransfer => new(
+        Record.DesktopId,
+        Layers,
+        Record.Epoch,
+        Record.DeviceId,
+        Record is { RevokedEpoch: { } revokedEpoch, RevokedDeviceId: { } revokedDevice } ? new RevokedCheckOut(revokedEpoch, revokedDevice, Quarantine) : null);
 
     /// <summary>Builds the chain over <paramref name="basePath"/>, then commits the record: a crash in between leaves no record, and the next provision starts over.</summary>
     public static async Task<HostedDesktop> CreateAsync(DesktopPaths paths, DesktopRecord record, string basePath, CancellationToken cancellationToken)
@@ -48,9 +58,10 @@ internal sealed class HostedDesktop : IAsyncDisposable
 
         Directory.CreateDirectory(paths.Directory);
         var layers = await LayerStore.CreateAsync(FileStorage.Instance, paths.Layers, basePath, record.BaseAddress, null, cancellationToken).ConfigureAwait(false);
+        var quarantine = await LayerQuarantine.OpenAsync(FileStorage.Instance, paths.Quarantine, null, cancellationToken).ConfigureAwait(false);
         var state = await TwinCopyStore.OpenJsonAsync(FileStorage.Instance, paths.State, DesktopRecordJsonContext.Default.DesktopRecord, cancellationToken).ConfigureAwait(false);
         await state.CommitAsync(record, cancellationToken).ConfigureAwait(false);
-        return new HostedDesktop(paths, layers, state, record);
+        return new HostedDesktop(paths, layers, quarantine, state, record);
     }
 
     /// <summary>Opens a desktop found on disk (the chain recovers itself); null when its provision never committed.</summary>
@@ -63,13 +74,20 @@ internal sealed class HostedDesktop : IAsyncDisposable
             return null;
         }
 
+        LayerStore? layers = null;
         try
         {
-            var layers = await LayerStore.OpenAsync(FileStorage.Instance, paths.Layers, null, cancellationToken).ConfigureAwait(false);
-            return new HostedDesktop(paths, layers, state, record);
+            layers = await LayerStore.OpenAsync(FileStorage.Instance, paths.Layers, null, cancellationToken).ConfigureAwait(false);
+            var quarantine = await LayerQuarantine.OpenAsync(FileStorage.Instance, paths.Quarantine, null, cancellationToken).ConfigureAwait(false);
+            return new HostedDesktop(paths, layers, quarantine, state, record);
         }
         catch
         {
+            if (layers is not null)
+            {
+                await layers.DisposeAsync().ConfigureAwait(false);
+            }
+
             await state.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -112,6 +130,7 @@ internal sealed class HostedDesktop : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await Layers.DisposeAsync().ConfigureAwait(false);
+        await Quarantine.DisposeAsync().ConfigureAwait(false);
         await _state.DisposeAsync().ConfigureAwait(false);
         Gate.Dispose();
     }

@@ -8,7 +8,10 @@ using Broker.Core.Pools;
 
 namespace Broker.Persistence.Desktops;
 
-/// <summary>A stored <see cref="Desktop"/>; the lease is kept in three nullable columns, all set or none.</summary>
+/// <summary>
+/// A stored <see cref="Desktop"/>; the lease is kept in three nullable columns, all set or none, and
+/// the last revocation in two.
+/// </summary>
 internal sealed class DesktopRow
 {
     public DesktopId Id { get; set; }
@@ -43,6 +46,10 @@ internal sealed class DesktopRow
 
     public DateTimeOffset? LastSyncAt { get; set; }
 
+    public DeviceId? RevokedDeviceId { get; set; }
+
+    public Epoch? RevokedEpoch { get; set; }
+
     /// <summary>Concurrency token.</summary>
     public long Version { get; set; }
 
@@ -64,6 +71,8 @@ internal sealed class DesktopRow
         TransferPaused = desktop.TransferPaused,
         LastAckedLayer = desktop.LastAckedLayer,
         LastSyncAt = desktop.LastSyncAt,
+        RevokedDeviceId = desktop.LastRevocation?.Device,
+        RevokedEpoch = desktop.LastRevocation?.Epoch,
         Version = version,
     };
 
@@ -85,6 +94,7 @@ internal sealed class DesktopRow
         TransferPaused = TransferPaused,
         LastAckedLayer = LastAckedLayer,
         LastSyncAt = LastSyncAt,
+        LastRevocation = RevokedDeviceId is { } device && RevokedEpoch is { } revoked ? new Revocation(device, revoked) : null,
         Version = Version,
     };
 }

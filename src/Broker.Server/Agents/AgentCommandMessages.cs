@@ -67,6 +67,10 @@ internal static class AgentCommandMessages
             case DeleteDesktop:
                 message.Kind = AgentCommandKind.DeleteDesktop;
                 break;
+            case PromoteQuarantinedLayer promote:
+                message.Kind = AgentCommandKind.PromoteQuarantinedLayer;
+                message.LayerId = promote.Layer.ToString();
+                break;
             case StartPull pull:
                 message.Kind = AgentCommandKind.StartPull;
                 message.HostId = pull.Source.ToString();

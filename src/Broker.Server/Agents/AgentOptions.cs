@@ -40,6 +40,10 @@ internal sealed class AgentOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long the push ticket of a revoked device's late layer (headed for quarantine) is valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan LatePushTicketLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a host enrollment token is valid unless the admin asks for less.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan EnrollmentTokenLifetime { get; set; } = TimeSpan.FromHours(24);

@@ -34,6 +34,7 @@ internal static class AgentsExtensions
         services.AddScoped<AgentEnrollment>();
         services.AddScoped<AgentPresence>();
         services.AddScoped<AgentDesktopReports>();
+        services.AddScoped<QuarantineReports>();
         services.AddScoped<TransferTickets>();
         services.AddScoped<DeviceDesktopRequests>();
         return builder;

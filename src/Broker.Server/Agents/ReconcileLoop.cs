@@ -3,6 +3,7 @@ using Broker.Core.Desktops.Events;
 using Broker.Core.Devices;
 using Broker.Core.Hosts;
 using Broker.Core.Pools;
+using Broker.Core.Quarantine;
 using Broker.Core.Reconciliation;
 using Broker.Server.Desktops;
 using Microsoft.Extensions.Options;
@@ -102,7 +103,7 @@ internal sealed partial class ReconcileLoop(
 
     /// <summary>
     /// Every host; the desktops of reporting hosts and those devices report copies of; the reporting
-    /// devices. A fixed number of queries however many agents report.
+    /// devices; the promotions hosts still owe. A fixed number of queries however many agents report.
     /// </summary>
     private static async Task<DesiredState> LoadDesiredAsync(
         IServiceProvider services, List<HostReport> hostReports, List<DeviceReport> deviceReports, CancellationToken cancellationToken)
@@ -126,7 +127,10 @@ internal sealed partial class ReconcileLoop(
             [.. desktops.Values],
             await services.GetRequiredService<IPoolStore>().ListAsync(cancellationToken),
             await services.GetRequiredService<IHostStore>().ListAsync(cancellationToken),
-            devices);
+            devices)
+        {
+            Promotions = await services.GetRequiredService<IQuarantineStore>().ListAwaitingPromotionAsync(cancellationToken),
+        };
     }
 
     private ReconcileOptions ReconcileOptions() => Core.Reconciliation.ReconcileOptions.Default with

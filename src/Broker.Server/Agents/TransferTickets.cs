@@ -15,7 +15,9 @@ namespace Broker.Server.Agents;
 /// What a client agent asks of a desktop it holds: transfer tickets (pull while the check-out
 /// transfers or while it holds authority; push only while it holds authority), with the address
 /// of the host that serves them, and lease renewals.
-/// Only the device the desktop is checked out to gets either, and only for the current epoch.
+/// Only the device the desktop is checked out to gets either, and only for the current epoch, with
+/// one exception: the device a desktop was revoked from gets a short push ticket at the revoked
+/// epoch, so the layer it still had reaches the host's quarantine (the host never applies it).
 /// </summary>
 internal sealed class TransferTickets(
     IDesktopStore desktops,
@@ -36,10 +38,16 @@ internal sealed class TransferTickets(
             return (null, AgentRefusal.Malformed("A ticket request names a direction (PULL or PUSH) and only UUID layer ids."));
         }
 
-        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, cancellationToken);
+        var latePushAllowed = request.Direction == TransferDirection.Push;
+        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, latePushAllowed, cancellationToken);
         if (refusal is not null)
         {
             return (null, refusal);
+        }
+
+        if (latePushAllowed && IsLatePush(desktop!, agent, request.Epoch))
+        {
+            return (await SignAsync(desktop!, agent, request, desktop!.LastRevocation!.Epoch, options.Value.LatePushTicketLifetime, cancellationToken), null);
         }
 
         var allowed = request.Direction == TransferDirection.Push
@@ -50,31 +58,14 @@ internal sealed class TransferTickets(
             return (null, AgentRefusal.Precondition("NotCheckedOut", $"The desktop is {desktop.State}; it allows no {request.Direction} by this device now."));
         }
 
-        var now = time.GetUtcNow();
-        var ticket = new Ticket
-        {
-            DesktopId = desktop.Id.ToString(),
-            HostId = desktop.Host.ToString(),
-            DeviceId = agent.Subject.ToString(),
-            Direction = request.Direction,
-            Epoch = (ulong)desktop.Epoch.Value,
-            IssuedAt = Timestamp.FromDateTimeOffset(now),
-            ExpiresAt = Timestamp.FromDateTimeOffset(now + options.Value.TicketLifetime),
-        };
-        ticket.LayerIds.AddRange(request.LayerIds);
-        return (new IssueTransferTicketResponse
-        {
-            Ticket = tickets.Sign(ticket),
-            HostId = desktop.Host.ToString(),
-            HostTransferAddress = (await hosts.FindAsync(desktop.Host, cancellationToken))?.TransferAddress ?? string.Empty,
-        }, null);
+        return (await SignAsync(desktop, agent, request, desktop.Epoch, options.Value.TicketLifetime, cancellationToken), null);
     }
 
     /// <summary>Slides the lease forward by pool policy and returns it signed, or why not.</summary>
     public async Task<(RenewLeaseResponse? Response, AgentRefusal? Refusal)> RenewAsync(
         AgentIdentity agent, RenewLeaseRequest request, CancellationToken cancellationToken)
     {
-        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, cancellationToken);
+        var (desktop, refusal) = await FindHeldAsync(agent, request.DesktopId, request.Epoch, latePushAllowed: false, cancellationToken);
         if (refusal is not null)
         {
             return (null, refusal);
@@ -92,8 +83,47 @@ internal sealed class TransferTickets(
             : (null, AgentRefusal.Precondition(result.Reason ?? "NotFound", result.Detail ?? "The desktop is gone."));
     }
 
-    /// <summary>The desktop if it is checked out (or being pulled) to this device at exactly <paramref name="wireEpoch"/>.</summary>
-    private async Task<(Desktop? Desktop, AgentRefusal? Refusal)> FindHeldAsync(AgentIdentity agent, string desktopId, ulong wireEpoch, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when <paramref name="agent"/> is the device <paramref name="desktop"/> was last revoked
+    /// from and <paramref name="wireEpoch"/> is exactly the epoch it lost (older epochs and other
+    /// devices get nothing).
+    /// </summary>
+    private static bool IsLatePush(Desktop desktop, AgentIdentity agent, ulong wireEpoch) =>
+        desktop.LastRevocation is { } revoked
+        && revoked.Device == agent.Device
+        && (ulong)revoked.Epoch.Value == wireEpoch
+        && revoked.Epoch < desktop.Epoch
+        && desktop.State != DesktopState.Deleted;
+
+    private async Task<IssueTransferTicketResponse> SignAsync(
+        Desktop desktop, AgentIdentity agent, IssueTransferTicketRequest request, Epoch epoch, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ticket = new Ticket
+        {
+            DesktopId = desktop.Id.ToString(),
+            HostId = desktop.Host.ToString(),
+            DeviceId = agent.Subject.ToString(),
+            Direction = request.Direction,
+            Epoch = (ulong)epoch.Value,
+            IssuedAt = Timestamp.FromDateTimeOffset(now),
+            ExpiresAt = Timestamp.FromDateTimeOffset(now + lifetime),
+        };
+        ticket.LayerIds.AddRange(request.LayerIds);
+        return new IssueTransferTicketResponse
+        {
+            Ticket = tickets.Sign(ticket),
+            HostId = desktop.Host.ToString(),
+            HostTransferAddress = (await hosts.FindAsync(desktop.Host, cancellationToken))?.TransferAddress ?? string.Empty,
+        };
+    }
+
+    /// <summary>
+    /// The desktop if it is checked out (or being pulled) to this device at exactly <paramref name="wireEpoch"/>,
+    /// or, when <paramref name="latePushAllowed"/>, revoked from this device at exactly that epoch.
+    /// </summary>
+    private async Task<(Desktop? Desktop, AgentRefusal? Refusal)> FindHeldAsync(
+        AgentIdentity agent, string desktopId, ulong wireEpoch, bool latePushAllowed, CancellationToken cancellationToken)
     {
         if (agent.Device is null)
         {
@@ -106,6 +136,11 @@ internal sealed class TransferTickets(
         }
 
         var desktop = await desktops.FindAsync(id, cancellationToken);
+        if (desktop is not null && latePushAllowed && IsLatePush(desktop, agent, wireEpoch))
+        {
+            return (desktop, null);
+        }
+
         if (desktop is null || desktop.Device != agent.Device)
         {
             return (null, AgentRefusal.NotYours);

@@ -17,13 +17,13 @@ public sealed partial class DiskTransferService
 
         var header = requestStream.Current.Header;
         var desktop = FindDesktop(header.DesktopId, context);
-        _ = _tickets.Check(context, desktop, TransferDirection.Push, header.LayerId);
-        if (header.Epoch != desktop.Epoch)
+        var target = _tickets.CheckPush(context, desktop, header.LayerId);
+        if (header.Epoch != target.Epoch)
         {
-            throw TransferErrors.Rejected(TransferRejection.StaleEpoch, $"The push is for epoch {header.Epoch}, desktop {desktop.DesktopId} is at {desktop.Epoch}.");
+            throw TransferErrors.Rejected(TransferRejection.StaleEpoch, $"The push is for epoch {header.Epoch}, its ticket for {target.Epoch}; desktop {desktop.DesktopId} is at {desktop.Epoch}.");
         }
 
         using var slot = EnterTransfer();
-        return await _pushes.ReceiveAsync(desktop, header, requestStream, context.CancellationToken).ConfigureAwait(false);
+        return await _pushes.ReceiveAsync(target, header, requestStream, context.CancellationToken).ConfigureAwait(false);
     }
 }

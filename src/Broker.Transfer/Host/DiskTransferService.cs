@@ -127,13 +127,13 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var desktop = FindDesktop(request.DesktopId, context);
-        _ = _tickets.Check(context, desktop, TransferDirection.Push, request.LayerId);
+        var target = _tickets.CheckPush(context, desktop, request.LayerId);
         if (!LayerIds.TryParse(request.LayerId, out var id))
         {
             throw TransferErrors.Invalid($"'{request.LayerId}' is not a layer id.");
         }
 
-        return _pushes.GetStatusAsync(desktop, id, context.CancellationToken);
+        return _pushes.GetStatusAsync(target, id, context.CancellationToken);
     }
 
     /// <summary>Releases the transfer slots' semaphore.</summary>

@@ -8,12 +8,17 @@ namespace Broker.Transfer.Host;
 /// <param name="DurableChunks">Chunks [0, n) are flushed into the staging file.</param>
 internal sealed record PushProgress(long LayerId, long? ParentId, ulong Epoch, byte[] ManifestHash, long DurableChunks);
 
-/// <summary>Every push in progress of one desktop.</summary>
+/// <summary>
+/// Every push in progress of one desktop, by layer and epoch (a revoked device's late push of a layer
+/// id and a current push of the same id are two pushes).
+/// </summary>
 internal sealed record PushLedger(IReadOnlyList<PushProgress> Pushes)
 {
-    public PushProgress? Find(long layerId) => Pushes.FirstOrDefault(push => push.LayerId == layerId);
+    public PushProgress? Find(long layerId, ulong epoch) => Pushes.FirstOrDefault(push => push.LayerId == layerId && push.Epoch == epoch);
 
-    public PushLedger With(PushProgress progress) => new([.. Pushes.Where(push => push.LayerId != progress.LayerId), progress]);
+    public PushLedger With(PushProgress progress) => new([.. Pushes.Where(push => !SamePush(push, progress)), progress]);
 
-    public PushLedger Without(long layerId) => new([.. Pushes.Where(push => push.LayerId != layerId)]);
+    public PushLedger Without(PushProgress progress) => new([.. Pushes.Where(push => !SamePush(push, progress))]);
+
+    private static bool SamePush(PushProgress one, PushProgress other) => one.LayerId == other.LayerId && one.Epoch == other.Epoch;
 }

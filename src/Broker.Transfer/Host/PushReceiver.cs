@@ -11,12 +11,14 @@ using Grpc.Core;
 namespace Broker.Transfer.Host;
 
 /// <summary>
-/// Receives pushed layers: stages each into <c>staging-push-&lt;id&gt;.avhdx</c> (a differencing child
-/// of the chain's newest sealed layer) in the layer directory, verifies every chunk against the
-/// header's manifest, checkpoints (flush, then the durable chunk count in the ledger) as a group
-/// commit — after <see cref="TransferHostOptions.PushCheckpointInterval"/> or
+/// Receives pushed layers: stages each into <c>staging-push-&lt;id&gt;.avhdx</c> beside where it will
+/// live (a differencing child of the parent its <see cref="PushTarget"/> names), verifies every chunk
+/// against the header's manifest, checkpoints (flush, then the durable chunk count in the ledger) as
+/// a group commit — after <see cref="TransferHostOptions.PushCheckpointInterval"/> or
 /// <see cref="TransferHostOptions.PushCheckpointChunks"/> chunks — and on commit flushes and hands the
-/// file to <see cref="LayerStore.AdoptSealedLayerAsync"/> (rename, directory flush, manifest commit).
+/// file to the target: <see cref="LayerStore.AdoptSealedLayerAsync"/> for the chain,
+/// <see cref="LayerQuarantine.AddAsync"/> for a revoked device's late push (rename, directory flush,
+/// then the durable record).
 /// The header's chunk list is kept beside the staging file (<see cref="StagedChunkList"/>), so after
 /// a killed host process <see cref="GetStatusAsync"/> claims the chunks the staging file holds
 /// beyond the last checkpoint by hash and the client re-sends only what never reached the file.
@@ -28,23 +30,23 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _desktopLocks = new(StringComparer.Ordinal);
 
-    public async Task<PushStatus> GetStatusAsync(TransferDesktop desktop, long layerId, CancellationToken cancellationToken)
+    public async Task<PushStatus> GetStatusAsync(PushTarget target, long layerId, CancellationToken cancellationToken)
     {
-        var gate = _desktopLocks.GetOrAdd(desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
+        var gate = _desktopLocks.GetOrAdd(target.Desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var status = new PushStatus { LayerId = LayerIds.Format(layerId) };
-            if (desktop.Layers.Manifest.Find(layerId) is not null)
+            target.DescribeCommitted(layerId, status);
+            if (status.Committed)
             {
-                status.Committed = true;
                 return status;
             }
 
-            await using var ledger = await OpenLedgerAsync(desktop.Layers, cancellationToken).ConfigureAwait(false);
-            if (ledger.Read()?.Find(layerId) is { } progress && progress.Epoch == desktop.Epoch && storage.FileExists(StagedPath(desktop.Layers, layerId)))
+            await using var ledger = await OpenLedgerAsync(target.Desktop.Layers, cancellationToken).ConfigureAwait(false);
+            if (ledger.Read()?.Find(layerId, target.Epoch) is { } progress && storage.FileExists(StagedPath(target, layerId)))
             {
-                status.DurableChunkCount = (ulong)await ReclaimAsync(ledger, desktop.Layers, progress, cancellationToken).ConfigureAwait(false);
+                status.DurableChunkCount = (ulong)await ReclaimAsync(ledger, target, progress, cancellationToken).ConfigureAwait(false);
             }
 
             return status;
@@ -55,58 +57,47 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         }
     }
 
-    public async Task<PushResult> ReceiveAsync(TransferDesktop desktop, PushHeader header, IAsyncStreamReader<PushMessage> messages, CancellationToken cancellationToken)
+    public async Task<PushResult> ReceiveAsync(PushTarget target, PushHeader header, IAsyncStreamReader<PushMessage> messages, CancellationToken cancellationToken)
     {
         if (!LayerIds.TryParse(header.LayerId, out var id) || !LayerIds.TryParseParent(header.ParentLayerId, out var parentId))
         {
             throw TransferErrors.Invalid($"'{header.LayerId}' over '{header.ParentLayerId}' is not a layer id over a parent id.");
         }
 
-        var gate = _desktopLocks.GetOrAdd(desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
+        var gate = _desktopLocks.GetOrAdd(target.Desktop.DesktopId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var store = desktop.Layers;
-            var chain = store.Manifest;
-            var result = new PushResult { LayerId = header.LayerId, Epoch = desktop.Epoch };
-            if (chain.Find(id) is { } existing)
+            var store = target.Desktop.Layers;
+            var result = target.NewResult(header.LayerId);
+            if (await target.HoldsAsync(id, header.ManifestHash, manifests, result, cancellationToken).ConfigureAwait(false))
             {
-                var held = await manifests.GetAsync(store.PathOf(existing), cancellationToken).ConfigureAwait(false);
-                if (!held.Hash.Span.SequenceEqual(header.ManifestHash.Span))
-                {
-                    throw TransferErrors.Rejected(TransferRejection.LayerConflict, $"The chain holds another layer {id}.");
-                }
-
-                result.AlreadyPresent = true;
                 return result;
             }
 
-            if (chain.Top.ParentId != parentId)
-            {
-                throw TransferErrors.Rejected(TransferRejection.WrongParent, $"Layer {id} sits on '{header.ParentLayerId}', the chain's newest sealed layer is '{LayerIds.Format(chain.Top.ParentId)}'.");
-            }
-
-            var manifest = CheckHeader(header, chain);
+            var parentPath = target.StagingParentPath(id, parentId, header.ParentLayerId);
+            var manifest = CheckHeader(header, store.Manifest);
             await using var ledger = await OpenLedgerAsync(store, cancellationToken).ConfigureAwait(false);
-            var staged = StagedPath(store, id);
-            var durable = await PrepareStagingAsync(ledger, store, header, new PushProgress(id, parentId, desktop.Epoch, manifest.Hash.ToArray(), 0), cancellationToken).ConfigureAwait(false);
+            var staged = StagedPath(target, id);
+            var fresh = new PushProgress(id, parentId, target.Epoch, manifest.Hash.ToArray(), 0);
+            var durable = await PrepareStagingAsync(ledger, target, header, parentPath, fresh, cancellationToken).ConfigureAwait(false);
             if (header.FirstChunkIndex > (ulong)durable)
             {
                 throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push resumes at chunk {header.FirstChunkIndex}, the host holds {durable} durably.");
             }
 
-            await ReceiveChunksAsync(ledger, staged, id, manifest, (long)header.FirstChunkIndex, durable, messages, cancellationToken).ConfigureAwait(false);
+            await ReceiveChunksAsync(ledger, staged, fresh, manifest, (long)header.FirstChunkIndex, durable, messages, cancellationToken).ConfigureAwait(false);
             try
             {
-                await store.AdoptSealedLayerAsync(staged, id, parentId, header.CreatedAt.ToDateTimeOffset(), header.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
+                await target.CommitAsync(staged, header, id, parentId, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is InvalidOperationException or IOException)
             {
-                throw TransferErrors.Rejected(TransferRejection.Integrity, $"Layer {id} could not join the chain: {exception.Message}");
+                throw TransferErrors.Rejected(TransferRejection.Integrity, $"Layer {id} could not be committed: {exception.Message}");
             }
 
-            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(id), cancellationToken).ConfigureAwait(false);
-            await storage.DeleteAsync(ChunkListPath(store, id), cancellationToken).ConfigureAwait(false);
+            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), cancellationToken).ConfigureAwait(false);
+            await storage.DeleteAsync(ChunkListPath(target, id), cancellationToken).ConfigureAwait(false);
             return result;
         }
         finally
@@ -123,9 +114,9 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         }
     }
 
-    private static string StagedPath(LayerStore store, long layerId) => store.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");
+    private static string StagedPath(PushTarget target, long layerId) => target.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");
 
-    private static string ChunkListPath(LayerStore store, long layerId) => store.StagingPathOf($"push-{LayerIds.Format(layerId)}.chunks");
+    private static string ChunkListPath(PushTarget target, long layerId) => target.StagingPathOf($"push-{LayerIds.Format(layerId)}.chunks");
 
     private static LayerManifest CheckHeader(PushHeader header, Disks.Layers.ChainManifest chain)
     {
@@ -163,23 +154,23 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     /// <summary>
     /// Keeps a staging file whose ledger entry matches <paramref name="fresh"/> (same parent, epoch
     /// and manifest) and returns its durable chunk count; otherwise starts a new staging file over
-    /// the chain's newest sealed layer and records 0.
+    /// <paramref name="parentPath"/> and records 0.
     /// </summary>
-    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, PushHeader header, PushProgress fresh, CancellationToken cancellationToken)
+    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, PushTarget target, PushHeader header, string parentPath, PushProgress fresh, CancellationToken cancellationToken)
     {
-        var staged = StagedPath(store, fresh.LayerId);
-        var recorded = ledger.Read()?.Find(fresh.LayerId);
-        if (recorded is not null && storage.FileExists(staged) && recorded.ParentId == fresh.ParentId && recorded.Epoch == fresh.Epoch
+        var staged = StagedPath(target, fresh.LayerId);
+        var recorded = ledger.Read()?.Find(fresh.LayerId, fresh.Epoch);
+        if (recorded is not null && storage.FileExists(staged) && recorded.ParentId == fresh.ParentId
             && recorded.ManifestHash.AsSpan().SequenceEqual(fresh.ManifestHash))
         {
             return recorded.DurableChunks;
         }
 
         await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-        var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(store.AdoptionParentPath), cancellationToken).ConfigureAwait(false);
+        var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
         await file.DisposeAsync().ConfigureAwait(false);
-        await StagedChunkList.WriteAsync(storage, ChunkListPath(store, fresh.LayerId), header, cancellationToken).ConfigureAwait(false);
-        await storage.FlushDirectoryAsync(store.Directory, cancellationToken).ConfigureAwait(false);
+        await StagedChunkList.WriteAsync(storage, ChunkListPath(target, fresh.LayerId), header, cancellationToken).ConfigureAwait(false);
+        await storage.FlushDirectoryAsync(target.StagingDirectory, cancellationToken).ConfigureAwait(false);
         _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(fresh), cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -189,20 +180,20 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     /// whole (written before the host process died, not yet recorded): flushes the file and records
     /// them. Returns the durable chunk count.
     /// </summary>
-    private async Task<long> ReclaimAsync(TwinCopyJsonStore<PushLedger> ledger, LayerStore store, PushProgress progress, CancellationToken cancellationToken)
+    private async Task<long> ReclaimAsync(TwinCopyJsonStore<PushLedger> ledger, PushTarget target, PushProgress progress, CancellationToken cancellationToken)
     {
-        var manifest = await StagedChunkList.TryReadAsync(storage, ChunkListPath(store, progress.LayerId), progress.ManifestHash, store.Manifest, cancellationToken).ConfigureAwait(false);
+        var manifest = await StagedChunkList.TryReadAsync(storage, ChunkListPath(target, progress.LayerId), progress.ManifestHash, target.Desktop.Layers.Manifest, cancellationToken).ConfigureAwait(false);
         if (manifest is null || progress.DurableChunks >= manifest.Chunks.Count)
         {
             return progress.DurableChunks;
         }
 
-        var file = await VhdxFile.OpenAsync(storage, StagedPath(store, progress.LayerId), new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        var file = await VhdxFile.OpenAsync(storage, StagedPath(target, progress.LayerId), new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (file.ConfigureAwait(false))
         {
             using var probe = new HeldChunkProbe(file, manifest);
             var held = await probe.CountHeldFromAsync((int)progress.DurableChunks, cancellationToken).ConfigureAwait(false);
-            return await CheckpointAsync(ledger, file, progress.LayerId, held, progress.DurableChunks, cancellationToken).ConfigureAwait(false);
+            return await CheckpointAsync(ledger, file, progress, held, progress.DurableChunks, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -213,7 +204,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     private async Task ReceiveChunksAsync(
         TwinCopyJsonStore<PushLedger> ledger,
         string staged,
-        long layerId,
+        PushProgress push,
         LayerManifest manifest,
         long first,
         long durable,
@@ -240,7 +231,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
                             next++;
                             if (next - durable >= options.PushCheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.PushCheckpointInterval)
                             {
-                                durable = await CheckpointAsync(ledger, file, layerId, next, durable, cancellationToken).ConfigureAwait(false);
+                                durable = await CheckpointAsync(ledger, file, push, next, durable, cancellationToken).ConfigureAwait(false);
                                 lastCheckpoint = time.GetTimestamp();
                             }
 
@@ -270,7 +261,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
                 // What was written is whole (a chunk is written before it counts): keep it for a resume.
                 if (next > durable)
                 {
-                    _ = await CheckpointAsync(ledger, file, layerId, next, durable, CancellationToken.None).ConfigureAwait(false);
+                    _ = await CheckpointAsync(ledger, file, push, next, durable, CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -304,7 +295,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     }
 
     /// <summary>Flushes the staging file, then records <paramref name="next"/> chunks as durable; returns the new durable count.</summary>
-    private static async Task<long> CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, VhdxFile file, long layerId, long next, long durable, CancellationToken cancellationToken)
+    private static async Task<long> CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, VhdxFile file, PushProgress push, long next, long durable, CancellationToken cancellationToken)
     {
         if (next <= durable)
         {
@@ -316,7 +307,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             current =>
             {
                 var pushes = current ?? new PushLedger([]);
-                return pushes.Find(layerId) is { } entry ? pushes.With(entry with { DurableChunks = next }) : pushes;
+                return pushes.Find(push.LayerId, push.Epoch) is { } entry ? pushes.With(entry with { DurableChunks = next }) : pushes;
             },
             cancellationToken).ConfigureAwait(false);
         return next;

@@ -7,7 +7,8 @@ namespace Broker.Transfer.Host;
 /// <summary>
 /// Checks the <c>broker-ticket</c> of a call against a desktop and maps the outcome to the proto's
 /// status codes: <c>UNAUTHENTICATED</c>, <c>PERMISSION_DENIED</c>, or <c>FAILED_PRECONDITION</c> with
-/// <c>STALE_EPOCH</c> (the ticket's epoch is not the desktop's) or <c>NOT_CHECKED_OUT</c>.
+/// <c>STALE_EPOCH</c> (the ticket's epoch is not the desktop's) or <c>NOT_CHECKED_OUT</c>. The one
+/// stale ticket it lets through is a revoked device's push under its revoked epoch, bound for quarantine.
 /// </summary>
 internal sealed class TicketGate(TicketVerifier verifier, string hostId)
 {
@@ -27,6 +28,27 @@ internal sealed class TicketGate(TicketVerifier verifier, string hostId)
             TicketVerification.PermissionDenied denied => throw new RpcException(new Status(StatusCode.PermissionDenied, denied.Detail)),
             _ => throw new InvalidOperationException("Unknown ticket verification outcome."),
         };
+    }
+
+    /// <summary>
+    /// As <see cref="Check"/> for a push call, and says where the push lands: a ticket for the
+    /// desktop's revoked epoch naming the revoked device (the broker issues one for the device's late
+    /// layers) targets the quarantine; any other ticket must pass <see cref="Check"/> and targets the chain.
+    /// </summary>
+    public PushTarget CheckPush(ServerCallContext context, TransferDesktop desktop, string? layerId)
+    {
+        if (desktop.Revoked is { } revoked)
+        {
+            var value = context.RequestHeaders.GetValue(TicketEncoding.MetadataKey);
+            var late = Expect(desktop, TransferDirection.Push, layerId) with { Epoch = revoked.Epoch, DeviceId = revoked.DeviceId };
+            if (verifier.Verify(value, late) is TicketVerification.Valid)
+            {
+                return new QuarantinePushTarget(desktop, revoked);
+            }
+        }
+
+        _ = Check(context, desktop, TransferDirection.Push, layerId);
+        return new ChainPushTarget(desktop);
     }
 
     /// <summary>As <see cref="Check"/>, accepting a pull or a push ticket (calls both directions need).</summary>

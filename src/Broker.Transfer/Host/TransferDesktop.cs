@@ -7,4 +7,5 @@ namespace Broker.Transfer.Host;
 /// <param name="Layers">The desktop's open layer store; the registry owns it.</param>
 /// <param name="Epoch">The desktop's current authority epoch (design §5): tickets and pushes must carry exactly this one.</param>
 /// <param name="DeviceId">The device the desktop is being checked out to or is checked out on; null when on the server.</param>
-public sealed record TransferDesktop(string DesktopId, LayerStore Layers, ulong Epoch, string? DeviceId);
+/// <param name="Revoked">The last revoked check-out, whose device's late pushes go to quarantine; null when none.</param>
+public sealed record TransferDesktop(string DesktopId, LayerStore Layers, ulong Epoch, string? DeviceId, RevokedCheckOut? Revoked = null);

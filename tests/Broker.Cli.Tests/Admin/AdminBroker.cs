@@ -22,6 +22,9 @@ internal sealed class AdminBroker : IAsyncDisposable
         _factory.CreateClient().Dispose(); // starts the server, which writes the first admin's password
     }
 
+    /// <summary>The broker's services, to seed what the REST API cannot make (desktops, host reports).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     public string ConfigHome => _directory.File("config");
 
     public string ConfigPath => Path.Combine(ConfigHome, "broker", "brokerctl.json");

@@ -110,7 +110,7 @@ public sealed class CheckOutCycleTests
     }
 
     /// <summary>Boots the host's copy once (as the server would run it), seals the top, and closes the store.</summary>
-    private static async Task<string> BootOnHostAsync(LayerStore layers, DesktopPaths paths)
+    internal static async Task<string> BootOnHostAsync(LayerStore layers, DesktopPaths paths)
     {
         await using var runtime = await DesktopRuntime.ServeAsync(layers, paths, Token);
         await runtime.StartAsync("server", new ClientAgentOptions { MemoryMiB = 32 }, TimeProvider.System, Token);

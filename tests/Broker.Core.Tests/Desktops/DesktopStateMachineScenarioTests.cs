@@ -80,6 +80,7 @@ public sealed class DesktopStateMachineScenarioTests
         result.Desktop.Epoch.ShouldBe(next);
         result.Desktop.ServerCopyLocked.ShouldBeFalse();
         result.Desktop.DeviceHoldsAuthority.ShouldBeFalse();
+        result.Desktop.LastRevocation.ShouldBe(new Revocation(DeviceA, held));
         result.Commands.ShouldBe(
         [
             new QuarantineLatePushes(HostA, DeskId, next, DeviceA, held),

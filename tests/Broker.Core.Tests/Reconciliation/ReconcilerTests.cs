@@ -5,6 +5,7 @@ using Broker.Core.Devices;
 using Broker.Core.Entitlements;
 using Broker.Core.Hosts;
 using Broker.Core.Pools;
+using Broker.Core.Quarantine;
 using Broker.Core.Reconciliation;
 using Microsoft.Extensions.Time.Testing;
 using static Broker.Core.Tests.Desktops.DesktopSamples;
@@ -112,6 +113,45 @@ public sealed class ReconcilerTests
 
         // Assert
         plan.HostCommands[HostA].ShouldBe([new UnlockAndResume(HostA, DeskId, revoked.Epoch)]);
+    }
+
+    [Fact]
+    public void Reconcile_PromotionAskedAtTheEpochTheHostReports_IsSentUntilTheHostReportsItDone()
+    {
+        // Arrange
+        var revoked = InState(DesktopState.Revoked);
+        var asked = Quarantined(revoked) with { PromoteEpoch = revoked.Epoch, PromoteRequestedAt = Start };
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, revoked.Epoch, Locked: false, Running: false)]);
+
+        // Act
+        var pending = Reconciler.Reconcile(Desired([revoked], [HostSeenNow()], []) with { Promotions = [asked] }, Observed(report), _time.GetUtcNow(), Options);
+        var done = Reconciler.Reconcile(
+            Desired([revoked], [HostSeenNow()], []) with { Promotions = [asked with { PromotedAt = Start }] }, Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        pending.HostCommands[HostA].ShouldBe([new PromoteQuarantinedLayer(HostA, DeskId, revoked.Epoch, asked.Layer)]);
+        done.HostCommands[HostA].ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(DesktopState.CheckOutRequested, 0, 0)] // a check-out started after the admin asked
+    [InlineData(DesktopState.Committing, 2, 0)] // asked while Available at epoch 1, checked out and in since: the ask is stale
+    [InlineData(DesktopState.Revoked, 0, -1)] // the host has not applied the revoke yet
+    public void Reconcile_PromotionTheDesktopCannotTakeNow_IsNotSent(DesktopState state, int askedEpochsAgo, int hostEpochOffset)
+    {
+        // Arrange
+        var desktop = state == DesktopState.Committing
+            ? Drive(InState(state), DesktopEventKind.CheckInCommitted)
+            : InState(state);
+        var asked = Quarantined(desktop) with { PromoteEpoch = new Epoch(desktop.Epoch.Value - askedEpochsAgo), PromoteRequestedAt = Start };
+        var seenAt = new Epoch(desktop.Epoch.Value + hostEpochOffset);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, seenAt, Locked: false, Running: false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []) with { Promotions = [asked] }, Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].OfType<PromoteQuarantinedLayer>().ShouldBeEmpty();
     }
 
     [Fact]
@@ -226,6 +266,15 @@ public sealed class ReconcilerTests
         // Assert
         plan.Admissions.ShouldBe([waitingFirst.Id, waitingSecond.Id]);
     }
+
+    private static QuarantinedLayer Quarantined(Desktop desktop) => new()
+    {
+        Desktop = desktop.Id,
+        Layer = LayerId.New(),
+        RevokedEpoch = Epoch.Initial,
+        Device = DeviceA,
+        ReceivedAt = Start,
+    };
 
     private static Desktop Waiting(DeviceId device, string name) =>
         DesktopStateMachine.Create(DesktopId.New(), PoolA, name, HostA, ImageA).Desktop with { State = DesktopState.CheckOutRequested, Device = device };

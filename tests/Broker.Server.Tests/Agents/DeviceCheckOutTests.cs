@@ -33,9 +33,9 @@ public sealed class DeviceCheckOutTests(PostgresCluster cluster)
         var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
         var hostId = await world.FirstHostAsync(cancellationToken);
         var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
-        var host = new Agent(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken));
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken));
         using var hostStream = host.Call;
-        var laptop = new Agent(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
         using var laptopStream = laptop.Call;
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = HostAddress } }, cancellationToken)).Accepted.ShouldBeTrue();
         (await laptop.SendAsync(new AgentMessage { DeviceHeartbeat = new DeviceHeartbeat() }, cancellationToken)).Accepted.ShouldBeTrue();
@@ -187,40 +187,5 @@ public sealed class DeviceCheckOutTests(PostgresCluster cluster)
         var device = Device.Create(DeviceId.New(), new DeviceDraft(new UserId(world.Api.AliceId), "alice-desktop-pc")).Value!;
         (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().AddAsync(device, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         return device.Id;
-    }
-
-    /// <summary>One agent's Connect stream: numbers what it sends and keeps commands that arrive while it waits for an ack.</summary>
-    private sealed class Agent((AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Call, Welcome Welcome) connected)
-    {
-        private readonly List<Contracts.V1.AgentCommand> _pending = [];
-        private ulong _sequence;
-
-        public AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Call { get; } = connected.Call;
-
-        public async Task<Ack> SendAsync(AgentMessage message, CancellationToken cancellationToken)
-        {
-            message.Sequence = ++_sequence;
-            await Call.RequestStream.WriteAsync(message, cancellationToken);
-            var (ack, commands) = await AgentWorld.AckAsync(Call, message.Sequence, cancellationToken);
-            _pending.AddRange(commands);
-            return ack;
-        }
-
-        public Task<Ack> ReportAsync(Guid desktop, ulong epoch, DesktopReportKind kind, string layer, CancellationToken cancellationToken) =>
-            SendAsync(new AgentMessage { DesktopReport = new DesktopReport { DesktopId = desktop.ToString(), Epoch = epoch, Kind = kind, LayerId = layer } }, cancellationToken);
-
-        /// <summary>The first command of <paramref name="kind"/>: one that came while waiting for an ack, else the next on the stream.</summary>
-        public async Task<Contracts.V1.AgentCommand> CommandAsync(AgentCommandKind kind, CancellationToken cancellationToken)
-        {
-            var index = _pending.FindIndex(command => command.Kind == kind);
-            if (index < 0)
-            {
-                return await AgentWorld.CommandAsync(Call, kind, cancellationToken);
-            }
-
-            var command = _pending[index];
-            _pending.RemoveRange(0, index + 1);
-            return command;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using Broker.Contracts.V1;
 using Broker.Disks.Layers;
 using Broker.Transfer.Client;
+using TransferProgress = Broker.Transfer.Client.TransferProgress;
 
 namespace Broker.Transfer.Tests.Client;
 

@@ -44,7 +44,7 @@ public sealed class PushFaultTests
         (await scenario.Client(TransferDirection.Push).GetPushStatusAsync(layer.Id, TestContext.Current.CancellationToken)).DurableChunkCount.ShouldBe((ulong)AbortAfter);
         await using (var ledger = await TwinCopyStore.OpenJsonAsync(FileStorage.Instance, Path.Combine(scenario.HostLayerDirectory, LayerStore.StagingPrefix + "pushes"), PushLedgerJsonContext.Default.PushLedger, TestContext.Current.CancellationToken))
         {
-            var entry = ledger.Read()!.Find(layer.Id)!;
+            var entry = ledger.Read()!.Find(layer.Id, scenario.Epoch)!;
             _ = await ledger.UpdateAsync(current => current!.With(entry with { DurableChunks = 0 }), TestContext.Current.CancellationToken);
         }
 

@@ -215,6 +215,12 @@ namespace Broker.Persistence.Postgres.Migrations
                     b.Property<Guid>("PoolId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("RevokedDeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("RevokedEpoch")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("ServerCopyLocked")
                         .HasColumnType("boolean");
 
@@ -500,6 +506,45 @@ namespace Broker.Persistence.Postgres.Migrations
                     b.ToTable("Pools", (string)null);
                 });
 
+            modelBuilder.Entity("Broker.Persistence.Quarantine.QuarantinedLayerRow", b =>
+                {
+                    b.Property<Guid>("DesktopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LayerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ParentLayerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("PromoteEpoch")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PromoteRequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PromotedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevokedEpoch")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DesktopId", "LayerId");
+
+                    b.HasIndex("PromotedAt", "PromoteEpoch");
+
+                    b.ToTable("QuarantinedLayers", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -694,6 +739,15 @@ namespace Broker.Persistence.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broker.Persistence.Quarantine.QuarantinedLayerRow", b =>
+                {
+                    b.HasOne("Broker.Persistence.Desktops.DesktopRow", null)
+                        .WithMany()
+                        .HasForeignKey("DesktopId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

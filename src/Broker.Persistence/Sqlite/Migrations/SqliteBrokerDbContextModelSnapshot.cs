@@ -210,6 +210,12 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.Property<Guid>("PoolId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RevokedDeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("ServerCopyLocked")
                         .HasColumnType("INTEGER");
 
@@ -495,6 +501,45 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.ToTable("Pools", (string)null);
                 });
 
+            modelBuilder.Entity("Broker.Persistence.Quarantine.QuarantinedLayerRow", b =>
+                {
+                    b.Property<Guid>("DesktopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LayerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ParentLayerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PromoteEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PromoteRequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PromotedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevokedEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DesktopId", "LayerId");
+
+                    b.HasIndex("PromotedAt", "PromoteEpoch");
+
+                    b.ToTable("QuarantinedLayers", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -685,6 +730,15 @@ namespace Broker.Persistence.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broker.Persistence.Quarantine.QuarantinedLayerRow", b =>
+                {
+                    b.HasOne("Broker.Persistence.Desktops.DesktopRow", null)
+                        .WithMany()
+                        .HasForeignKey("DesktopId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -7,7 +7,7 @@ using Broker.Server.Desktops;
 
 namespace Broker.Server.Api.Desktops;
 
-/// <summary>Admin: list, read and revoke any desktop.</summary>
+/// <summary>Admin: list, read and revoke any desktop; list and promote its quarantined layers.</summary>
 internal static class AdminDesktopEndpoints
 {
     public static RouteGroupBuilder MapAdminDesktopEndpoints(this RouteGroupBuilder admin)
@@ -17,6 +17,13 @@ internal static class AdminDesktopEndpoints
         desktops.MapGet("/{id:guid}", GetAsync).Produces<DesktopResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         desktops.MapPost("/{id:guid}/revoke", RevokeAsync)
             .Produces<DesktopResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        desktops.MapGet("/{id:guid}/quarantine", ListQuarantineAsync)
+            .Produces<List<QuarantinedLayerResponse>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        desktops.MapPost("/{id:guid}/quarantine/{layerId:guid}/promote", PromoteAsync)
+            .Produces<QuarantinedLayerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return admin;
@@ -69,6 +76,21 @@ internal static class AdminDesktopEndpoints
         CancellationToken cancellationToken,
         long? epoch = null) =>
         ApiProblems.For(await actions.RevokeAsync(Actor.UserId(user), new DesktopId(id), ToEpoch(epoch), cancellationToken));
+
+    private static async Task<IResult> ListQuarantineAsync(Guid id, DesktopQuarantine quarantine, CancellationToken cancellationToken) =>
+        await quarantine.ListAsync(new DesktopId(id), cancellationToken) is { } layers
+            ? TypedResults.Ok(layers.Select(QuarantinedLayerResponse.From).ToList())
+            : ApiProblems.NotFound($"There is no desktop {id}.");
+
+    private static async Task<IResult> PromoteAsync(
+        Guid id,
+        Guid layerId,
+        ClaimsPrincipal user,
+        DesktopQuarantine quarantine,
+        CancellationToken cancellationToken) =>
+        ApiProblems.For(
+            await quarantine.PromoteAsync(Actor.UserId(user), new DesktopId(id), new LayerId(layerId), cancellationToken),
+            layer => TypedResults.Ok(QuarantinedLayerResponse.From(layer)));
 
     /// <summary>
     /// The optional <c>?epoch=</c> of a desktop action: the epoch the caller saw, so an action based on

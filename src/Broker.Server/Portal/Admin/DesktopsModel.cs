@@ -1,7 +1,10 @@
 using Broker.Core.Desktops;
+using Broker.Core.Devices;
 using Broker.Core.Hosts;
 using Broker.Core.Pools;
+using Broker.Core.Quarantine;
 using Broker.Persistence.Desktops;
+using Broker.Server.Administration;
 using Broker.Server.Desktops;
 using Broker.Server.Portal.Desktops;
 using Microsoft.AspNetCore.Mvc;
@@ -9,10 +12,24 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Broker.Server.Portal.Admin;
 
-/// <summary>Every desktop, filtered by pool and state, a page at a time; force sync and revoke go through <see cref="DesktopActions"/>.</summary>
-internal sealed class DesktopsModel(IDesktopQueries queries, IPoolStore pools, IHostStore hosts, DesktopActions actions, TimeProvider time) : PageModel
+/// <summary>
+/// Every desktop, filtered by pool and state, a page at a time, with the layers each one's host keeps
+/// in quarantine; force sync and revoke go through <see cref="DesktopActions"/>, promote through
+/// <see cref="DesktopQuarantine"/>.
+/// </summary>
+internal sealed class DesktopsModel(
+    IDesktopQueries queries,
+    IPoolStore pools,
+    IHostStore hosts,
+    IQuarantineStore quarantine,
+    IDeviceStore devices,
+    DesktopActions actions,
+    DesktopQuarantine promotions,
+    TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
+
+    private Dictionary<DeviceId, string> _deviceNames = [];
 
     [BindProperty(SupportsGet = true)]
     public Guid? Pool { get; set; }
@@ -29,6 +46,9 @@ internal sealed class DesktopsModel(IDesktopQueries queries, IPoolStore pools, I
     public IReadOnlyList<DesktopView> Desktops { get; private set; } = [];
 
     public int Total { get; private set; }
+
+    /// <summary>The quarantined layers of the desktops on this page, by desktop.</summary>
+    public ILookup<DesktopId, QuarantinedLayer> Quarantine { get; private set; } = Array.Empty<QuarantinedLayer>().ToLookup(layer => layer.Desktop);
 
     public bool HasNext => PageNumber * PageSize < Total;
 
@@ -49,7 +69,14 @@ internal sealed class DesktopsModel(IDesktopQueries queries, IPoolStore pools, I
             cancellationToken);
         Total = page.Total;
         Desktops = DesktopView.Of(page.Items, Pools, await hosts.ListAsync(cancellationToken));
+        var quarantined = await quarantine.ListAsync([.. page.Items.Select(desktop => desktop.Id)], cancellationToken);
+        Quarantine = quarantined.ToLookup(layer => layer.Desktop);
+        _deviceNames = quarantined.Count == 0 ? []
+            : (await devices.FindManyAsync([.. quarantined.Select(layer => layer.Device).Distinct()], cancellationToken)).ToDictionary(device => device.Id, device => device.Name);
     }
+
+    /// <summary>The device's name, or its id when it is gone.</summary>
+    public string DeviceName(DeviceId device) => _deviceNames.GetValueOrDefault(device) ?? device.ToString();
 
     public async Task<IActionResult> OnPostForceSyncAsync(Guid id, long? epoch, CancellationToken cancellationToken)
     {
@@ -60,6 +87,21 @@ internal sealed class DesktopsModel(IDesktopQueries queries, IPoolStore pools, I
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, long? epoch, CancellationToken cancellationToken)
     {
         Notice.For(TempData, await actions.RevokeAsync(Actor.UserId(User), new DesktopId(id), ToEpoch(epoch), cancellationToken), "Revoke");
+        return RedirectToPage(new { Pool, State, p = PageNumber });
+    }
+
+    public async Task<IActionResult> OnPostPromoteAsync(Guid id, Guid layer, CancellationToken cancellationToken)
+    {
+        var promoted = await promotions.PromoteAsync(Actor.UserId(User), new DesktopId(id), new LayerId(layer), cancellationToken);
+        if (promoted.Outcome == ChangeOutcome.Done)
+        {
+            Notice.Done(TempData, $"Promote: the host was told to run the desktop on from layer {layer}; the old chain is kept as a branch.");
+        }
+        else
+        {
+            Notice.Problem(TempData, $"Promote was refused: {promoted.Detail}");
+        }
+
         return RedirectToPage(new { Pool, State, p = PageNumber });
     }
 
