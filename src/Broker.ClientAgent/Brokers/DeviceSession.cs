@@ -12,9 +12,10 @@ namespace Broker.ClientAgent.Brokers;
 /// <summary>
 /// The device's one <c>Connect</c> stream to the broker, once enrolled: Hello, then a heartbeat with
 /// the local copies at the broker's interval, the queued reports (settled by their acks, re-sent on
-/// the next connection when the stream ends first) and a result for every command. Commands run one
-/// at a time off the reading loop, so acks keep flowing while a command waits for one. Reconnects
-/// with exponential backoff and jitter; the agent works offline meanwhile.
+/// the next connection when the stream ends first), the live ones (transfer progress, this
+/// connection only) and a result for every command. Commands run one at a time off the reading
+/// loop, so acks keep flowing while a command waits for one. Reconnects with exponential backoff
+/// and jitter; the agent works offline meanwhile.
 /// </summary>
 internal sealed partial class DeviceSession(
     AgentDesktops desktops,
@@ -73,6 +74,7 @@ internal sealed partial class DeviceSession(
         LogConnected(device.Server, interval);
 
         var stream = new SessionStream();
+        using var live = outbox.Connect(stream);
         var commands = Channel.CreateUnbounded<AgentCommand>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         stream.Send(new AgentMessage { DeviceHeartbeat = Heartbeat() });
         desktops.Manager.ResumeBrokerWork();

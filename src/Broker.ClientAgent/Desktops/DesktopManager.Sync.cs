@@ -1,3 +1,4 @@
+using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Transfer;
@@ -64,10 +65,9 @@ internal sealed partial class DesktopManager
         try
         {
             var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Push, record.Epoch, cancellationToken).ConfigureAwait(false);
-            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
-            using var limiter = _options.SyncBytesPerSecond > 0 ? new BandwidthLimiter(_options.SyncBytesPerSecond, ChunkLayout.MaxChunkLength, _time) : null;
-            var pusher = new LayerPusher(client, WorkDirectory, new PullOptions { Limiter = limiter, Priority = TransferPriority.Background }, timeProvider: _time);
-            var progress = new Progress<TransferProgress>(report => live.Transfer = report);
+            using var limiter = SyncLimiter();
+            var pusher = PusherFor(record, ticket, limiter);
+            var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Push, report => live.Transfer = report, _time);
             foreach (var layer in pending)
             {
                 _ = await pusher.PushAsync(store, layer.Id, record.Epoch, progress, cancellationToken).ConfigureAwait(false);
@@ -76,6 +76,7 @@ internal sealed partial class DesktopManager
                 record = state.ById(record.DesktopId)!;
             }
 
+            progress.Complete();
             live.Message = null;
         }
         catch (Exception exception) when (exception is Grpc.Core.RpcException or HttpRequestException or IOException)
@@ -93,5 +94,16 @@ internal sealed partial class DesktopManager
             live.Activity = null;
             live.Transfer = null;
         }
+    }
+
+    /// <summary>The rate limit of background pushes (<see cref="ClientAgentOptions.SyncBytesPerSecond"/>); null when unlimited. The caller disposes it.</summary>
+    private BandwidthLimiter? SyncLimiter() =>
+        _options.SyncBytesPerSecond > 0 ? new BandwidthLimiter(_options.SyncBytesPerSecond, ChunkLayout.MaxChunkLength, _time) : null;
+
+    /// <summary>A pusher to <paramref name="record"/>'s host under <paramref name="ticket"/>, at background priority under <paramref name="limiter"/>.</summary>
+    private LayerPusher PusherFor(LocalDesktopRecord record, IssueTransferTicketResponse ticket, BandwidthLimiter? limiter)
+    {
+        var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
+        return new LayerPusher(client, WorkDirectory, new PullOptions { Limiter = limiter, Priority = TransferPriority.Background }, timeProvider: _time);
     }
 }

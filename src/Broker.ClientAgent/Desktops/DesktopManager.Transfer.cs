@@ -1,3 +1,4 @@
+using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Layers;
@@ -91,8 +92,9 @@ internal sealed partial class DesktopManager
             var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
             var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
             var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
-            var progress = new Progress<TransferProgress>(report => live.Transfer = report);
+            var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Pull, report => live.Transfer = report, _time);
             var store = await puller.PullAsync(paths.Chain, progress, cancellationToken).ConfigureAwait(false);
+            progress.Complete();
             await live.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {

@@ -10,9 +10,10 @@ namespace Broker.Server.Agents;
 /// <summary>
 /// Turns an agent's <see cref="DesktopReport"/> into a state machine event and applies it through
 /// <see cref="DesktopActions"/>: host reports only about desktops on that host, device reports only
-/// about desktops held by (or being pulled to) that device.
+/// about desktops held by (or being pulled to) that device. Quarantine reports go to
+/// <see cref="QuarantineReports"/> instead: they change no state.
 /// </summary>
-internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore pools, DesktopActions actions, TimeProvider time)
+internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore pools, DesktopActions actions, IDesktopProgressBoard progress, QuarantineReports quarantine, TimeProvider time)
 {
     /// <summary>Applies <paramref name="report"/>; null when accepted, otherwise why not.</summary>
     public async Task<AgentRefusal?> ApplyAsync(AgentIdentity agent, DesktopReport report, CancellationToken cancellationToken)
@@ -31,6 +32,16 @@ internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore poo
             return AgentRefusal.NotYours;
         }
 
+        if (report.Kind == DesktopReportKind.TransferProgress)
+        {
+            return RecordProgress(desktop, epoch.Value, report.Progress);
+        }
+
+        if (QuarantineReports.Handles(report.Kind))
+        {
+            return await quarantine.ApplyAsync(agent, desktop, report, cancellationToken);
+        }
+
         var @event = await ToEventAsync(report, epoch.Value, desktop, cancellationToken);
         if (@event is null)
         {
@@ -47,7 +58,24 @@ internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore poo
     }
 
     private static bool IsDeviceReport(DesktopReportKind kind) =>
-        kind is DesktopReportKind.TransferCompleted or DesktopReportKind.FinalUploadStarted;
+        kind is DesktopReportKind.TransferCompleted or DesktopReportKind.FinalUploadStarted or DesktopReportKind.TransferProgress;
+
+    /// <summary>TRANSFER_PROGRESS changes no state: the board keeps it for the portal, at the desktop's current epoch only.</summary>
+    private AgentRefusal? RecordProgress(Desktop desktop, Epoch epoch, TransferProgress? reported)
+    {
+        if (epoch != desktop.Epoch)
+        {
+            return AgentRefusal.Precondition(nameof(StaleEpoch), $"The desktop is at epoch {desktop.Epoch}, the report names {epoch}.");
+        }
+
+        if (DeviceTransferProgress.From(reported, time.GetUtcNow()) is not { } known)
+        {
+            return AgentRefusal.Malformed("TRANSFER_PROGRESS needs a direction, and at most as many bytes done as in total.");
+        }
+
+        progress.Record(desktop.Id, known);
+        return null;
+    }
 
     private async Task<DesktopEvent?> ToEventAsync(DesktopReport report, Epoch epoch, Desktop desktop, CancellationToken cancellationToken)
     {

@@ -21,7 +21,10 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
         {
             AgentMessage.BodyOneofCase.HostHeartbeat => await HostHeartbeatAsync(message.HostHeartbeat, cancellationToken),
             AgentMessage.BodyOneofCase.DeviceHeartbeat => await DeviceHeartbeatAsync(message.DeviceHeartbeat, cancellationToken),
-            AgentMessage.BodyOneofCase.DesktopReport => (await services.GetRequiredService<AgentDesktopReports>().ApplyAsync(agent, message.DesktopReport, cancellationToken), true),
+            // Progress (about once a second per transfer) changes no desired state.
+            AgentMessage.BodyOneofCase.DesktopReport => (
+                await services.GetRequiredService<AgentDesktopReports>().ApplyAsync(agent, message.DesktopReport, cancellationToken),
+                message.DesktopReport.Kind != DesktopReportKind.TransferProgress),
             AgentMessage.BodyOneofCase.CommandResult => (null, true),
             AgentMessage.BodyOneofCase.Hello => (null, false),
             _ => (AgentRefusal.Malformed("The message has no body."), false),

@@ -2,7 +2,10 @@ using Broker.Core.Desktops;
 
 namespace Broker.Server.Api.Desktops;
 
-/// <summary>A desktop as the API shows it; <see cref="Version"/> is the row version a later change was based on.</summary>
+/// <summary>
+/// A desktop as the API shows it; <see cref="Version"/> is the row version a later change was based
+/// on. <see cref="Progress"/> is filled only by <c>GET /api/v1/me/desktops/{id}</c>.
+/// </summary>
 internal sealed record DesktopResponse(
     Guid Id,
     Guid PoolId,
@@ -17,7 +20,8 @@ internal sealed record DesktopResponse(
     DateTimeOffset? LeaseExpiresAt,
     bool TransferPaused,
     DateTimeOffset? LastSyncAt,
-    long Version)
+    long Version,
+    TransferProgressResponse? Progress = null)
 {
     public static DesktopResponse From(Desktop desktop) => new(
         desktop.Id.Value,

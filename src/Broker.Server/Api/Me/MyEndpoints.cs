@@ -52,9 +52,9 @@ internal static class MyEndpoints
     private static async Task<IResult> ListDesktopsAsync(ClaimsPrincipal principal, MyDesktops mine, CancellationToken cancellationToken) =>
         TypedResults.Ok((await mine.ListDesktopsAsync(Actor.Identity(principal), cancellationToken)).Select(DesktopResponse.From).ToList());
 
-    private static async Task<IResult> GetDesktopAsync(Guid id, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetDesktopAsync(Guid id, ClaimsPrincipal principal, DesktopActions actions, IDesktopProgressBoard progress, CancellationToken cancellationToken) =>
         await actions.FindOwnAsync(Actor.Identity(principal), new DesktopId(id), cancellationToken) is { } desktop
-            ? TypedResults.Ok(DesktopResponse.From(desktop))
+            ? TypedResults.Ok(DesktopResponse.From(desktop) with { Progress = TransferProgressResponse.From(progress.Latest(desktop.Id)) })
             : ApiProblems.NotFound("There is no such desktop, or it is not yours.");
 
     private static async Task<IResult> CheckOutAsync(Guid id, CheckOutRequest request, ClaimsPrincipal principal, DesktopActions actions, CancellationToken cancellationToken)

@@ -5,4 +5,5 @@ namespace Broker.Server.Portal.Desktops;
 /// <param name="Moving">True while a check-out or check-in is under way (the script keeps polling).</param>
 /// <param name="LastSync">When the device's changes last reached the server, in words.</param>
 /// <param name="LeaseExpires">When the offline lease runs out, in words.</param>
-internal sealed record DesktopProgress(string State, bool Moving, string LastSync, string LeaseExpires);
+/// <param name="Transfer">The device's latest transfer progress, or null when it reported none recently.</param>
+internal sealed record DesktopProgress(string State, bool Moving, string LastSync, string LeaseExpires, TransferView? Transfer);

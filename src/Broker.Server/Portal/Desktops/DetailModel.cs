@@ -9,11 +9,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Broker.Server.Portal.Desktops;
 
 /// <summary>
-/// One of the user's desktops: state, last sync, lease expiry and the actions. Another user's
-/// desktop answers 404, exactly like one that does not exist. Each action posts here, goes
-/// through <see cref="DesktopActions"/> (the REST API's service) and redirects back with a notice.
+/// One of the user's desktops: state, last sync, lease expiry, the device's transfer progress (from
+/// <see cref="IDesktopProgressBoard"/>) and the actions. Another user's desktop answers 404,
+/// exactly like one that does not exist. Each action posts here, goes through
+/// <see cref="DesktopActions"/> (the REST API's service) and redirects back with a notice.
 /// </summary>
-internal sealed class DetailModel(DesktopActions actions, IPoolStore pools, IHostStore hosts, IDeviceStore devices, TimeProvider time) : PageModel
+internal sealed class DetailModel(DesktopActions actions, IPoolStore pools, IHostStore hosts, IDeviceStore devices, IDesktopProgressBoard progress, TimeProvider time) : PageModel
 {
     public DesktopView View { get; private set; } = null!;
 
@@ -23,6 +24,9 @@ internal sealed class DetailModel(DesktopActions actions, IPoolStore pools, IHos
     public string? DeviceName { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The device's latest transfer progress, or null.</summary>
+    public TransferView? Transfer { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -36,6 +40,7 @@ internal sealed class DetailModel(DesktopActions actions, IPoolStore pools, IHos
         Devices = await devices.ListByOwnerAsync(Actor.Identity(User).Id, cancellationToken);
         DeviceName = Devices.FirstOrDefault(device => device.Id == desktop.Device)?.Name;
         Now = time.GetUtcNow();
+        Transfer = TransferView.Of(progress.Latest(desktop.Id));
         return Page();
     }
 
@@ -54,7 +59,8 @@ internal sealed class DetailModel(DesktopActions actions, IPoolStore pools, IHos
             view.StateText,
             view.IsMoving,
             PortalText.When(desktop.LastSyncAt, now),
-            PortalText.When(desktop.Lease?.ExpiresAt, now, "no lease")));
+            PortalText.When(desktop.Lease?.ExpiresAt, now, "no lease"),
+            TransferView.Of(progress.Latest(desktop.Id))));
     }
 
     public Task<IActionResult> OnPostStartAsync(Guid id, long? epoch, string? back, CancellationToken cancellationToken) =>
