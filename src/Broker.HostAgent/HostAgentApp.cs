@@ -4,6 +4,7 @@ using Broker.Contracts.Tickets;
 using Broker.HostAgent.Broker;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
+using Broker.HostAgent.SerialConsole;
 using Broker.Hosting;
 using Broker.Transfer;
 using Broker.Transfer.Host;
@@ -19,7 +20,7 @@ namespace Broker.HostAgent;
 
 /// <summary>
 /// The composition of <c>broker-host run</c>: shared defaults, systemd integration, the desktops,
-/// the broker connection, and Kestrel serving <c>DiskTransfer</c> over HTTP/2 with the transfer windows.
+/// the broker connection, and Kestrel serving <c>DiskTransfer</c> and <c>HostConsole</c> over HTTP/2 with the transfer windows.
 /// </summary>
 internal static class HostAgentApp
 {
@@ -34,6 +35,7 @@ internal static class HostAgentApp
         var app = builder.Build();
         app.MapBrokerDefaultEndpoints();
         app.MapGrpcService<DiskTransferService>();
+        app.MapGrpcService<HostConsoleService>();
         return app;
     }
 
@@ -71,6 +73,7 @@ internal static class HostAgentApp
             provider.GetRequiredService<IDesktopRegistry>(),
             provider.GetRequiredService<TicketVerifier>(),
             provider.GetRequiredService<TransferHostOptions>()));
+        services.AddSingleton(provider => new HostConsoleService(provider.GetRequiredService<DesktopManager>(), provider.GetRequiredService<TicketVerifier>(), identity.AgentId));
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

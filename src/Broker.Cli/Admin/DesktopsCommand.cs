@@ -3,15 +3,23 @@ using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin desktops list|show|revoke</c>.</summary>
+/// <summary><c>admin desktops list|show|revoke|quarantine|promote</c> (also spelt <c>admin desktop</c>).</summary>
 internal static class DesktopsCommand
 {
-    public static Command Create(AdminContext context) => new("desktops", "Any desktop of any pool.")
+    public static Command Create(AdminContext context)
     {
-        List(context),
-        Show(context),
-        Revoke(context),
-    };
+        var command = new Command("desktops", "Any desktop of any pool.")
+        {
+            List(context),
+            Show(context),
+            Revoke(context),
+            Quarantine(context),
+            Promote(context),
+            DesktopConsoleCommand.Create(context),
+        };
+        command.Aliases.Add("desktop");
+        return command;
+    }
 
     private static Command List(AdminContext context)
     {
@@ -71,6 +79,47 @@ internal static class DesktopsCommand
         });
         return command;
     }
+
+    private static Command Quarantine(AdminContext context)
+    {
+        var id = new Argument<Guid>("DESKTOP") { Description = "The desktop's id." };
+        var command = new Command("quarantine", "List the layers a revoked device pushed late, which the host keeps beside the chain.") { id };
+        AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
+        {
+            var output = context.Output(parseResult);
+            var reply = await client.ListQuarantineAsync(parseResult.GetValue(id), cancellationToken).ConfigureAwait(false);
+            await output.PrintAsync(reply, layers => output.WriteTableAsync(
+                ["LAYER", "PARENT", "DEVICE", "REVOKED EPOCH", "SIZE", "RECEIVED", "STATUS"],
+                layers.Select(layer => new[]
+                {
+                    layer.LayerId.ToString(), layer.ParentLayerId?.ToString() ?? "-", layer.DeviceId.ToString(), Formats.Number(layer.RevokedEpoch),
+                    Formats.Number(layer.SizeBytes), Formats.Time(layer.ReceivedAt), Status(layer),
+                }))).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Promote(AdminContext context)
+    {
+        var id = new Argument<Guid>("DESKTOP") { Description = "The desktop's id." };
+        var layer = new Argument<Guid>("LAYER") { Description = "The quarantined layer's id (see 'quarantine')." };
+        var command = new Command("promote", "Run the desktop on from a quarantined layer; its current chain is kept as a branch. Not while checked out.") { id, layer };
+        AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
+        {
+            var output = context.Output(parseResult);
+            var reply = await client.PromoteAsync(parseResult.GetValue(id), parseResult.GetValue(layer), cancellationToken).ConfigureAwait(false);
+            await output.PrintAsync(reply, promoted => output.WriteLineAsync(
+                $"promotion of layer {promoted.LayerId} sent to the host of desktop {promoted.DesktopId}; 'quarantine' shows when it is done")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Status(QuarantinedLayerInfo layer) =>
+        layer.PromotedAt is { } promoted ? $"promoted {Formats.Time(promoted)}"
+        : layer.PromoteRequestedAt is { } requested ? $"promotion asked {Formats.Time(requested)}"
+        : "kept";
 
     private static Task WriteDetailsAsync(AdminOutput output, DesktopInfo desktop) => output.WriteFieldsAsync(
     [

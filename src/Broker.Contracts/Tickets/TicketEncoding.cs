@@ -33,9 +33,18 @@ public static class TicketEncoding
     /// <see cref="TicketRejectionReason.TooLarge"/> or <see cref="TicketRejectionReason.Malformed"/>
     /// on failure, null on success. Nothing is verified here.
     /// </summary>
-    public static TicketRejectionReason? TryDecode(string? value, out SignedTicket? signedTicket)
+    public static TicketRejectionReason? TryDecode(string? value, out SignedTicket? signedTicket) =>
+        TryDecode(value, SignedTicket.Parser, out signedTicket);
+
+    /// <summary>Parses a serialized <see cref="SignedTicket"/> after bounding its size; null on success.</summary>
+    public static TicketRejectionReason? TryParse(ReadOnlySpan<byte> bytes, out SignedTicket? signedTicket) =>
+        TryParse(bytes, SignedTicket.Parser, out signedTicket);
+
+    /// <summary>As <see cref="TryDecode(string?, out SignedTicket?)"/> for any signed envelope of at most <see cref="MaxSignedTicketBytes"/>.</summary>
+    internal static TicketRejectionReason? TryDecode<T>(string? value, MessageParser<T> parser, out T? envelope)
+        where T : class, IMessage<T>
     {
-        signedTicket = null;
+        envelope = null;
         if (string.IsNullOrEmpty(value))
         {
             return TicketRejectionReason.Missing;
@@ -52,13 +61,13 @@ public static class TicketEncoding
             return TicketRejectionReason.Malformed;
         }
 
-        return TryParse(buffer.AsSpan(0, length), out signedTicket);
+        return TryParse(buffer.AsSpan(0, length), parser, out envelope);
     }
 
-    /// <summary>Parses a serialized <see cref="SignedTicket"/> after bounding its size; null on success.</summary>
-    public static TicketRejectionReason? TryParse(ReadOnlySpan<byte> bytes, out SignedTicket? signedTicket)
+    private static TicketRejectionReason? TryParse<T>(ReadOnlySpan<byte> bytes, MessageParser<T> parser, out T? envelope)
+        where T : class, IMessage<T>
     {
-        signedTicket = null;
+        envelope = null;
         if (bytes.IsEmpty)
         {
             return TicketRejectionReason.Missing;
@@ -71,7 +80,7 @@ public static class TicketEncoding
 
         try
         {
-            signedTicket = SignedTicket.Parser.ParseFrom(bytes);
+            envelope = parser.ParseFrom(bytes);
             return null;
         }
         catch (InvalidProtocolBufferException)

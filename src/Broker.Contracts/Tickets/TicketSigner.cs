@@ -8,7 +8,7 @@ namespace Broker.Contracts.Tickets;
 /// Broker side: signs transfer tickets with ECDSA P-256 over SHA-256 of the serialized
 /// <see cref="Ticket"/>, IEEE P1363 signature format. Thread-safe. Does not own the key.
 /// </summary>
-public sealed class TicketSigner
+public sealed partial class TicketSigner
 {
     private readonly ECDsa _key;
     private readonly ByteString _keyId;
@@ -54,17 +54,19 @@ public sealed class TicketSigner
             throw new ArgumentException($"A ticket serializes to at most {TicketEncoding.MaxTicketBytes} bytes.", nameof(ticket));
         }
 
-        byte[] signature;
-        lock (_lock)
-        {
-            signature = _key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-
         return new SignedTicket
         {
             Ticket = ByteString.CopyFrom(bytes),
-            Signature = ByteString.CopyFrom(signature),
+            Signature = ByteString.CopyFrom(SignData(bytes)),
             KeyId = _keyId,
         };
+    }
+
+    private byte[] SignData(byte[] bytes)
+    {
+        lock (_lock)
+        {
+            return _key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
     }
 }

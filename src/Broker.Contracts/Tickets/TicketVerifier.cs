@@ -10,7 +10,7 @@ namespace Broker.Contracts.Tickets;
 /// expectation. Order: bound and parse the envelope, find the key, check the signature, only then
 /// parse the ticket, then the validity window, then the scope. Thread-safe; owns copies of the keys.
 /// </summary>
-public sealed class TicketVerifier : IDisposable
+public sealed partial class TicketVerifier : IDisposable
 {
     /// <summary>ECDSA P-256 IEEE P1363 signature length (r || s).</summary>
     public const int SignatureLength = 64;
@@ -74,30 +74,9 @@ public sealed class TicketVerifier : IDisposable
         ArgumentNullException.ThrowIfNull(signedTicket);
         ArgumentNullException.ThrowIfNull(expected);
 
-        if (signedTicket.Ticket.Length == 0)
+        if (CheckSignature(signedTicket.Ticket, signedTicket.Signature, signedTicket.KeyId, context: []) is { } forged)
         {
-            return Unauthenticated(TicketRejectionReason.Missing, "The signed ticket holds no ticket.");
-        }
-
-        if (signedTicket.Ticket.Length > TicketEncoding.MaxTicketBytes)
-        {
-            return Unauthenticated(TicketRejectionReason.TooLarge, $"The ticket is longer than {TicketEncoding.MaxTicketBytes} bytes.");
-        }
-
-        if (signedTicket.Signature.Length != SignatureLength || signedTicket.KeyId.Length != TicketKeys.KeyIdLength)
-        {
-            return Unauthenticated(TicketRejectionReason.Malformed, "The signature or key id has the wrong length.");
-        }
-
-        var key = FindKey(signedTicket.KeyId.Span);
-        if (key is null)
-        {
-            return Unauthenticated(TicketRejectionReason.UnknownKey, "The ticket is signed by a key this host does not trust.");
-        }
-
-        if (!key.Verify(signedTicket.Ticket.Span, signedTicket.Signature.Span))
-        {
-            return Unauthenticated(TicketRejectionReason.BadSignature, "The ticket's signature does not verify.");
+            return forged;
         }
 
         Ticket ticket;
@@ -110,7 +89,7 @@ public sealed class TicketVerifier : IDisposable
             return Unauthenticated(TicketRejectionReason.Malformed, "The signed bytes are not a ticket.");
         }
 
-        TicketVerification? rejection = CheckValidity(ticket);
+        TicketVerification? rejection = CheckValidity(ticket.IssuedAt, ticket.ExpiresAt);
         return rejection ?? CheckScope(ticket, expected) ?? (TicketVerification)new TicketVerification.Valid(ticket);
     }
 
@@ -129,22 +108,55 @@ public sealed class TicketVerifier : IDisposable
         _ => Unauthenticated(TicketRejectionReason.Malformed, "The ticket is not base64 of a signed ticket."),
     };
 
-    private TicketVerification.Unauthenticated? CheckValidity(Ticket ticket)
+    /// <summary>
+    /// Bounds a signed envelope, finds its key and checks its signature over <paramref name="context"/>
+    /// followed by <paramref name="message"/>; null when it verifies.
+    /// </summary>
+    private TicketVerification.Unauthenticated? CheckSignature(ByteString message, ByteString signature, ByteString keyId, ReadOnlySpan<byte> context)
     {
-        if (!TryGetInstant(ticket.IssuedAt, out var issuedAt) || !TryGetInstant(ticket.ExpiresAt, out var expiresAt) || expiresAt <= issuedAt)
+        if (message.Length == 0)
         {
-            return Unauthenticated(TicketRejectionReason.Malformed, "The ticket's validity window is missing or invalid.");
+            return Unauthenticated(TicketRejectionReason.Missing, "The envelope holds no signed message.");
+        }
+
+        if (message.Length > TicketEncoding.MaxTicketBytes)
+        {
+            return Unauthenticated(TicketRejectionReason.TooLarge, $"The signed message is longer than {TicketEncoding.MaxTicketBytes} bytes.");
+        }
+
+        if (signature.Length != SignatureLength || keyId.Length != TicketKeys.KeyIdLength)
+        {
+            return Unauthenticated(TicketRejectionReason.Malformed, "The signature or key id has the wrong length.");
+        }
+
+        var key = FindKey(keyId.Span);
+        if (key is null)
+        {
+            return Unauthenticated(TicketRejectionReason.UnknownKey, "The message is signed by a key this host does not trust.");
+        }
+
+        var signed = context.IsEmpty ? message.Span : [.. context, .. message.Span];
+        return key.Verify(signed, signature.Span)
+            ? null
+            : Unauthenticated(TicketRejectionReason.BadSignature, "The signature does not verify.");
+    }
+
+    private TicketVerification.Unauthenticated? CheckValidity(Timestamp? issued, Timestamp? expires)
+    {
+        if (!TryGetInstant(issued, out var issuedAt) || !TryGetInstant(expires, out var expiresAt) || expiresAt <= issuedAt)
+        {
+            return Unauthenticated(TicketRejectionReason.Malformed, "The credential's validity window is missing or invalid.");
         }
 
         var now = _timeProvider.GetUtcNow();
         if (now >= expiresAt + _clockSkew)
         {
-            return Unauthenticated(TicketRejectionReason.Expired, $"The ticket expired at {expiresAt:O}.");
+            return Unauthenticated(TicketRejectionReason.Expired, $"The credential expired at {expiresAt:O}.");
         }
 
         if (now + _clockSkew < issuedAt)
         {
-            return Unauthenticated(TicketRejectionReason.NotYetValid, $"The ticket is issued at {issuedAt:O}, in the future.");
+            return Unauthenticated(TicketRejectionReason.NotYetValid, $"The credential is issued at {issuedAt:O}, in the future.");
         }
 
         return null;

@@ -58,6 +58,7 @@ internal sealed partial class DesktopManager(
             {
                 _desktops[desktop.Record.DesktopId] = desktop;
                 LogAdopted(logger, desktop.Record.DesktopId, desktop.Record.Epoch);
+                ReportUnheardQuarantine(desktop);
             }
         }
     }
@@ -73,19 +74,6 @@ internal sealed partial class DesktopManager(
         Locked = desktop.Record.Locked,
         Running = desktop.Running,
     });
-
-    /// <summary>The desktop's serial console log (of its current or last run), or null when it is not held here.</summary>
-    public string? ConsoleLog(string desktopId)
-    {
-        if (!_desktops.TryGetValue(desktopId, out var desktop) || !File.Exists(desktop.Paths.SerialLog))
-        {
-            return desktop is null ? null : string.Empty;
-        }
-
-        using var stream = new FileStream(desktop.Paths.SerialLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     /// <summary>Applies one broker command. Never throws for a command it cannot carry out: the outcome says why.</summary>
     public async Task<CommandOutcome> ApplyAsync(AgentCommand command, CancellationToken cancellationToken)
@@ -128,15 +116,24 @@ internal sealed partial class DesktopManager(
 
     /// <summary>
     /// A device's push joined the chain: the broker hears it as acknowledged, and as the final layer
-    /// (the broker takes that only while the check-in uploads; the push itself does not say).
+    /// (the broker takes that only while the check-in uploads; the push itself does not say). A
+    /// revoked device's late push kept in quarantine is reported as quarantined, and only so.
     /// </summary>
     public void OnPushCommitted(string desktopId, PushResult result)
     {
-        if (_desktops.TryGetValue(desktopId, out var desktop) && LayerIds.TryParse(result.LayerId, out var layer))
+        if (!_desktops.TryGetValue(desktopId, out var desktop) || !LayerIds.TryParse(result.LayerId, out var layer))
         {
-            Report(desktop, result.Epoch, DesktopReportKind.SyncAcknowledged, layer);
-            Report(desktop, result.Epoch, DesktopReportKind.FinalLayerUploaded, layer);
+            return;
         }
+
+        if (result.Quarantined)
+        {
+            ReportQuarantined(desktop, layer);
+            return;
+        }
+
+        Report(desktop, result.Epoch, DesktopReportKind.SyncAcknowledged, layer);
+        Report(desktop, result.Epoch, DesktopReportKind.FinalLayerUploaded, layer);
     }
 
     public async ValueTask DisposeAsync()
@@ -198,8 +195,10 @@ internal sealed partial class DesktopManager(
                 return CommandOutcome.Done;
 
             case AgentCommandKind.QuarantineLatePushes:
-                await desktop.UpdateAsync(record => record with { RevokedEpoch = command.RevokedEpoch, Epoch = command.Epoch, DeviceId = null }, cancellationToken).ConfigureAwait(false);
-                return CommandOutcome.Done;
+                return await QuarantineLatePushesAsync(desktop, command, cancellationToken).ConfigureAwait(false);
+
+            case AgentCommandKind.PromoteQuarantinedLayer:
+                return await PromoteAsync(desktop, command, cancellationToken).ConfigureAwait(false);
 
             case AgentCommandKind.UnlockAndResume:
                 return await UnlockAsync(desktop, command.Epoch, cancellationToken).ConfigureAwait(false);
@@ -276,13 +275,13 @@ internal sealed partial class DesktopManager(
 
     private async Task<CommandOutcome> UnlockAsync(HostedDesktop desktop, ulong epoch, CancellationToken cancellationToken)
     {
-        var revoked = desktop.Record.RevokedEpoch is not null;
+        var revoked = desktop.Record.ResumePending;
         if (!desktop.Record.Locked && desktop.Record.Epoch == epoch && !revoked)
         {
             return CommandOutcome.NoOp("Already unlocked.");
         }
 
-        await desktop.UpdateAsync(r => r with { Locked = false, Epoch = epoch, DeviceId = null, PreparedLayer = null, RevokedEpoch = null }, cancellationToken).ConfigureAwait(false);
+        await desktop.UpdateAsync(r => r with { Locked = false, Epoch = epoch, DeviceId = null, PreparedLayer = null, ResumePending = false }, cancellationToken).ConfigureAwait(false);
         if (revoked)
         {
             Report(desktop, epoch, DesktopReportKind.ServerCopyResumed, null);
@@ -302,13 +301,15 @@ internal sealed partial class DesktopManager(
     }
 
     private void Report(HostedDesktop desktop, ulong epoch, DesktopReportKind kind, long? layer) =>
-        _reports.Writer.TryWrite(new DesktopReport
-        {
-            DesktopId = desktop.Record.DesktopId,
-            Epoch = epoch,
-            Kind = kind,
-            LayerId = layer is { } id ? WireLayerIds.ToWire(id) : string.Empty,
-        });
+        _reports.Writer.TryWrite(NewReport(desktop, epoch, kind, layer));
+
+    private static DesktopReport NewReport(HostedDesktop desktop, ulong epoch, DesktopReportKind kind, long? layer) => new()
+    {
+        DesktopId = desktop.Record.DesktopId,
+        Epoch = epoch,
+        Kind = kind,
+        LayerId = layer is { } id ? WireLayerIds.ToWire(id) : string.Empty,
+    };
 
     private QemuOptions QemuOptions() => new() { PowerdownTimeout = options.Value.PowerdownTimeout };
 

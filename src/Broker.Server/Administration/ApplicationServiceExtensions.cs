@@ -17,12 +17,16 @@ internal static class ApplicationServiceExtensions
     public static IServiceCollection AddBrokerApplicationServices(this IServiceCollection services)
     {
         services.TryAddScoped<DesktopActions>();
+        services.TryAddScoped<DesktopQuarantine>();
+        services.TryAddScoped<DesktopConsoles>();
+        services.TryAddSingleton<HostConsoleReader>();
         services.TryAddScoped<MyDesktops>();
         services.TryAddScoped<PoolProvisioner>();
         services.TryAddScoped<PoolAdministration>();
         services.TryAddScoped<ImageRegistry>();
         services.TryAddScoped<HostAdministration>();
         services.TryAddScoped<UserAdministration>();
+        services.TryAddSingleton<IDesktopProgressBoard, InMemoryDesktopProgressBoard>();
         return services;
     }
 }

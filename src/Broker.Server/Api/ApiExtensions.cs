@@ -55,6 +55,7 @@ internal static class ApiExtensions
         admin.MapHostEndpoints();
         admin.MapAgentEndpoints();
         admin.MapAdminDesktopEndpoints();
+        admin.MapDesktopConsoleEndpoints();
         admin.MapUserEndpoints();
 
         var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();

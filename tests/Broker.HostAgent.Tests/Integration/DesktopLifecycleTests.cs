@@ -17,13 +17,19 @@ public sealed partial class DesktopLifecycleTests
         await using var world = await HostAgentWorld.CreateAsync(cancellationToken);
         var id = await world.ProvisionedDesktopAsync(cancellationToken);
 
+        using var admin = await AdminApi.CreateAsync(world.Broker, cancellationToken);
+
         await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
-        var boot = await SerialLog.WaitForAsync(world.SerialLogPath(id), BootCount(), cancellationToken);
-        boot.Groups[1].Value.ShouldBe("1");
+        var console = string.Empty;
+        await HostAgentWorld.WaitUntilAsync(
+            async () => BootCount().IsMatch(console = (await admin.ConsoleAsync(id, 4096, cancellationToken)).Text),
+            "the broker's console endpoint shows the guest's boot count",
+            cancellationToken);
+        BootCount().Match(console).Groups[1].Value.ShouldBe("1");
 
         await world.ApplyAsync(id, desktop => [new StopRequested(desktop.Epoch)], cancellationToken);
         await HostAgentWorld.WaitUntilAsync(() => Task.FromResult(world.Desktops.RunningVms == 0), "the desktop's VM is stopped", cancellationToken);
-        world.Desktops.ConsoleLog(id.Value.ToString()).ShouldNotBeNull().ShouldContain("boot count 1");
+        (await admin.ConsoleAsync(id, 4096, cancellationToken)).Text.ShouldContain("boot count 1", customMessage: "the log of the last run stays readable");
     }
 
     [Fact]

@@ -74,6 +74,9 @@ internal sealed class HostAgentWorld : IAsyncDisposable
 
     public string HostDataDirectory => _directory.File("host");
 
+    /// <summary>The broker in process (its services and its REST API).</summary>
+    public BrokerServerFactory Broker => _broker;
+
     public DesktopManager Desktops => _agent.Services.GetRequiredService<DesktopManager>();
 
     /// <summary>Starts the broker, enrolls a host with an admin's token, imports the counter guest and runs the agent until the broker sees the host healthy.</summary>

@@ -93,6 +93,16 @@ internal sealed class BrokerApiClient : IDisposable
     public Task<ApiReply<DesktopInfo>> RevokeDesktopAsync(Guid id, long? epoch, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"api/v1/admin/desktops/{id}/revoke{(epoch is { } value ? $"?epoch={value}" : string.Empty)}", null, Json.DesktopInfo, cancellationToken);
 
+    public Task<ApiReply<List<QuarantinedLayerInfo>>> ListQuarantineAsync(Guid desktop, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/desktops/{desktop}/quarantine", Json.ListQuarantinedLayerInfo, cancellationToken);
+
+    public Task<ApiReply<QuarantinedLayerInfo>> PromoteAsync(Guid desktop, Guid layer, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/desktops/{desktop}/quarantine/{layer}/promote", null, Json.QuarantinedLayerInfo, cancellationToken);
+
+    /// <summary>The desktop's console log from <paramref name="offset"/>, or else its last <paramref name="tail"/> bytes, as its host has it.</summary>
+    public Task<ApiReply<ConsoleInfo>> ReadConsoleAsync(Guid desktop, long? offset, long? tail, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/desktops/{desktop}/console?{(offset is { } start ? $"offset={start}" : $"tail={tail}")}", Json.ConsoleInfo, cancellationToken);
+
     public Task<ApiReply<List<TokenInfo>>> ListTokensAsync(CancellationToken cancellationToken) =>
         GetAsync("api/v1/me/tokens", Json.ListTokenInfo, cancellationToken);
 
