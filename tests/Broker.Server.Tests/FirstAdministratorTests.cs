@@ -17,7 +17,8 @@ public sealed class FirstAdministratorTests(PostgresCluster cluster)
     {
         using var site = await BrokerSite.CreateAsync(provider, cluster, TestContext.Current.CancellationToken);
 
-        await using (var factory = new BrokerAppFactory(site))
+        // The sites log errors only; the password is printed as a warning.
+        await using (var factory = new BrokerAppFactory(site, new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Warning" }))
         {
             (await AdministratorsAsync(factory)).ShouldBe(["admin"]);
         }
