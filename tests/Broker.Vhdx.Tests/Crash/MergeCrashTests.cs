@@ -44,11 +44,7 @@ public sealed class MergeCrashTests
     [InlineData(true, 4096)]
     public async Task MergeAsync_CrashedAnywhere_LeavesTheChainOrAMergeThatARerunFinishes(bool intoMiddle, int logicalSectorSize)
     {
-        var parent = intoMiddle ? Middle : Base;
-        var parentContent = CrashDisks.Image(VirtualSize, intoMiddle ? [.. BaseWrites, .. MiddleWrites] : BaseWrites);
-        var merged = CrashDisks.Image(VirtualSize, [.. BaseWrites, .. intoMiddle ? MiddleWrites : [], .. ChildWrites]);
-        string[] remaining = intoMiddle ? [Base, Middle] : [Base];
-
+        var layout = new MergeLayout(intoMiddle);
         var summary = await CrashTester.RunAsync(
             (storage, cancellationToken) => VhdxMerge.MergeAsync(storage, Child, null, null, cancellationToken),
             async (storage, point, cancellationToken) =>
@@ -57,47 +53,104 @@ public sealed class MergeCrashTests
                 if (!started)
                 {
                     point.OperationCompleted.ShouldBeFalse("the merge returned but left its child");
-                    await ShouldReadAsync(storage, Child, merged, "the chain", cancellationToken);
-                    await ShouldReadAsync(storage, parent, parentContent, "the untouched parent", cancellationToken);
+                    await ShouldReadAsync(storage, Child, layout.Merged, "the chain", cancellationToken);
+                    await ShouldReadAsync(storage, layout.Parent, layout.ParentContent, "the untouched parent", cancellationToken);
                 }
 
-                if (storage.FileExists(Child) || storage.FileExists(MergeIntent.PathFor(Child)))
-                {
-                    point.OperationCompleted.ShouldBeFalse("the merge returned but left its child or its record");
-                    (await VhdxMerge.MergeAsync(storage, Child, null, null, cancellationToken)).ParentPath.ShouldBe(parent);
-                }
-
-                storage.ListFiles(Directory).ShouldBe(remaining);
-                foreach (var file in remaining)
-                {
-                    await CrashDisks.ShouldCheckCleanAsync(storage, file, cancellationToken);
-                }
-
-                await ShouldReadAsync(storage, parent, merged, "the merged parent", cancellationToken);
+                await FinishAndVerifyAsync(storage, point, layout, cancellationToken);
             },
             Token,
             new CrashTestOptions
             {
                 // One seed per randomised mode keeps the run short; every crash point still sees every mode.
                 Seeds = [1],
-                Setup = async (storage, cancellationToken) =>
-                {
-                    await CrashDisks.CreateAsync(storage, Base, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize, logicalSectorSize), BaseWrites, cancellationToken);
-                    if (intoMiddle)
-                    {
-                        await CrashDisks.CreateAsync(storage, Middle, VhdxCreateOptions.Differencing(Base, BlockSize), MiddleWrites, cancellationToken);
-                    }
-
-                    await CrashDisks.CreateAsync(storage, Child, VhdxCreateOptions.Differencing(parent, BlockSize), ChildWrites, cancellationToken);
-                },
+                Setup = (storage, cancellationToken) => layout.CreateAsync(storage, logicalSectorSize, cancellationToken),
             });
 
         summary.TotalOperations.ShouldBeGreaterThan(20);
+    }
+
+    /// <summary>
+    /// Recovery crashed too: a merge crashed after its record exists, then its re-run (which replays
+    /// the parent's log and carries on) crashed after every durable I/O of its own. A third run still
+    /// finishes it. Every third first crash point, unflushed data dropped, keeps the run short.
+    /// </summary>
+    [Fact]
+    public async Task MergeAsync_RerunCrashedAnywhere_ANextRerunStillFinishes()
+    {
+        var layout = new MergeLayout(intoMiddle: true);
+        var reruns = 0;
+        await CrashTester.RunAsync(
+            (storage, cancellationToken) => VhdxMerge.MergeAsync(storage, Child, null, null, cancellationToken),
+            async (storage, point, cancellationToken) =>
+            {
+                var started = storage.FileExists(MergeIntent.PathFor(Child));
+                if (!started || point.CompletedOperations % 3 != 0)
+                {
+                    return;
+                }
+
+                reruns++;
+                await CrashTester.RunAsync(
+                    (rebooted, token) => VhdxMerge.MergeAsync(rebooted, Child, null, null, token),
+                    (rebootedAgain, secondPoint, token) => FinishAndVerifyAsync(rebootedAgain, secondPoint, layout, token),
+                    cancellationToken,
+                    new CrashTestOptions { Initial = storage, Modes = [CrashMode.DropUnflushed, CrashMode.KeepUnflushed], Seeds = [1] });
+            },
+            Token,
+            new CrashTestOptions
+            {
+                Modes = [CrashMode.DropUnflushed],
+                Setup = (storage, cancellationToken) => layout.CreateAsync(storage, 512, cancellationToken),
+            });
+
+        reruns.ShouldBeGreaterThan(3, "the first crash should leave a started merge at several points");
+    }
+
+    /// <summary>Finishes a started merge by running it again, then checks the files and the merged parent.</summary>
+    private static async Task FinishAndVerifyAsync(CrashingStorage storage, CrashPoint point, MergeLayout layout, CancellationToken cancellationToken)
+    {
+        if (storage.FileExists(Child) || storage.FileExists(MergeIntent.PathFor(Child)))
+        {
+            point.OperationCompleted.ShouldBeFalse("the merge returned but left its child or its record");
+            (await VhdxMerge.MergeAsync(storage, Child, null, null, cancellationToken)).ParentPath.ShouldBe(layout.Parent);
+        }
+
+        storage.ListFiles(Directory).ShouldBe(layout.Remaining);
+        foreach (var file in layout.Remaining)
+        {
+            await CrashDisks.ShouldCheckCleanAsync(storage, file, cancellationToken);
+        }
+
+        await ShouldReadAsync(storage, layout.Parent, layout.Merged, "the merged parent", cancellationToken);
     }
 
     private static async Task ShouldReadAsync(IStorage storage, string path, byte[] expected, string what, CancellationToken cancellationToken)
     {
         var actual = await CrashDisks.ReadAllAsync(storage, path, cancellationToken);
         actual.AsSpan().SequenceEqual(expected).ShouldBeTrue($"{what} ({path}) does not read as expected");
+    }
+
+    /// <summary>The chain a test merges: base (and middle) below the child, and what each reads.</summary>
+    private sealed class MergeLayout(bool intoMiddle)
+    {
+        public string Parent { get; } = intoMiddle ? Middle : Base;
+
+        public byte[] ParentContent { get; } = CrashDisks.Image(VirtualSize, intoMiddle ? [.. BaseWrites, .. MiddleWrites] : BaseWrites);
+
+        public byte[] Merged { get; } = CrashDisks.Image(VirtualSize, [.. BaseWrites, .. intoMiddle ? MiddleWrites : [], .. ChildWrites]);
+
+        public string[] Remaining { get; } = intoMiddle ? [Base, Middle] : [Base];
+
+        public async Task CreateAsync(CrashingStorage storage, int logicalSectorSize, CancellationToken cancellationToken)
+        {
+            await CrashDisks.CreateAsync(storage, Base, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize, logicalSectorSize), BaseWrites, cancellationToken);
+            if (intoMiddle)
+            {
+                await CrashDisks.CreateAsync(storage, Middle, VhdxCreateOptions.Differencing(Base, BlockSize), MiddleWrites, cancellationToken);
+            }
+
+            await CrashDisks.CreateAsync(storage, Child, VhdxCreateOptions.Differencing(Parent, BlockSize), ChildWrites, cancellationToken);
+        }
     }
 }
