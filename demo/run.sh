@@ -8,7 +8,8 @@
 #   DEMO_DIR          state directory (default: .demo in the repository)
 #   DEMO_BIN          build output holding <Project>/release/<exe> (default: artifacts/bin)
 #   DEMO_PORTAL_PORT  portal and REST API (default 5080); agents' gRPC is +1, the host's transfer endpoint +2
-#   DEMO_GUEST        an assembled counter guest (default: assembled here with nasm)
+#   DEMO_GUEST        an assembled guest imported as image "counter" (default: the counter guest,
+#                     assembled here with nasm; the acceptance suite also runs the churn guest)
 set -euo pipefail
 
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

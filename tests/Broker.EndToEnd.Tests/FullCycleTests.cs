@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using Broker.EndToEnd.Tests.Harness;
-using Broker.Testing.Qemu;
 
 namespace Broker.EndToEnd.Tests;
 
@@ -11,9 +9,6 @@ namespace Broker.EndToEnd.Tests;
 [Collection(SharedDemo.Name)]
 public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
 {
-    /// <summary>One boot of the counter guest, QEMU start included, under TCG on a loaded machine.</summary>
-    private static readonly TimeSpan BootLimit = TimeSpan.FromMinutes(2);
-
     private readonly DemoWorld _world = fixture.World;
 
     [Fact]
@@ -30,13 +25,13 @@ public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
         var laptopConsole = Path.Combine(_world.StateDirectory, "client", "desktops", desktop.ToString(), "serial.log");
 
         await demo.StartAsync(desktop, cancellationToken);
-        await WaitForBootAsync(hostConsole, 1, cancellationToken);
+        await CounterConsole.WaitForBootAsync(hostConsole, 1, cancellationToken);
         await demo.StopAsync(desktop, cancellationToken);
 
         await laptop.RunAsync("checkout", name, cancellationToken);
         await laptop.WaitForPhaseAsync(name, "LOCAL_PHASE_READY", cancellationToken);
         await laptop.RunAsync("start", name, cancellationToken);
-        await WaitForBootAsync(laptopConsole, 2, cancellationToken);
+        await CounterConsole.WaitForBootAsync(laptopConsole, 2, cancellationToken);
         await laptop.RunAsync("stop", name, cancellationToken);
         await laptop.RunAsync("checkin", name, cancellationToken);
         await laptop.WaitUntilReleasedAsync(desktop, cancellationToken);
@@ -48,7 +43,7 @@ public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
             TimeSpan.FromMinutes(1),
             cancellationToken);
         await demo.StartAsync(desktop, cancellationToken);
-        await WaitForBootAsync(hostConsole, 3, cancellationToken);
+        await CounterConsole.WaitForBootAsync(hostConsole, 3, cancellationToken);
     }
 
     public ValueTask DisposeAsync()
@@ -56,12 +51,4 @@ public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
         TestContext.Current.AddAttachment("demo logs", _world.Logs());
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>
-    /// Until the console shows <c>boot count <paramref name="count"/></c>. QEMU truncates the log at
-    /// each start, so an earlier run's count is there only until the new run begins; a wrong count
-    /// fails by timing out, quoting the console.
-    /// </summary>
-    private static Task<Match> WaitForBootAsync(string console, int count, CancellationToken cancellationToken) =>
-        SerialLog.WaitForAsync(console, new Regex($@"boot count {count}\b", RegexOptions.CultureInvariant), cancellationToken, BootLimit);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Broker.Testing;
 using Broker.Testing.Qemu;
 
@@ -9,9 +10,12 @@ namespace Broker.EndToEnd.Tests.Harness;
 /// client agent, image, pool and users as <c>./build.sh demo</c>. Ready once the script prints
 /// <c>demo: ready</c>; stopped as Ctrl-C stops the demo.
 /// </summary>
-internal sealed class DemoWorld : IAsyncDisposable
+internal sealed partial class DemoWorld : IAsyncDisposable
 {
     public const string ReadyLine = "demo: ready";
+
+    /// <summary>The client agent's stop: it powers its VMs down first.</summary>
+    private static readonly TimeSpan ClientStopLimit = TimeSpan.FromMinutes(1);
 
     /// <summary>First run: build nothing, but start three .NET daemons, enroll, import and provision two desktops under TCG on a loaded machine.</summary>
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(4);
@@ -41,8 +45,15 @@ internal sealed class DemoWorld : IAsyncDisposable
     /// <summary>The demo client agent's socket.</summary>
     public string ClientSocket => Path.Combine(StateDirectory, "client", "agent.sock");
 
-    /// <summary>Runs the demo script on <paramref name="stateDirectory"/> and waits until it is ready.</summary>
-    public static async Task<DemoWorld> StartAsync(string stateDirectory, CancellationToken cancellationToken)
+    /// <summary>Runs the demo script on <paramref name="stateDirectory"/> with the counter guest, as <c>./build.sh demo</c> does, and waits until it is ready.</summary>
+    public static Task<DemoWorld> StartAsync(string stateDirectory, CancellationToken cancellationToken) =>
+        StartAsync(stateDirectory, TestGuests.Counter, cancellationToken);
+
+    /// <summary>
+    /// Runs the demo script on <paramref name="stateDirectory"/> with <paramref name="guest"/> (a
+    /// <see cref="TestGuests"/> name) as the image the script imports, and waits until it is ready.
+    /// </summary>
+    public static async Task<DemoWorld> StartAsync(string stateDirectory, string guest, CancellationToken cancellationToken)
     {
         var port = LoopbackPorts.FreeRun(3);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -50,7 +61,7 @@ internal sealed class DemoWorld : IAsyncDisposable
             ["DEMO_DIR"] = stateDirectory,
             ["DEMO_BIN"] = BuildOutput.BinDirectory,
             ["DEMO_PORTAL_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["DEMO_GUEST"] = TestGuests.ImagePath(TestGuests.Counter),
+            ["DEMO_GUEST"] = TestGuests.ImagePath(guest),
         };
         Directory.CreateDirectory(stateDirectory);
         File.Delete(Path.Combine(stateDirectory, "demo.out")); // this run's output only
@@ -90,10 +101,49 @@ internal sealed class DemoWorld : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Takes the demo's laptop offline: SIGTERM to the <c>broker-client</c> the script started (the
+    /// pid it printed), as a shutdown of the machine would, and waits until it has exited.
+    /// </summary>
+    public async Task StopClientAsync(CancellationToken cancellationToken)
+    {
+        var pid = ClientStartedLine().Match(ScriptOutput) is { Success: true } started
+            ? started.Groups["pid"].Value
+            : throw new InvalidOperationException($"demo/run.sh did not print the client agent's pid:\n{ScriptOutput}");
+        var result = await ExternalTool.RunAsync("kill", ["-TERM", pid], cancellationToken);
+        result.ExitCode.ShouldBe(0, $"kill -TERM {pid}: {result}");
+        await Polling.UntilAsync($"the demo's client agent (pid {pid}) to exit", _ => Task.FromResult(HasExited(pid)), exited => exited, ClientStopLimit, cancellationToken);
+    }
+
+    /// <summary>
+    /// The demo's laptop back online after <see cref="StopClientAsync"/>: <c>broker-client</c> on the
+    /// same state and socket as the script runs it, its output appended to the same log; the caller stops it.
+    /// </summary>
+    public Task<DeviceAgent> RestartClientAsync(CancellationToken cancellationToken) =>
+        DeviceAgent.RunAsync(Path.Combine(StateDirectory, "client"), Path.Combine(StateDirectory, "logs", "broker-client.log"), ["--ClientAgent:MemoryMiB=32"], cancellationToken);
+
     /// <summary>Stops the demo as Ctrl-C does; the script's exit code, or null when it had to be killed.</summary>
     public Task<int?> StopAsync() => _script.StopAsync(TimeSpan.FromMinutes(2));
 
     public async ValueTask DisposeAsync() => await _script.DisposeAsync();
+
+    /// <summary>Whether process <paramref name="pid"/> is gone or a zombie (the script reaps its daemons only when it stops).</summary>
+    private static bool HasExited(string pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "PID (COMMAND) STATE …"; the command may hold spaces and parentheses.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    [GeneratedRegex(@"broker-client started \(pid (?<pid>\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ClientStartedLine();
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

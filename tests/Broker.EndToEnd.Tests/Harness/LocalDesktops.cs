@@ -19,6 +19,13 @@ internal sealed class LocalDesktops(Brokerctl brokerctl, string socket)
     public async Task<JsonElement> StatusAsync(string desktop, CancellationToken cancellationToken) =>
         Parse(await brokerctl.RunAsync(["desktop", "status", desktop, "--json", "--socket", socket], cancellationToken));
 
+    /// <summary>
+    /// <c>brokerctl desktop sync NAME --json</c>: the agent seals the top under the VM and answers once
+    /// the host acknowledged every sealed layer; fails the test when the sync is refused or queued.
+    /// </summary>
+    public async Task<JsonElement> SyncAsync(string desktop, CancellationToken cancellationToken) =>
+        Parse(await brokerctl.RunAsync(["desktop", "sync", desktop, "--json", "--socket", socket], cancellationToken));
+
     /// <summary>The ids in <c>brokerctl desktop list --json</c>.</summary>
     public async Task<IReadOnlyList<string>> IdsAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +42,16 @@ internal sealed class LocalDesktops(Brokerctl brokerctl, string socket)
     /// <summary>Polls the list until <paramref name="desktopId"/> is gone from it: the agent released its local copy.</summary>
     public Task WaitUntilReleasedAsync(Guid desktopId, CancellationToken cancellationToken) =>
         Polling.UntilAsync($"{desktopId} to leave this machine", async token => string.Join(", ", await IdsAsync(token)), ids => !ids.Contains(desktopId.ToString(), StringComparison.OrdinalIgnoreCase), StepLimit, cancellationToken);
+
+    /// <summary>Polls the status until the VM is off: the guest powered off by itself, or a stop took effect.</summary>
+    public Task<JsonElement> WaitUntilOffAsync(string desktop, CancellationToken cancellationToken) =>
+        Polling.UntilAsync($"{desktop}'s VM to be off", token => StatusAsync(desktop, token), status => !IsRunning(status), StepLimit, cancellationToken);
+
+    /// <summary>Whether a status says the VM runs (protobuf's JSON leaves <c>false</c> out).</summary>
+    public static bool IsRunning(JsonElement status) => status.TryGetProperty("running", out var running) && running.GetBoolean();
+
+    /// <summary>A status's sealed layers the host has not acknowledged yet (protobuf's JSON leaves a zero out).</summary>
+    public static uint PendingLayers(JsonElement status) => status.TryGetProperty("pendingLayers", out var pending) ? pending.GetUInt32() : 0;
 
     private static string PhaseOf(JsonElement status) => status.TryGetProperty("phase", out var phase) ? phase.GetString() ?? string.Empty : string.Empty;
 
