@@ -35,12 +35,9 @@ public sealed class ChurnSyncTests : IAsyncLifetime
     public async Task Churn_written_on_the_laptop_through_two_syncs_while_the_guest_runs_verifies_on_the_server()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var demo = await UserApi.SignInAsync(World, "demo", World.Credential("demo-password"), _directory.File("demo-user"), cancellationToken);
-        var desktop = await demo.DesktopInPoolAsync("demo", cancellationToken);
-        var name = (await demo.DesktopAsync(desktop, cancellationToken)).GetProperty("name").GetString().ShouldNotBeNull();
-        var laptop = new LocalDesktops(new Brokerctl(_directory.File("laptop-user")), World.ClientSocket);
-        var hostConsole = Path.Combine(World.StateDirectory, "host", "desktops", desktop.ToString(), "serial.log");
-        var laptopConsole = Path.Combine(World.StateDirectory, "client", "desktops", desktop.ToString(), "serial.log");
+        using var demoDesktop = await DemoDesktop.OpenAsync(World, _directory.File, cancellationToken);
+        var (demo, desktop, name, laptop) = (demoDesktop.User, demoDesktop.Id, demoDesktop.Name, demoDesktop.Laptop);
+        var (hostConsole, laptopConsole) = (demoDesktop.HostConsole, demoDesktop.LaptopConsole);
 
         // Boot 1 on the server formats the disk and writes the first sectors.
         await demo.StartAsync(desktop, cancellationToken);
@@ -74,12 +71,7 @@ public sealed class ChurnSyncTests : IAsyncLifetime
 
         await laptop.RunAsync("checkin", name, cancellationToken);
         await laptop.WaitUntilReleasedAsync(desktop, cancellationToken);
-        await Polling.UntilAsync(
-            $"the broker to show {name} Available again",
-            async token => (await demo.DesktopAsync(desktop, token)).GetProperty("state").GetString(),
-            state => state == "Available",
-            TimeSpan.FromMinutes(1),
-            cancellationToken);
+        await demoDesktop.WaitUntilAvailableAsync(cancellationToken);
 
         // Boot 5 on the server verifies every sector the laptop wrote, through the synced layers and the final one.
         await demo.StartAsync(desktop, cancellationToken);

@@ -15,14 +15,10 @@ public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
     public async Task Boot_count_continues_from_the_server_to_the_laptop_and_back()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var demo = await UserApi.SignInAsync(_world, "demo", _world.Credential("demo-password"), fixture.File("demo-user"), cancellationToken);
+        using var demoDesktop = await DemoDesktop.OpenAsync(_world, fixture.File, cancellationToken);
+        var (demo, desktop, name, laptop) = (demoDesktop.User, demoDesktop.Id, demoDesktop.Name, demoDesktop.Laptop);
+        var (hostConsole, laptopConsole) = (demoDesktop.HostConsole, demoDesktop.LaptopConsole);
         (await demo.DevicesAsync(cancellationToken)).ShouldHaveSingleItem("the demo's client agent is demo's device");
-        var desktop = await demo.DesktopInPoolAsync("demo", cancellationToken);
-        var name = (await demo.DesktopAsync(desktop, cancellationToken)).GetProperty("name").GetString().ShouldNotBeNull();
-        var laptop = new LocalDesktops(new Brokerctl(fixture.File("laptop-user")), _world.ClientSocket);
-        // Each run's console, as QEMU writes it: the host agent's and the client agent's copy of the desktop.
-        var hostConsole = Path.Combine(_world.StateDirectory, "host", "desktops", desktop.ToString(), "serial.log");
-        var laptopConsole = Path.Combine(_world.StateDirectory, "client", "desktops", desktop.ToString(), "serial.log");
 
         await demo.StartAsync(desktop, cancellationToken);
         await CounterConsole.WaitForBootAsync(hostConsole, 1, cancellationToken);
@@ -36,12 +32,7 @@ public sealed class FullCycleTests(DemoFixture fixture) : IAsyncDisposable
         await laptop.RunAsync("checkin", name, cancellationToken);
         await laptop.WaitUntilReleasedAsync(desktop, cancellationToken);
 
-        await Polling.UntilAsync(
-            $"the broker to show {name} Available again",
-            async token => (await demo.DesktopAsync(desktop, token)).GetProperty("state").GetString(),
-            state => state == "Available",
-            TimeSpan.FromMinutes(1),
-            cancellationToken);
+        await demoDesktop.WaitUntilAvailableAsync(cancellationToken);
         await demo.StartAsync(desktop, cancellationToken);
         await CounterConsole.WaitForBootAsync(hostConsole, 3, cancellationToken);
     }

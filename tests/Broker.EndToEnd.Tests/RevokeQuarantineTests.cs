@@ -27,13 +27,10 @@ public sealed class RevokeQuarantineTests : IAsyncLifetime
     public async Task A_revoke_while_the_laptop_is_offline_resumes_the_server_copy_from_its_last_sync_and_quarantines_the_late_layer()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var demo = await UserApi.SignInAsync(World, "demo", World.Credential("demo-password"), _directory.File("demo-user"), cancellationToken);
+        using var demoDesktop = await DemoDesktop.OpenAsync(World, _directory.File, cancellationToken);
+        var (demo, desktop, name, laptop) = (demoDesktop.User, demoDesktop.Id, demoDesktop.Name, demoDesktop.Laptop);
+        var (hostConsole, laptopConsole) = (demoDesktop.HostConsole, demoDesktop.LaptopConsole);
         var device = (await demo.DevicesAsync(cancellationToken)).ShouldHaveSingleItem("the demo's client agent is demo's device");
-        var desktop = await demo.DesktopInPoolAsync("demo", cancellationToken);
-        var name = (await demo.DesktopAsync(desktop, cancellationToken)).GetProperty("name").GetString().ShouldNotBeNull();
-        var laptop = new LocalDesktops(new Brokerctl(_directory.File("laptop-user")), World.ClientSocket);
-        var hostConsole = Path.Combine(World.StateDirectory, "host", "desktops", desktop.ToString(), "serial.log");
-        var laptopConsole = Path.Combine(World.StateDirectory, "client", "desktops", desktop.ToString(), "serial.log");
 
         await demo.StartAsync(desktop, cancellationToken);
         await CounterConsole.WaitForBootAsync(hostConsole, 1, cancellationToken);
@@ -55,12 +52,7 @@ public sealed class RevokeQuarantineTests : IAsyncLifetime
         await World.StopClientAsync(cancellationToken);
         var revoked = await World.Admin.AdminJsonAsync(cancellationToken, "desktops", "revoke", desktop.ToString());
         var revokedEpoch = revoked.GetProperty("epoch").GetInt64() - 1;
-        await Polling.UntilAsync(
-            $"the broker to show {name} Available again after the revoke",
-            async token => (await demo.DesktopAsync(desktop, token)).GetProperty("state").GetString(),
-            state => state == "Available",
-            TimeSpan.FromMinutes(1),
-            cancellationToken);
+        await demoDesktop.WaitUntilAvailableAsync(cancellationToken);
 
         // The server copy runs on from boot 2, the last synced layer, and on past the laptop's count.
         foreach (var boot in new[] { 3, 4 })
