@@ -25,7 +25,7 @@ public sealed class BrowserLoginTests(PostgresCluster cluster, ChromiumBrowser b
         await page.FillAsync("#Input_Password", site.AdminPassword());
         await ChromiumBrowser.SaveScreenshotAsync(page, "portal-login-form");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", ChromiumBrowser.Committed);
 
         (await page.TextContentAsync("#user-name")).ShouldBe("admin");
         (await page.TextContentAsync("#user-roles")).ShouldBe("Admin");

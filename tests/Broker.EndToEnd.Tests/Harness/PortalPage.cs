@@ -30,7 +30,7 @@ internal sealed class PortalPage : IAsyncDisposable
             await page.FillAsync("#Input_UserName", user);
             await page.FillAsync("#Input_Password", password);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", ChromiumBrowser.Committed);
             return new PortalPage(context, page);
         }
         catch

@@ -92,7 +92,7 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
         await page.FillAsync("#Input_UserName", userName);
         await page.FillAsync("#Input_Password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", ChromiumBrowser.Committed);
     }
 
     /// <summary>Plays an enrolled host agent that just reported in (so the reconcile loop keeps it healthy) and new desktops have somewhere to go.</summary>
