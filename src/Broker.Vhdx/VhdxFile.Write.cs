@@ -32,6 +32,47 @@ public sealed partial class VhdxFile
         return WriteCoreAsync(offset, data, cancellationToken);
     }
 
+    /// <summary>
+    /// Reserves every block of a dynamic file that the range touches and the file does not hold
+    /// yet, writing no payload: a new block is taken from the end of the file, which reads as zero,
+    /// so what the disk reads does not change. Later writes into these blocks change no metadata (a
+    /// writer that knows a block is fresh may leave its zero runs unwritten). The reservation is
+    /// durable at the next <see cref="FlushAsync"/>, which flushes the file's growth before the BAT.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file is read-only or differencing (there a block would hide its parent).</exception>
+    public async ValueTask ReserveBlocksAsync(long offset, int length, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        CheckRange(offset, length);
+        if (IsReadOnly || DiskType == VhdxDiskType.Differencing)
+        {
+            throw new InvalidOperationException($"'{_path}' is read-only or differencing; only a writable dynamic file reserves blocks.");
+        }
+
+        if (length == 0)
+        {
+            return;
+        }
+
+        await BeginVisibleChangeAsync(cancellationToken).ConfigureAwait(false);
+        var blockSize = _geometry.BlockSize;
+        for (var block = offset / blockSize; block <= (offset + length - 1) / blockSize; block++)
+        {
+            var index = _geometry.PayloadIndex(block);
+            if (BatEntry.State(_bat[index]) is BatEntry.FullyPresent or BatEntry.PartiallyPresent)
+            {
+                continue;
+            }
+
+            if (_dirtyBatPages.Count + _dirtyBitmapPages.Count + MaxPagesPerBlockWrite > MaxPagesPerCommit)
+            {
+                await CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            SetBatEntry(index, BatEntry.Make(await AllocateAsync(blockSize, cancellationToken).ConfigureAwait(false), BatEntry.FullyPresent));
+        }
+    }
+
     internal async ValueTask WriteCoreAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (data.Length == 0)

@@ -16,7 +16,8 @@ namespace Broker.Vhdx;
 /// </remarks>
 public sealed partial class VhdxFile : IAsyncDisposable
 {
-    private readonly IStorageFile _file;
+    // Replaced once by SwitchToReadOnlyHandleAsync.
+    private IStorageFile _file;
     private readonly string _path;
 
     private VhdxHeader _header;
@@ -89,8 +90,8 @@ public sealed partial class VhdxFile : IAsyncDisposable
     /// <summary>The parent locator of a differencing file; null otherwise.</summary>
     public VhdxParentLocator? ParentLocator { get; private set; }
 
-    /// <summary>True when opened without write access.</summary>
-    public bool IsReadOnly => !_file.CanWrite;
+    /// <summary>True when opened without write access, or once <see cref="EndWritesAsync"/> ran.</summary>
+    public bool IsReadOnly => !_file.CanWrite || _writesEnded;
 
     /// <summary>Length of the file in bytes.</summary>
     public long FileLength => _file.Length;

@@ -1,19 +1,22 @@
 using System.Globalization;
 using Broker.Disks.Images;
 using Broker.Disks.Layers;
+using Broker.Nbd;
 using Broker.Vhdx.Storage;
 
 // One durable operation on stores the tests set up (see README.md); BROKER_CRASH_AT kills it midway.
 var storage = FileStorage.Instance;
 var token = CancellationToken.None;
+const string Export = "desktop";
 switch (args)
 {
     case ["seal", var layers]:
         await using (var store = await LayerStore.OpenAsync(storage, layers, null, token))
+        await using (var server = new NbdServer())
         {
-            // Through the live device, as an agent seals.
-            _ = await store.OpenLiveDeviceAsync(token);
-            _ = await store.SealAsync(token);
+            // Through the live device served by an export, as an agent seals a running desktop.
+            server.AddExport(Export, await store.OpenLiveDeviceAsync(token));
+            _ = await store.SealServedAsync(server, Export, token);
         }
 
         break;

@@ -5,7 +5,8 @@ namespace Broker.Vhdx.Tests;
 
 /// <summary>
 /// Sealing without reopening: a child created over a top that is still open read-write, the top
-/// reopened read-only in place, the child stacked on the open chain; and in-place writes.
+/// reopened read-only in place (or its writes ended while the child reads through it), the child
+/// stacked on the open chain; and in-place writes.
 /// </summary>
 public sealed class StackTests
 {
@@ -41,6 +42,80 @@ public sealed class StackTests
         content.AsSpan(512, 3584).ToArray().ShouldAllBe(value => value == 0);
         content.AsSpan(4096).ToArray().ShouldBe(first);
         (await VhdxFile.CheckAsync(FileStorage.Instance, directory.File("child.avhdx"), Token)).Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task EndWritesAsync_UnderAChildStackedOnTheWritableTop_CommitsTheTopAndTheSwitchLetsOthersOpenIt()
+    {
+        using var directory = new TempDirectory();
+        await (await VhdxFile.CreateAsync(FileStorage.Instance, directory.File("base.vhdx"), VhdxCreateOptions.Dynamic(Size, 1 << 20), Token)).DisposeAsync();
+        var disk = await VhdxDisk.OpenAsync(FileStorage.Instance, directory.File("base.vhdx"), new VhdxOpenOptions { ReadOnly = false }, Token);
+        var first = Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray();
+
+        // Allocating and unflushed: the BAT entry lives in memory only until the top is committed.
+        await disk.WriteAsync(4096, first, Token);
+        await (await VhdxFile.CreateDifferencingAsync(FileStorage.Instance, directory.File("child.avhdx"), disk.Top, 1 << 20, Token)).DisposeAsync();
+        await using var stacked = await disk.StackAsync(FileStorage.Instance, directory.File("child.avhdx"), new VhdxOpenOptions { ReadOnly = false }, Token);
+        var parent = stacked.Files[1];
+        parent.IsReadOnly.ShouldBeFalse();
+
+        var read = new byte[8192];
+        var reading = stacked.ReadAsync(4096, read, Token).AsTask();
+        await parent.EndWritesAsync(Token);
+        await reading;
+
+        read.ShouldBe(first);
+        parent.IsReadOnly.ShouldBeTrue();
+        parent.LogGuid.ShouldBe(Guid.Empty);
+        await Should.ThrowAsync<InvalidOperationException>(() => parent.WriteAsync(0, new byte[512], Token).AsTask());
+        await Should.ThrowAsync<IOException>(() => VhdxFile.OpenAsync(FileStorage.Instance, directory.File("base.vhdx"), null, Token));
+
+        await parent.SwitchToReadOnlyHandleAsync(FileStorage.Instance, Token);
+
+        (await VhdxFile.CheckAsync(FileStorage.Instance, directory.File("base.vhdx"), Token)).Problems.ShouldBeEmpty();
+        await using (var other = await VhdxDisk.OpenAsync(FileStorage.Instance, directory.File("base.vhdx"), null, Token))
+        {
+            var committed = new byte[8192];
+            await other.ReadAsync(4096, committed, Token);
+            committed.ShouldBe(first);
+        }
+
+        await stacked.WriteAsync(0, Enumerable.Repeat((byte)0xAB, 512).ToArray(), Token);
+        Array.Clear(read);
+        await stacked.ReadAsync(4096, read, Token);
+        read.ShouldBe(first);
+    }
+
+    [Fact]
+    public async Task BeginChangesAsync_BeforeAChildIsCreated_KeepsTheChildLinkedThroughLaterWrites()
+    {
+        using var directory = new TempDirectory();
+        await (await VhdxFile.CreateAsync(FileStorage.Instance, directory.File("base.vhdx"), VhdxCreateOptions.Dynamic(Size, 1 << 20), Token)).DisposeAsync();
+        var disk = await VhdxDisk.OpenAsync(FileStorage.Instance, directory.File("base.vhdx"), new VhdxOpenOptions { ReadOnly = false }, Token);
+        var before = disk.Top.DataWriteGuid;
+
+        await disk.Top.BeginChangesAsync(Token);
+        var linked = disk.Top.DataWriteGuid;
+        await (await VhdxFile.CreateDifferencingAsync(FileStorage.Instance, directory.File("child.avhdx"), disk.Top, 1 << 20, Token)).DisposeAsync();
+        await disk.WriteAsync(0, Enumerable.Repeat((byte)0x5A, 4096).ToArray(), Token);
+        await disk.Top.BeginChangesAsync(Token);
+
+        linked.ShouldNotBe(before);
+        disk.Top.DataWriteGuid.ShouldBe(linked);
+        await disk.DisposeAsync();
+        await using var child = await VhdxDisk.OpenAsync(FileStorage.Instance, directory.File("child.avhdx"), null, Token);
+        var content = new byte[4096];
+        await child.ReadAsync(0, content, Token);
+        content.ShouldAllBe(value => value == 0x5A);
+    }
+
+    [Fact]
+    public async Task SwitchToReadOnlyHandleAsync_WritesNotEnded_Throws()
+    {
+        using var directory = new TempDirectory();
+        await using var file = await VhdxFile.CreateAsync(FileStorage.Instance, directory.File("base.vhdx"), VhdxCreateOptions.Dynamic(Size, 1 << 20), Token);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => file.SwitchToReadOnlyHandleAsync(FileStorage.Instance, Token).AsTask());
     }
 
     [Fact]

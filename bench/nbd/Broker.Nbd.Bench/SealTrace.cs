@@ -10,11 +10,12 @@ namespace Broker.Nbd.Bench;
 /// </summary>
 internal sealed class SealTrace : IDisposable
 {
-    // Before the pause: prepare. The pause (requests wait): quiesce (drain), close-top (flush,
-    // close, reopen read-only), create-top (only when the prepared top was unusable), open-top,
-    // resume (flush of the old device, a no-op once closed, and reopening the gate). After it:
-    // hash and commit (flushes on the new top wait for the commit).
-    private static readonly string[] Steps = ["seal", "prepare", "pause", "quiesce", "close-top", "create-top", "open-top", "resume", "hash", "commit"];
+    // Before the pause: prepare. The pause (requests wait): quiesce (drain), create-top (only when
+    // the prepared top was unusable), open-top (stacked on the old top, still writable), resume
+    // (reopening the gate). After it: close-top (the old top's log commit and header updates while
+    // the new top serves), release-top (requests wait again: the old top's writable handle swapped
+    // for a read-only one), hash and commit (flushes on the new top wait for the commit).
+    private static readonly string[] Steps = ["seal", "prepare", "pause", "quiesce", "create-top", "open-top", "resume", "close-top", "release-top", "hash", "commit"];
 
     private readonly ActivityListener _listener;
     private readonly Dictionary<string, List<double>> _durations = [];

@@ -20,8 +20,10 @@ namespace Broker.Disks.Chains;
 /// <para>
 /// <see cref="CloseAsync"/> flushes and closes the chain while the object stays valid: afterwards
 /// reads and writes throw <see cref="ObjectDisposedException"/> and <see cref="FlushAsync"/>
-/// succeeds at once (everything written was made durable by the close). That is what lets a seal
-/// close the top file under a quiesced NBD export, whose pause flushes the replaced device later.
+/// succeeds at once. A seal instead detaches the chain (<see cref="DetachChainAsync"/>) under a
+/// quiesced NBD export, whose pause flushes the replaced device later: that flush then does
+/// nothing, and the new device over the next top makes the old top durable
+/// (<see cref="EndParentWritesAsync"/>) before its own flushes may complete.
 /// </para>
 /// </remarks>
 public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
@@ -105,13 +107,27 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
 
     /// <summary>
     /// Creates (and closes) <paramref name="childPath"/>, a differencing child of the top as it is
-    /// now, while the device keeps serving: it links to the top's current DataWriteGuid, which a
-    /// later first write of the session would renew (compare with the top's when using the child).
-    /// Returns that DataWriteGuid.
+    /// now, while the device keeps serving: it links to the top's DataWriteGuid, renewed first
+    /// unless this session did already (<see cref="VhdxFile.BeginChangesAsync"/>), so later writes
+    /// keep it. Returns that DataWriteGuid (still compare it with the top's when using the child).
     /// </summary>
     internal async Task<Guid> CreateChildOfTopAsync(string childPath, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!IsReadOnly)
+        {
+            // Renewed now, the DataWriteGuid stays what the child links to through later writes.
+            await _lock.EnterExclusiveAsync().ConfigureAwait(false);
+            try
+            {
+                await OpenDisk().Top.BeginChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.ExitExclusive();
+            }
+        }
+
         await _lock.EnterSharedAsync().ConfigureAwait(false);
         try
         {
@@ -127,36 +143,63 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     }
 
     /// <summary>
-    /// Closes the device as <see cref="CloseAsync"/> does (the top flushed and committed) but keeps
-    /// the chain open, the top reopened read-only, and hands it to the caller, who must dispose it
-    /// (or pass it to <see cref="OpenOnAsync"/>). Runs no close callback.
+    /// Ends the device without flushing or closing anything and hands its chain, the top still
+    /// open read-write, to the caller, who must dispose it (or pass it to <see cref="OpenOnAsync"/>
+    /// and end the top's writes with <see cref="EndParentWritesAsync"/>). Waits for the operations in
+    /// progress; afterwards the device behaves as closed. Runs no close callback.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The device is already closed.</exception>
-    internal async Task<VhdxDisk> CloseToReadOnlyChainAsync(CancellationToken cancellationToken)
+    internal async Task<VhdxDisk> DetachChainAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _lock.EnterExclusiveAsync().ConfigureAwait(false);
         try
         {
             var disk = OpenDisk();
-            try
-            {
-                if (!IsReadOnly)
-                {
-                    await disk.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                _closed = true;
-                _disk = null;
-                await disk.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-
             _closed = true;
             _disk = null;
-            return await disk.ReopenReadOnlyAsync(_storage, cancellationToken).ConfigureAwait(false);
+            return disk;
+        }
+        finally
+        {
+            _lock.ExitExclusive();
+        }
+    }
+
+    /// <summary>
+    /// For a device made by <see cref="OpenOnAsync"/> over a chain whose top was still writable:
+    /// makes that parent durable and closed for writing (<see cref="VhdxFile.EndWritesAsync"/>, its
+    /// log commit and header updates) while the device serves. Returns the parent. Then call
+    /// <see cref="ReleaseParentWriteHandleAsync"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    internal async Task<VhdxFile> EndParentWritesAsync(CancellationToken cancellationToken)
+    {
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
+        try
+        {
+            // Shared: reads through the parent may run meanwhile; nothing else writes to it.
+            var parent = OpenDisk().Files[1];
+            await parent.EndWritesAsync(cancellationToken).ConfigureAwait(false);
+            return parent;
+        }
+        finally
+        {
+            _lock.ExitShared();
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="EndParentWritesAsync"/>: briefly alone (requests wait), swaps the parent's
+    /// writable handle for a read-only one, so that others may open the file again.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    internal async Task ReleaseParentWriteHandleAsync(CancellationToken cancellationToken)
+    {
+        await _lock.EnterExclusiveAsync().ConfigureAwait(false);
+        try
+        {
+            await OpenDisk().Files[1].SwitchToReadOnlyHandleAsync(_storage, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -211,6 +254,20 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         if (forceUnitAccess)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the top holds anything of its own (data or declared zeros), flushed or not; false once closed.</summary>
+    public async Task<bool> TopHoldsDataAsync(CancellationToken cancellationToken)
+    {
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
+        try
+        {
+            return !_closed && (await _disk!.Top.GetAllocationAsync(cancellationToken).ConfigureAwait(false)).Count > 0;
+        }
+        finally
+        {
+            _lock.ExitShared();
         }
     }
 

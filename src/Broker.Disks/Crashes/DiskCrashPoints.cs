@@ -7,11 +7,17 @@ namespace Broker.Disks.Crashes;
 /// </summary>
 public static class DiskCrashPoints
 {
-    /// <summary>Seal: the old top is flushed and closed (it will not change again).</summary>
-    public static readonly CrashPoint SealTopClosed = new("seal.after-top-closed");
+    /// <summary>Seal, before its pause: the next top exists as a child of the live top, which keeps serving; no manifest names it.</summary>
+    public static readonly CrashPoint SealNextTopPrepared = new("seal.after-next-top-prepared");
 
-    /// <summary>Seal: the new top exists as a child of the old one; no manifest names it yet.</summary>
+    /// <summary>Seal, before its pause: the live top is flushed (its log committed) while it keeps serving.</summary>
+    public static readonly CrashPoint SealPrepareFlushed = new("seal.after-prepare-flush");
+
+    /// <summary>Seal: the new top exists as a child of the old one (made before the pause, or now if that one no longer links); no manifest names it yet.</summary>
     public static readonly CrashPoint SealChildCreated = new("seal.after-child-created");
+
+    /// <summary>Seal: the old top is flushed and its log closed (it will not change again); with a live device the new top already serves through it.</summary>
+    public static readonly CrashPoint SealTopClosed = new("seal.after-top-closed");
 
     /// <summary>Seal: the manifest naming the sealed layer and the new top is committed.</summary>
     public static readonly CrashPoint SealManifestCommitted = new("seal.after-manifest-committed");
@@ -76,8 +82,10 @@ public static class DiskCrashPoints
     /// <summary>Every point above.</summary>
     public static IReadOnlyList<CrashPoint> All { get; } =
     [
-        SealTopClosed,
+        SealNextTopPrepared,
+        SealPrepareFlushed,
         SealChildCreated,
+        SealTopClosed,
         SealManifestCommitted,
         MergeMergedFileFlushed,
         MergeRebuiltFileFlushed,

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using Broker.Disks.Crashes;
 using Broker.Disks.State;
+using Broker.Disks.Transfer;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 
@@ -16,16 +14,16 @@ namespace Broker.Disks.Images;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Address: lowercase hex SHA-256 over the ASCII tag <c>broker.base-image.v1</c> and a zero byte, the
-/// virtual size (8 bytes, big-endian), the logical sector size (4 bytes, big-endian) and then the
-/// whole raw virtual content. The content's length is the virtual size, so the encoding is
-/// unambiguous; two images with equal bytes but different geometry get different addresses.
+/// Address: <see cref="BaseImageAddress"/> (ADR 0008), SHA-256 over the geometry and the BLAKE3
+/// hash of every 1 MiB chunk of the virtual content; two images with equal bytes but different
+/// geometry get different addresses.
 /// </para>
 /// <para>
 /// Import copies into <c>import-*.tmp</c> (all-zero 1 MiB chunks are left unallocated) while hashing,
 /// flushes, renames to the address and flushes the directory, then commits the index (the commit
-/// point). Adopt (<see cref="AdoptVhdxAsync"/>) skips the copy: it hashes a finished VHDX where it
-/// lies and, when the address is the one expected, renames that file in. An import or adopt of an
+/// point). Adopt (<see cref="AdoptVhdxAsync(string, string, CancellationToken)"/>) skips the copy: it
+/// hashes a finished VHDX where it lies (or takes the chunk hashes its writer verified) and, when the
+/// address is the one expected, renames that file in. An import or adopt of an
 /// address already stored drops the file and adds a reference. Opening deletes every file the index
 /// does not name. Images are never opened for writing once stored. One operation at a time.
 /// </para>
@@ -33,9 +31,7 @@ namespace Broker.Disks.Images;
 public sealed class BaseImageStore : IAsyncDisposable
 {
     private const string IndexName = "images";
-    private const int Chunk = 1024 * 1024;
-    private static readonly byte[] Tag = Encoding.ASCII.GetBytes("broker.base-image.v1\0");
-    private static readonly byte[] Zeros = new byte[Chunk];
+    private const int Chunk = BaseImageAddress.ChunkLength;
 
     private readonly IStorage _storage;
     private readonly IRawImageConverter _converter;
@@ -119,13 +115,30 @@ public sealed class BaseImageStore : IAsyncDisposable
     /// keep it on the store's file system, or the rename becomes a copy.
     /// </summary>
     /// <exception cref="BaseImageAddressException">The content hashes to another address; nothing changed and the file stays where it is.</exception>
-    public async Task<BaseImage> AdoptVhdxAsync(string sourcePath, string expectedAddress, CancellationToken cancellationToken)
+    public Task<BaseImage> AdoptVhdxAsync(string sourcePath, string expectedAddress, CancellationToken cancellationToken) =>
+        AdoptAsync(sourcePath, expectedAddress, file => HashContentAsync(file, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AdoptVhdxAsync(string, string, CancellationToken)"/>, but the address comes from
+    /// <paramref name="verifiedChunks"/> without reading the content: the 1 MiB chunks (on the
+    /// <see cref="BaseImageAddress"/> grid, in order) the file holds, each with the BLAKE3 hash its
+    /// writer verified its bytes against while writing them. The file must hold nothing else (checked
+    /// against its allocation); the caller vouches for the hashes.
+    /// </summary>
+    /// <exception cref="BaseImageAddressException">The chunks give another address, or the file holds data outside them; nothing changed.</exception>
+    public Task<BaseImage> AdoptVhdxAsync(string sourcePath, string expectedAddress, IReadOnlyList<(ChunkSpan Span, ReadOnlyMemory<byte> Blake3)> verifiedChunks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(verifiedChunks);
+        return AdoptAsync(sourcePath, expectedAddress, file => AddressOfChunksAsync(file, verifiedChunks, cancellationToken), cancellationToken);
+    }
+
+    private async Task<BaseImage> AdoptAsync(string sourcePath, string expectedAddress, Func<VhdxFile, Task<string>> addressOf, CancellationToken cancellationToken)
     {
         var destination = PathOf(expectedAddress);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (virtualSize, logicalSectorSize, address) = await HashVhdxAsync(sourcePath, cancellationToken).ConfigureAwait(false);
+            var (virtualSize, logicalSectorSize, address) = await FlushAndAddressAsync(sourcePath, addressOf, cancellationToken).ConfigureAwait(false);
             if (address != expectedAddress)
             {
                 throw new BaseImageAddressException(expectedAddress, address);
@@ -250,18 +263,6 @@ public sealed class BaseImageStore : IAsyncDisposable
     /// <summary>Closes the index.</summary>
     public ValueTask DisposeAsync() => _index.DisposeAsync();
 
-    /// <summary>The content address of raw virtual content with the given geometry (see the remarks).</summary>
-    internal static IncrementalHash StartAddress(long virtualSize, int logicalSectorSize)
-    {
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> geometry = stackalloc byte[12];
-        BinaryPrimitives.WriteInt64BigEndian(geometry, virtualSize);
-        BinaryPrimitives.WriteInt32BigEndian(geometry[8..], logicalSectorSize);
-        hash.AppendData(Tag);
-        hash.AppendData(geometry);
-        return hash;
-    }
-
     private static string FileName(string address) => address + ".vhdx";
 
     private static BaseImage ToImage(BaseImageEntry entry, string directory) =>
@@ -300,7 +301,7 @@ public sealed class BaseImageStore : IAsyncDisposable
     }
 
     /// <summary>Makes the VHDX at <paramref name="path"/> durable and computes its geometry and content address.</summary>
-    private async Task<(long VirtualSize, int LogicalSectorSize, string Address)> HashVhdxAsync(string path, CancellationToken cancellationToken)
+    private async Task<(long VirtualSize, int LogicalSectorSize, string Address)> FlushAndAddressAsync(string path, Func<VhdxFile, Task<string>> addressOf, CancellationToken cancellationToken)
     {
         var raw = await _storage.OpenAsync(path, StorageOpenMode.OpenReadOnly, cancellationToken).ConfigureAwait(false);
         await using (raw.ConfigureAwait(false))
@@ -316,41 +317,54 @@ public sealed class BaseImageStore : IAsyncDisposable
                 throw new ArgumentException($"'{path}' is a differencing VHDX; a base image has no parent.", nameof(path));
             }
 
-            using var hash = StartAddress(file.VirtualSize, file.LogicalSectorSize);
-            var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
-            try
-            {
-                var hashed = 0L;
-                foreach (var extent in await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    AppendZeros(hash, extent.Offset - hashed);
-                    for (var offset = extent.Offset; offset < extent.End; offset += Chunk)
-                    {
-                        var piece = buffer.AsMemory(0, (int)Math.Min(Chunk, extent.End - offset));
-                        await file.ReadAsync(offset, piece, cancellationToken).ConfigureAwait(false);
-                        hash.AppendData(piece.Span);
-                    }
-
-                    hashed = extent.End;
-                }
-
-                AppendZeros(hash, file.VirtualSize - hashed);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            return (file.VirtualSize, file.LogicalSectorSize, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return (file.VirtualSize, file.LogicalSectorSize, await addressOf(file).ConfigureAwait(false));
         }
     }
 
-    private static void AppendZeros(IncrementalHash hash, long length)
+    /// <summary>Hashes the content of <paramref name="file"/>, reading only the chunks it holds data in.</summary>
+    private static async Task<string> HashContentAsync(VhdxFile file, CancellationToken cancellationToken)
     {
-        for (; length > 0; length -= Zeros.Length)
+        using var address = new BaseImageAddress(file.VirtualSize, file.LogicalSectorSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
+        try
         {
-            hash.AppendData(Zeros, 0, (int)Math.Min(Zeros.Length, length));
+            foreach (var extent in await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false))
+            {
+                address.AppendZerosTo(Math.Max(address.Position, extent.Offset / Chunk * Chunk));
+                while (address.Position < extent.End)
+                {
+                    var chunk = buffer.AsMemory(0, address.NextChunkLength);
+                    await file.ReadAsync(address.Position, chunk, cancellationToken).ConfigureAwait(false);
+                    address.AppendChunk(chunk.Span);
+                }
+            }
+
+            address.AppendZerosTo(file.VirtualSize);
+            return address.Finish();
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The address of the verified chunks, once the file is known to hold data in no other chunk.</summary>
+    private static async Task<string> AddressOfChunksAsync(VhdxFile file, IReadOnlyList<(ChunkSpan Span, ReadOnlyMemory<byte> Blake3)> chunks, CancellationToken cancellationToken)
+    {
+        var listed = chunks.Select(chunk => chunk.Span.Offset / Chunk).ToHashSet();
+        foreach (var extent in await file.GetAllocationAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (var chunk = extent.Offset / Chunk; chunk * Chunk < extent.End; chunk++)
+            {
+                if (!listed.Contains(chunk))
+                {
+                    throw new BaseImageAddressException($"'{file.Path}' holds data in the chunk at {chunk * Chunk}, which its verified chunks do not list.");
+                }
+            }
+        }
+
+        return BaseImageAddress.FromChunkHashes(file.VirtualSize, file.LogicalSectorSize, chunks)
+            ?? throw new BaseImageAddressException($"The verified chunks of '{file.Path}' are not the 1 MiB chunks of its grid, in order.");
     }
 
     private async Task<BaseImage> ImportAsync(
@@ -368,7 +382,7 @@ public sealed class BaseImageStore : IAsyncDisposable
             var target = await VhdxFile.CreateAsync(_storage, temporary, VhdxCreateOptions.Dynamic(virtualSize, logicalSectorSize: logicalSectorSize), cancellationToken).ConfigureAwait(false);
             await using (target.ConfigureAwait(false))
             {
-                using var hash = StartAddress(virtualSize, logicalSectorSize);
+                using var hash = new BaseImageAddress(virtualSize, logicalSectorSize);
                 var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
                 try
                 {
@@ -376,7 +390,7 @@ public sealed class BaseImageStore : IAsyncDisposable
                     {
                         var chunk = buffer.AsMemory(0, (int)Math.Min(Chunk, virtualSize - offset));
                         await read(offset, chunk, cancellationToken).ConfigureAwait(false);
-                        hash.AppendData(chunk.Span);
+                        hash.AppendChunk(chunk.Span);
                         if (chunk.Span.ContainsAnyExcept((byte)0))
                         {
                             await target.WriteAsync(offset, chunk, cancellationToken).ConfigureAwait(false);
@@ -389,7 +403,7 @@ public sealed class BaseImageStore : IAsyncDisposable
                 }
 
                 await target.FlushAsync(cancellationToken).ConfigureAwait(false);
-                address = Convert.ToHexStringLower(hash.GetHashAndReset());
+                address = hash.Finish();
             }
 
             DiskCrashPoints.ImportCopied.Hit();

@@ -54,8 +54,9 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     /// <summary>
     /// Traces the steps of changes (activities <c>seal</c>, <c>merge</c> and their steps such as
-    /// <c>quiesce</c>, <c>close-top</c>, <c>hash</c>, <c>create-top</c>, <c>commit</c>,
-    /// <c>open-top</c>, <c>resume</c>), for benchmarks and the host's tracing.
+    /// <c>prepare</c>, <c>pause</c>, <c>quiesce</c>, <c>create-top</c>, <c>open-top</c>,
+    /// <c>resume</c>, <c>close-top</c>, <c>release-top</c>, <c>hash</c>, <c>commit</c>), for
+    /// benchmarks and the host's tracing.
     /// </summary>
     internal static readonly ActivitySource Trace = new("Broker.Disks.Layers");
 
@@ -216,11 +217,12 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     /// <summary>
     /// Seals as <see cref="SealAsync(CancellationToken)"/> and, with a live device, calls
-    /// <paramref name="switched"/> with the device over the new top as soon as it exists: after the
-    /// top is flushed and closed, before the sealed top is hashed and the manifest committed, so an
-    /// export can resume there. Until that commit is durable the new device's flushes wait, and if
-    /// it fails they fail: a crash before it drops the unnamed top, which held nothing reported
-    /// durable. A failure after the switch leaves the store unusable (reopen it).
+    /// <paramref name="switched"/> with the device over the new top as soon as it exists, so an
+    /// export can resume there: before the old top is flushed and closed (its log commit and header
+    /// updates run while the new top serves, reading through it), hashed and the manifest
+    /// committed. Until that commit is durable the new device's flushes wait, and if it fails they
+    /// fail: a crash before it drops the unnamed top, which held nothing reported durable, and the
+    /// old top recovers by its log. A failure after the switch leaves the store unusable (reopen it).
     /// </summary>
     internal async Task<LayerRecord> SealAsync(Func<ChainBlockDevice, Task>? switched, CancellationToken cancellationToken)
     {
@@ -254,11 +256,26 @@ public sealed partial class LayerStore : IAsyncDisposable
 
                 try
                 {
-                    if (switched is not null && _live is { } next)
+                    if (_live is { } next)
                     {
-                        await switched(next).ConfigureAwait(false);
+                        if (switched is not null)
+                        {
+                            await switched(next).ConfigureAwait(false);
+                        }
+
+                        // After the switch: the new top serves meanwhile, reading through this one.
+                        using (Trace.StartActivity("close-top"))
+                        {
+                            sealedFile = await next.EndParentWritesAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        using (Trace.StartActivity("release-top"))
+                        {
+                            await next.ReleaseParentWriteHandleAsync(cancellationToken).ConfigureAwait(false);
+                        }
                     }
 
+                    DiskCrashPoints.SealTopClosed.Hit();
                     string hash;
                     using (Trace.StartActivity("hash"))
                     {
@@ -307,11 +324,12 @@ public sealed partial class LayerStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// The seal's steps up to the switch: closes the live device (flushing the top) or opens the
-    /// top read-only, creates the next top <paramref name="file"/> unless <paramref name="prepared"/>
-    /// still links to the sealed top and, with a live device, opens the new live device over it.
-    /// Returns the chain the caller must dispose (null when the new live device owns it) and the
-    /// sealed top, open read-only either way. On failure everything it opened is closed.
+    /// The seal's steps up to the switch: detaches the live device's chain (the top still open
+    /// read-write, nothing flushed) or opens the chain read-only, creates the next top
+    /// <paramref name="file"/> unless <paramref name="prepared"/> still links to the sealed top and,
+    /// with a live device, opens the new live device over it. Returns the chain the caller must
+    /// dispose (null when the new live device owns it) and the top being sealed. On failure
+    /// everything it opened is closed (which commits the old top).
     /// </summary>
     private async Task<(VhdxDisk? Chain, VhdxFile SealedTop)> SwitchTopAsync(
         ChainBlockDevice? live,
@@ -321,15 +339,9 @@ public sealed partial class LayerStore : IAsyncDisposable
         Task named,
         CancellationToken cancellationToken)
     {
-        VhdxDisk chain;
-        using (Trace.StartActivity("close-top"))
-        {
-            chain = live is not null
-                ? await live.CloseToReadOnlyChainAsync(cancellationToken).ConfigureAwait(false)
-                : await VhdxDisk.OpenAsync(_storage, topPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
-        }
-
-        DiskCrashPoints.SealTopClosed.Hit();
+        var chain = live is not null
+            ? await live.DetachChainAsync(cancellationToken).ConfigureAwait(false)
+            : await VhdxDisk.OpenAsync(_storage, topPath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
         try
         {
             var sealedTop = chain.Top;
@@ -357,7 +369,7 @@ public sealed partial class LayerStore : IAsyncDisposable
         }
         catch
         {
-            // The chain still holds the old top open read-only, which bars reopening it for writing.
+            // The chain still holds the old top open, which bars reopening it for writing.
             await chain.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -385,9 +397,11 @@ public sealed partial class LayerStore : IAsyncDisposable
             _prepared = null;
             await _storage.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
             _prepared = new PreparedTop(file, await live.CreateChildOfTopAsync(path, cancellationToken).ConfigureAwait(false));
+            DiskCrashPoints.SealNextTopPrepared.Hit();
 
             // Last, so that as little as possible is written between this flush and the seal's.
             await live.FlushAsync(cancellationToken).ConfigureAwait(false);
+            DiskCrashPoints.SealPrepareFlushed.Hit();
         }
         finally
         {

@@ -11,10 +11,12 @@ namespace Broker.Disks.Layers;
 /// (requests wait, none fails), the change runs, the new live device replaces the old one, and the
 /// export resumes. Requests acknowledged before the change are in the chain it saw; later ones go
 /// to the new top. A seal does what it can before the pause (flush, create the next top) and
-/// resumes as soon as the new top serves: the pause holds only the final flush and close of the
-/// top and the swap. The hash and the manifest commit follow the pause; until that commit is
-/// durable, flushes (and FUA writes) on the new top wait, so nothing is reported durable that a
-/// crash could drop, and the seal returns only after it.
+/// resumes as soon as the new top serves: the pause holds only the swap, the new top stacked on
+/// the old one, which is still open for writing. The old top's final flush and close (log commit,
+/// header updates), a brief exclusive swap of its writable handle for a read-only one, the hash and
+/// the manifest commit follow the pause; until that commit is durable, flushes (and FUA writes) on
+/// the new top wait, so nothing is reported durable that a crash could drop, and the seal returns
+/// only after it.
 /// </remarks>
 public static class LayerStoreNbdExtensions
 {

@@ -15,8 +15,10 @@ public sealed class CrashPointKillTests
     /// <summary>Each point's scenario and whether the operation's commit point precedes it.</summary>
     private static readonly Dictionary<string, (string Scenario, bool Committed)> Cases = new(StringComparer.Ordinal)
     {
-        [DiskCrashPoints.SealTopClosed.Name] = ("seal", false),
+        [DiskCrashPoints.SealNextTopPrepared.Name] = ("seal", false),
+        [DiskCrashPoints.SealPrepareFlushed.Name] = ("seal", false),
         [DiskCrashPoints.SealChildCreated.Name] = ("seal", false),
+        [DiskCrashPoints.SealTopClosed.Name] = ("seal", false),
         [DiskCrashPoints.SealManifestCommitted.Name] = ("seal", true),
         [DiskCrashPoints.MergeMergedFileFlushed.Name] = ("merge", false),
         [DiskCrashPoints.MergeRebuiltFileFlushed.Name] = ("merge", false),

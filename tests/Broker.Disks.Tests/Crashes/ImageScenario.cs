@@ -1,4 +1,5 @@
 using Broker.Disks.Images;
+using Broker.Disks.Tests.Images;
 using Broker.Vhdx;
 
 namespace Broker.Disks.Tests.Crashes;
@@ -60,13 +61,8 @@ internal sealed class ImageScenario(ImageScenario.Operation operation) : CrashSc
         return ShouldHoldImagesAsync(_images, expected, cancellationToken);
     }
 
-    /// <summary>The content address as the store defines it: SHA-256 over the tag, the geometry and the raw content.</summary>
-    private static string AddressOf(byte[] content)
-    {
-        using var hash = BaseImageStore.StartAddress(content.Length, 512);
-        hash.AppendData(content);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    /// <summary>The content address as ADR 0008 defines it.</summary>
+    private static string AddressOf(byte[] content) => ReferenceAddress.Of(content, 512);
 
     /// <summary>A finished dynamic VHDX (1 MiB blocks, as a pull stages a base) holding <paramref name="content"/>.</summary>
     private static async Task<string> StageVhdxAsync(string path, byte[] content, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Broker.Disks.Images;
 using Broker.Disks.Tests.Layers;
+using Broker.Disks.Transfer;
 using Broker.Testing;
 using Broker.Testing.Storage;
 using Broker.Vhdx;
@@ -15,6 +16,9 @@ public sealed class BaseImageStoreTests
     /// <summary>Where a pulled base is staged before it is adopted (a path in the in-memory storage).</summary>
     private const string StagedPath = "/pulls/staged.vhdx";
 
+    /// <summary>The 1 MiB chunks <see cref="StageChunksAsync"/> writes data into.</summary>
+    private static readonly int[] StagedChunkIndexes = [0, 1, 9];
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static async Task<byte[]> WriteRawAsync(CrashingStorage storage, string path, byte[] content)
@@ -26,12 +30,7 @@ public sealed class BaseImageStoreTests
         return content;
     }
 
-    private static string ExpectedAddress(byte[] content, int sectorSize)
-    {
-        using var hash = BaseImageStore.StartAddress(content.Length, sectorSize);
-        hash.AppendData(content);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    private static string ExpectedAddress(byte[] content, int sectorSize) => ReferenceAddress.Of(content, sectorSize);
 
     [Fact]
     public async Task ImportVhdxAsync_Twice_StoresOneCopyWithTwoReferences()
@@ -90,6 +89,71 @@ public sealed class BaseImageStoreTests
         store.Images.ShouldBeEmpty();
         storage.FileExists(StagedPath).ShouldBeTrue();
         storage.ListFiles(Directory).Select(Path.GetFileName).ShouldAllBe(name => !name!.EndsWith(".vhdx", StringComparison.Ordinal));
+    }
+
+    /// <summary>A staged base with 1 MiB blocks holding data in chunks 0, 1 and 9 of 16 MiB, and its chunks with their BLAKE3 hashes.</summary>
+    private static async Task<(byte[] Model, List<(ChunkSpan Span, ReadOnlyMemory<byte> Blake3)> Chunks)> StageChunksAsync(CrashingStorage storage)
+    {
+        var model = new byte[16 * 1024 * 1024];
+        new Random(7).NextBytes(model.AsSpan(0, 2 * 1024 * 1024));
+        new Random(8).NextBytes(model.AsSpan(9 * 1024 * 1024, 4096));
+        storage.CreateDirectory(Path.GetDirectoryName(StagedPath)!);
+        await using (var file = await VhdxFile.CreateAsync(storage, StagedPath, VhdxCreateOptions.Dynamic(model.Length, blockSize: 1024 * 1024), Token))
+        {
+            await file.WriteAsync(0, model.AsMemory(0, 2 * 1024 * 1024), Token);
+            await file.WriteAsync(9 * 1024 * 1024, model.AsMemory(9 * 1024 * 1024, 4096), Token);
+        }
+
+        var chunks = StagedChunkIndexes
+            .Select(index => (new ChunkSpan(index * 1024L * 1024, 1024 * 1024), (ReadOnlyMemory<byte>)Blake3.Hasher.Hash(model.AsSpan(index * 1024 * 1024, 1024 * 1024)).AsSpan().ToArray()))
+            .ToList();
+        return (model, chunks);
+    }
+
+    [Fact]
+    public async Task AdoptVhdxAsync_VerifiedChunks_AdoptsUnderTheContentAddress()
+    {
+        var storage = new CrashingStorage();
+        var (model, chunks) = await StageChunksAsync(storage);
+        await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
+
+        var adopted = await store.AdoptVhdxAsync(StagedPath, ExpectedAddress(model, 512), chunks, Token);
+
+        adopted.Address.ShouldBe(ExpectedAddress(model, 512));
+        storage.FileExists(StagedPath).ShouldBeFalse();
+        (await ChainTestData.ReadChainAsync(storage, adopted.Path, Token)).ShouldBe(model);
+    }
+
+    [Fact]
+    public async Task AdoptVhdxAsync_VerifiedChunksMissingOneTheFileHolds_RefusedAndNothingChanges()
+    {
+        var storage = new CrashingStorage();
+        var (model, chunks) = await StageChunksAsync(storage);
+        await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
+        chunks.RemoveAt(2);
+        var listed = new byte[model.Length];
+        model.AsSpan(0, 2 * 1024 * 1024).CopyTo(listed);
+
+        _ = await Should.ThrowAsync<BaseImageAddressException>(() => store.AdoptVhdxAsync(StagedPath, ExpectedAddress(listed, 512), chunks, Token));
+
+        store.Images.ShouldBeEmpty();
+        storage.FileExists(StagedPath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task AdoptVhdxAsync_VerifiedChunksOfOtherContent_RefusedWithTheirAddress()
+    {
+        var storage = new CrashingStorage();
+        var (model, chunks) = await StageChunksAsync(storage);
+        await using var store = await BaseImageStore.OpenAsync(storage, Directory, null, Token);
+        var other = model.ToArray();
+        other[9 * 1024 * 1024] ^= 1;
+        chunks[2] = (chunks[2].Span, Blake3.Hasher.Hash(other.AsSpan(9 * 1024 * 1024, 1024 * 1024)).AsSpan().ToArray());
+
+        var refusal = await Should.ThrowAsync<BaseImageAddressException>(() => store.AdoptVhdxAsync(StagedPath, ExpectedAddress(model, 512), chunks, Token));
+
+        refusal.ActualAddress.ShouldBe(ExpectedAddress(other, 512));
+        store.Images.ShouldBeEmpty();
     }
 
     [Fact]
