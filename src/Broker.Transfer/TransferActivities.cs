@@ -4,7 +4,8 @@ namespace Broker.Transfer;
 
 /// <summary>
 /// The <see cref="ActivitySource"/> of transfers (<c>Broker.Transfer</c>): a pull's phases as
-/// activities, so a trace (or the transfer bench) sees where a check-out spends its time.
+/// activities and a push's, so a trace (or the transfer bench) sees where a check-out or a sync
+/// spends its time.
 /// </summary>
 public static class TransferActivities
 {
@@ -25,6 +26,21 @@ public static class TransferActivities
 
     /// <summary>Adopting a pulled layer into the layer store.</summary>
     public const string AdoptLayer = "pull.adopt-layer";
+
+    /// <summary>A whole push of one layer, from the call to the durable record of the host's ack.</summary>
+    public const string Push = "push.layer";
+
+    /// <summary>Building the pushed layer's manifest (overlaps the host's push status).</summary>
+    public const string PushManifest = "push.manifest";
+
+    /// <summary>Sending the header and the chunks the host lacks, up to the commit message.</summary>
+    public const string PushChunks = "push.chunks";
+
+    /// <summary>Waiting for the host's ack after the commit message (its verification, flushes and commit).</summary>
+    public const string PushAck = "push.ack";
+
+    /// <summary>Recording the host's ack durably on the client.</summary>
+    public const string PushRecord = "push.record";
 
     internal static ActivitySource Source { get; } = new(SourceName);
 }

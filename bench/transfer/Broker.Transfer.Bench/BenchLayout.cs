@@ -13,6 +13,9 @@ internal sealed class BenchLayout(string workDirectory)
     public const ulong Epoch = 1;
     public const string ImageName = "disk.raw";
 
+    /// <summary>A second desktop on the same base whose tiny layers warm a push child up (untimed).</summary>
+    public const string WarmUpDesktopId = "bench-warm-up";
+
     public string Work { get; } = Path.GetFullPath(workDirectory);
 
     /// <summary>The flat sparse image the peers copy (rsync module <c>src</c>).</summary>
@@ -20,9 +23,13 @@ internal sealed class BenchLayout(string workDirectory)
 
     public string FlatImage => Path.Combine(FlatDirectory, ImageName);
 
-    public string HostImages => Path.Combine(Work, "host", "images");
+    /// <summary>The host's base store (named for the address definition, ADR 0008: a store of older addresses is not reused).</summary>
+    public string HostImages => Path.Combine(Work, "host", "images-v2");
 
     public string HostDesktop => Path.Combine(Work, "host", "desktop");
+
+    /// <summary>The host's chain of <see cref="WarmUpDesktopId"/>.</summary>
+    public string HostWarmUpDesktop => Path.Combine(Work, "host", "warm-up");
 
     public string PublicKey => Path.Combine(Work, "host", "broker-public.pem");
 
@@ -49,4 +56,7 @@ internal sealed class ClientLayout(string directory)
     public string Work => Path.Combine(Directory, "work");
 
     public string Desktop => Path.Combine(Directory, "desktop");
+
+    /// <summary>The client's chain of <see cref="BenchLayout.WarmUpDesktopId"/>.</summary>
+    public string WarmUpDesktop => Path.Combine(Directory, "warm-up");
 }

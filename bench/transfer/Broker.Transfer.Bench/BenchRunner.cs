@@ -39,7 +39,8 @@ internal static class BenchRunner
         SyncRow? sync = null;
         if (rows.Contains("2"))
         {
-            sync = new SyncRow(layout, host, pull.Client, BenchTickets.Encode(signer, TransferDirection.Push), rsyncUrl);
+            var tickets = new PushTickets(BenchTickets.Encode(signer, TransferDirection.Push), BenchTickets.Encode(signer, TransferDirection.Push, BenchLayout.WarmUpDesktopId));
+            sync = await SyncRow.StartAsync(layout, host, pull.Client, tickets, rsyncUrl);
             for (var run = 0; run < runs; run++)
             {
                 await sync.RunOnceAsync(run);

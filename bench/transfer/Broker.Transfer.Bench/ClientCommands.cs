@@ -32,20 +32,33 @@ internal static class ClientCommands
         PrintUsage(wire);
     }
 
-    public static async Task PushAsync(int port, string ticket, string clientDirectory, long layerId, ulong epoch)
+    /// <summary>
+    /// One push of sealed layer <paramref name="layerId"/> after an untimed warm-up push
+    /// (<see cref="PushWarmUp"/>) over the same channel, as a running client agent pushes. Prints the
+    /// push's phases (<see cref="TransferActivities"/>; <c>push.layer</c> is the whole call up to the
+    /// durable ack); the wire bytes count only the timed push, the CPU time the whole process.
+    /// </summary>
+    public static async Task PushAsync(int port, string ticket, string warmUpTicket, string clientDirectory, long layerId, ulong epoch)
     {
         var client = new ClientLayout(clientDirectory);
         var wire = new WireCounter();
         using var channel = Channel(port, wire);
+        await PushWarmUp.RunAsync(client, new LayerPusher(Client(channel, warmUpTicket, BenchLayout.WarmUpDesktopId), client.Work), epoch);
         await using var layers = await LayerStore.OpenAsync(FileStorage.Instance, client.Desktop, null, CancellationToken.None);
         var pusher = new LayerPusher(Client(channel, ticket), client.Work);
-        _ = await pusher.PushAsync(layers, layerId, epoch, null, CancellationToken.None);
-        PrintUsage(wire);
+        var (readBefore, writtenBefore) = (wire.Read, wire.Written);
+        using (var phases = new PhaseTimer())
+        {
+            _ = await pusher.PushAsync(layers, layerId, epoch, null, CancellationToken.None);
+            phases.Print();
+        }
+
+        PrintUsage(wire, readBefore, writtenBefore);
     }
 
-    private static TransferClient Client(GrpcChannel channel, string ticket) =>
+    private static TransferClient Client(GrpcChannel channel, string ticket, string desktopId = BenchLayout.DesktopId) =>
         TicketEncoding.TryDecode(ticket, out var signed) is null && signed is not null
-            ? new TransferClient(channel.CreateCallInvoker(), BenchLayout.DesktopId, signed)
+            ? new TransferClient(channel.CreateCallInvoker(), desktopId, signed)
             : throw new ArgumentException("The ticket is not an encoded signed ticket.");
 
     /// <summary>A transfer channel to 127.0.0.1:<paramref name="port"/> whose sockets count their bytes into <paramref name="wire"/>.</summary>
@@ -68,11 +81,11 @@ internal static class ClientCommands
             },
         });
 
-    private static void PrintUsage(WireCounter wire)
+    private static void PrintUsage(WireCounter wire, long readBefore = 0, long writtenBefore = 0)
     {
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"usage {cpu} {PeakRssBytes()} {wire.Read} {wire.Written}");
+        Console.WriteLine($"usage {cpu} {PeakRssBytes()} {wire.Read - readBefore} {wire.Written - writtenBefore}");
     }
 
     private static long PeakRssBytes()

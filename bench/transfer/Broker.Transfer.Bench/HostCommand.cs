@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Transfer.Bench;
 
 /// <summary>
-/// The host side as its own process: the bench desktop's layer store served by the real
+/// The host side as its own process: the bench desktop's layer store (and the push warm-up desktop's) served by the real
 /// <see cref="DiskTransferService"/> in Kestrel on 127.0.0.1 (a free port), with the HTTP/2 windows
 /// and message limits the host agent sets (<see cref="TransferLimits"/>). Prints <c>port N</c> once
 /// listening and <c>served CHUNKS BYTES</c> whenever a <c>PullChunks</c> call ends; stops when its
@@ -26,8 +26,10 @@ internal static class HostCommand
         using var key = TicketKeys.ImportPublicKeyPem(await File.ReadAllTextAsync(layout.PublicKey));
         using var verifier = new TicketVerifier([key], TimeProvider.System);
         await using var layers = await LayerStore.OpenAsync(FileStorage.Instance, layout.HostDesktop, null, CancellationToken.None);
+        await using var warmUpLayers = await LayerStore.OpenAsync(FileStorage.Instance, layout.HostWarmUpDesktop, null, CancellationToken.None);
         var registry = new InMemoryDesktopRegistry();
         registry.Set(new TransferDesktop(BenchLayout.DesktopId, layers, BenchLayout.Epoch, BenchLayout.DeviceId));
+        registry.Set(new TransferDesktop(BenchLayout.WarmUpDesktopId, warmUpLayers, BenchLayout.Epoch, BenchLayout.DeviceId));
         using var service = new DiskTransferService(registry, verifier, new TransferHostOptions { HostId = BenchLayout.HostId });
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -27,12 +27,10 @@ internal static class Preparation
         await using (var bases = await BaseImageStore.OpenAsync(storage, layout.HostImages, null, CancellationToken.None))
         {
             var image = bases.Images.Count > 0 ? bases.Images[0] : await bases.ImportRawAsync(layout.FlatImage, 512, CancellationToken.None);
-            if (Directory.Exists(layout.HostDesktop))
+            foreach (var desktop in new[] { layout.HostDesktop, layout.HostWarmUpDesktop })
             {
-                Directory.Delete(layout.HostDesktop, recursive: true);
+                await CreateChainAsync(desktop, image);
             }
-
-            await using var chain = await LayerStore.CreateAsync(storage, layout.HostDesktop, image.Path, image.Address, null, CancellationToken.None);
         }
 
         foreach (var copy in new[] { layout.ClientFlatImage, Path.Combine(layout.RsyncPushDirectory, BenchLayout.ImageName) })
@@ -44,6 +42,17 @@ internal static class Preparation
         Directory.CreateDirectory(layout.PeerPullDirectory);
         _ = await ChildProcess.TimeAsync("sync");
         Console.WriteLine($"prepared {layout.Work} in {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>A fresh chain (base + empty top) in <paramref name="directory"/>, over <paramref name="image"/>.</summary>
+    public static async Task CreateChainAsync(string directory, BaseImage image)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        await using var chain = await LayerStore.CreateAsync(FileStorage.Instance, directory, image.Path, image.Address, null, CancellationToken.None);
     }
 
     /// <summary>Writes change set <paramref name="seed"/> into the client's chain (the VM's writes) and seals it; returns the sealed layer's id.</summary>

@@ -18,7 +18,9 @@ namespace Broker.Transfer.Client;
 /// commit (group commit): after <see cref="PullOptions.CheckpointInterval"/> or
 /// <see cref="PullOptions.CheckpointChunks"/> chunks, whichever comes first, and at the end. A killed
 /// process loses no more than the chunks in flight: on the next run the chunks it wrote but did not
-/// record are claimed by hash.
+/// record are claimed by hash. With <c>sparseWrites</c> (a staging file whose blocks under the
+/// chunks are fresh: reserved, reading zero, never written) only each chunk's non-zero 4 KiB runs
+/// are written.
 /// </summary>
 internal sealed class ChunkFetcher(
     TransferClient client,
@@ -27,6 +29,7 @@ internal sealed class ChunkFetcher(
     ChunkRequest source,
     LayerManifest manifest,
     VhdxFile target,
+    bool sparseWrites,
     PullOptions options,
     ProgressMeter meter,
     TimeProvider time) : IDisposable
@@ -115,7 +118,6 @@ internal sealed class ChunkFetcher(
                     throw new IOException($"The host ended the chunk stream after fewer chunks than requested.");
                 }
 
-                _ = inFlight.Release();
                 var response = call.ResponseStream.Current;
                 var chunk = manifest.Chunks[index];
                 ReadOnlyMemory<byte> data;
@@ -133,10 +135,14 @@ internal sealed class ChunkFetcher(
                 catch (ChunkIntegrityException)
                 {
                     failed.Add(index);
+                    _ = inFlight.Release();
                     continue;
                 }
 
+                // A request stays in flight until its chunk is in the file: a killed pull loses at
+                // most RequestsInFlight chunks a stream (what it wrote is claimed by hash on resume).
                 await WriteAsync(index, data, cancellationToken).ConfigureAwait(false);
+                _ = inFlight.Release();
             }
 
             await sender.ConfigureAwait(false);
@@ -195,7 +201,19 @@ internal sealed class ChunkFetcher(
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await target.WriteAsync(manifest.Chunks[index].Span.Offset, data, cancellationToken).ConfigureAwait(false);
+            var offset = manifest.Chunks[index].Span.Offset;
+            if (sparseWrites)
+            {
+                foreach (var (start, length) in NonZeroRuns.Of(data.Span))
+                {
+                    await target.WriteAsync(offset + start, data.Slice(start, length), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await target.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+            }
+
             _done[index] = true;
             _sinceCheckpoint++;
         }

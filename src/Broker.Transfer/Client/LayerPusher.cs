@@ -56,31 +56,58 @@ public sealed class LayerPusher
     /// A rejection surfaces as the host's <see cref="Grpc.Core.RpcException"/> (see <see cref="TransferRejections.ReasonOf"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The store has no sealed layer <paramref name="layerId"/>.</exception>
-    public async Task<PushResult> PushAsync(LayerStore store, long layerId, ulong epoch, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public Task<PushResult> PushAsync(LayerStore store, long layerId, ulong epoch, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        PushAsync(store, layerId, epoch, final: false, progress, cancellationToken);
+
+    /// <summary>
+    /// Pushes <paramref name="layerId"/> as the last layer of a check-in (<see cref="PushHeader.Final"/>):
+    /// as <see cref="PushAsync(LayerStore, long, ulong, IProgress{TransferProgress}?, CancellationToken)"/>,
+    /// but the host is asked even when the layer's acknowledgement is recorded here, so that it
+    /// announces the final layer to the broker again after an interrupted check-in.
+    /// </summary>
+    /// <exception cref="ArgumentException">The store has no sealed layer <paramref name="layerId"/>.</exception>
+    public Task<PushResult> PushFinalAsync(LayerStore store, long layerId, ulong epoch, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        PushAsync(store, layerId, epoch, final: true, progress, cancellationToken);
+
+    private async Task<PushResult> PushAsync(LayerStore store, long layerId, ulong epoch, bool final, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var layer = store.Manifest.Find(layerId) ?? throw new ArgumentException($"The chain has no sealed layer {layerId}.", nameof(layerId));
+        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Push);
         _storage.CreateDirectory(_workDirectory);
         await using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
         var key = AckLedger.Key(_client.DesktopId, layerId);
-        if (ledger.Read()?.Acked.Contains(key) == true)
+        if (!final && ledger.Read()?.Acked.Contains(key) == true)
         {
             return new PushResult { LayerId = LayerIds.Format(layerId), AlreadyPresent = true, Epoch = epoch };
         }
 
+        // The host's answer travels while the layer is hashed here.
+        var statusCall = _client.GetPushStatusAsync(layerId, cancellationToken);
         var file = await VhdxFile.OpenAsync(_storage, store.PathOf(layer), VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
         PushResult result;
         await using (file.ConfigureAwait(false))
         {
-            var manifest = await LayerManifest.BuildAsync(file, ChunkHasher.Default, cancellationToken).ConfigureAwait(false);
-            var status = await _client.GetPushStatusAsync(layerId, cancellationToken).ConfigureAwait(false);
+            LayerManifest manifest;
+            using (TransferActivities.Source.StartActivity(TransferActivities.PushManifest))
+            {
+                manifest = await LayerManifest.BuildAsync(file, ChunkHasher.Default, cancellationToken).ConfigureAwait(false);
+            }
+
+            var status = await statusCall.ConfigureAwait(false);
             var first = status.Committed ? manifest.Chunks.Count : (int)Math.Min(status.DurableChunkCount, (ulong)manifest.Chunks.Count);
             var meter = new ProgressMeter(manifest.PresentBytes, progress, _time);
             meter.Skip(manifest.Chunks.Take(first).Sum(chunk => (long)chunk.Span.Length));
-            result = await SendAsync(file, Header(store.Manifest, layer, epoch, manifest, first), manifest, first, meter, cancellationToken).ConfigureAwait(false);
+            var header = Header(store.Manifest, layer, epoch, manifest, first);
+            header.Final = final;
+            result = await SendAsync(file, header, manifest, first, meter, cancellationToken).ConfigureAwait(false);
         }
 
-        _ = await ledger.UpdateAsync(current => new AckLedger([.. (current?.Acked ?? []).Where(entry => entry != key), key]), cancellationToken).ConfigureAwait(false);
+        using (TransferActivities.Source.StartActivity(TransferActivities.PushRecord))
+        {
+            _ = await ledger.UpdateAsync(current => new AckLedger([.. (current?.Acked ?? []).Where(entry => entry != key), key]), cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 
@@ -112,6 +139,7 @@ public sealed class LayerPusher
     private async Task<PushResult> SendAsync(VhdxFile file, PushHeader header, LayerManifest manifest, int first, ProgressMeter meter, CancellationToken cancellationToken)
     {
         using var call = _client.Calls.PushLayer(_client.Options(cancellationToken));
+        var sending = TransferActivities.Source.StartActivity(TransferActivities.PushChunks);
         await call.RequestStream.WriteAsync(new PushMessage { Header = header }, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
         var compressed = ArrayPool<byte>.Shared.Rent(ChunkCompressor.GetDestinationLength(ChunkLayout.MaxChunkLength));
@@ -134,6 +162,9 @@ public sealed class LayerPusher
                 }
 
                 var zstd = compressor.TryCompress(data.Span, compressed, out var written);
+
+                // The message is serialized before WriteAsync completes: wrapping the reused buffers
+                // (and the manifest's hash) instead of copying them is safe.
                 await call.RequestStream.WriteAsync(
                     new PushMessage
                     {
@@ -142,8 +173,8 @@ public sealed class LayerPusher
                             Offset = (ulong)chunk.Span.Offset,
                             Length = (uint)chunk.Span.Length,
                             Compression = zstd ? Compression.Zstd : Compression.None,
-                            Data = ByteString.CopyFrom(zstd ? compressed.AsSpan(0, written) : data.Span),
-                            Hash = ByteString.CopyFrom(chunk.Hash.Span),
+                            Data = UnsafeByteOperations.UnsafeWrap(zstd ? compressed.AsMemory(0, written) : data),
+                            Hash = UnsafeByteOperations.UnsafeWrap(chunk.Hash),
                         },
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -161,10 +192,14 @@ public sealed class LayerPusher
         }
         finally
         {
+            sending?.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
             ArrayPool<byte>.Shared.Return(compressed);
         }
 
-        return await call.ResponseAsync.ConfigureAwait(false);
+        using (TransferActivities.Source.StartActivity(TransferActivities.PushAck))
+        {
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
     }
 }

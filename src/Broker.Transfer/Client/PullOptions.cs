@@ -8,8 +8,11 @@ public sealed record PullOptions
     /// <summary>Parallel <c>PullChunks</c> streams.</summary>
     public int Streams { get; init; } = TransferLimits.DefaultPullStreams;
 
-    /// <summary>Requests each stream keeps in flight.</summary>
-    public int RequestsInFlight { get; init; } = 4;
+    /// <summary>
+    /// Requests each stream keeps in flight: sent and their chunks not yet written. What a killed
+    /// pull can lose per stream, since a resume claims what the staging file holds by hash.
+    /// </summary>
+    public int RequestsInFlight { get; init; } = 2;
 
     /// <summary>
     /// Progress is flushed and recorded after this many chunks at most (and after

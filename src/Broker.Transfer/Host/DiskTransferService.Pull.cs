@@ -72,14 +72,17 @@ public sealed partial class DiskTransferService
                 var data = buffer.AsMemory(0, span.Length);
                 await source.File.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
                 var zstd = compressor.TryCompress(data.Span, compressed, out var written);
+
+                // The message is serialized before WriteAsync completes, so wrapping the reused
+                // buffers (and the cached manifest's hash) instead of copying them is safe.
                 await responseStream.WriteAsync(
                     new ChunkData
                     {
                         Offset = (ulong)span.Offset,
                         Length = (uint)span.Length,
                         Compression = zstd ? Compression.Zstd : Compression.None,
-                        Data = ByteString.CopyFrom(zstd ? compressed.AsSpan(0, written) : data.Span),
-                        Hash = ByteString.CopyFrom(source.Manifest.Chunks[index].Hash.Span),
+                        Data = UnsafeByteOperations.UnsafeWrap(zstd ? compressed.AsMemory(0, written) : data),
+                        Hash = UnsafeByteOperations.UnsafeWrap(source.Manifest.Chunks[index].Hash),
                     },
                     cancellationToken).ConfigureAwait(false);
             }

@@ -37,7 +37,7 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.HostId);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentTransfers, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PushCheckpointChunks, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PushCheckpointBytes, 1);
         _registry = registry;
         _tickets = new TicketGate(verifier, options.HostId);
         _options = options;

@@ -15,13 +15,16 @@ namespace Broker.Transfer.Host;
 /// live (a differencing child of the parent its <see cref="PushTarget"/> names), verifies every chunk
 /// against the header's manifest, checkpoints (flush, then the durable chunk count in the ledger) as
 /// a group commit — after <see cref="TransferHostOptions.PushCheckpointInterval"/> or
-/// <see cref="TransferHostOptions.PushCheckpointChunks"/> chunks — and on commit flushes and hands the
+/// <see cref="TransferHostOptions.PushCheckpointBytes"/> — and on commit flushes and hands the
 /// file to the target: <see cref="LayerStore.AdoptSealedLayerAsync"/> for the chain,
 /// <see cref="LayerQuarantine.AddAsync"/> for a revoked device's late push (rename, directory flush,
 /// then the durable record).
-/// The header's chunk list is kept beside the staging file (<see cref="StagedChunkList"/>), so after
-/// a killed host process <see cref="GetStatusAsync"/> claims the chunks the staging file holds
-/// beyond the last checkpoint by hash and the client re-sends only what never reached the file.
+/// A push is recorded in the ledger at its first checkpoint, with the header's chunk list beside the
+/// staging file (<see cref="StagedChunkList"/>), so after a killed host process
+/// <see cref="GetStatusAsync"/> claims the chunks the staging file holds beyond the last checkpoint by
+/// hash and the client re-sends only what never reached the file. A push that commits before its
+/// first checkpoint (a small sync) is never recorded: it costs no ledger writes, and a host killed
+/// before its commit has nothing durable to resume from.
 /// One push per desktop at a time.
 /// </summary>
 internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
@@ -70,6 +73,7 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         {
             var store = target.Desktop.Layers;
             var result = target.NewResult(header.LayerId);
+            result.Final = header.Final;
             if (await target.HoldsAsync(id, header.ManifestHash, manifests, result, cancellationToken).ConfigureAwait(false))
             {
                 return result;
@@ -80,13 +84,17 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             await using var ledger = await OpenLedgerAsync(store, cancellationToken).ConfigureAwait(false);
             var staged = StagedPath(target, id);
             var fresh = new PushProgress(id, parentId, target.Epoch, manifest.Hash.ToArray(), 0);
-            var durable = await PrepareStagingAsync(ledger, target, header, parentPath, fresh, cancellationToken).ConfigureAwait(false);
-            if (header.FirstChunkIndex > (ulong)durable)
+            var staging = await PrepareStagingAsync(ledger, target, parentPath, fresh, cancellationToken).ConfigureAwait(false);
+            await using (staging.File.ConfigureAwait(false))
             {
-                throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push resumes at chunk {header.FirstChunkIndex}, the host holds {durable} durably.");
+                if (header.FirstChunkIndex > (ulong)staging.Durable)
+                {
+                    throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push resumes at chunk {header.FirstChunkIndex}, the host holds {staging.Durable} durably.");
+                }
+
+                await ReceiveChunksAsync(ledger, staging, target, header, fresh, manifest, messages, cancellationToken).ConfigureAwait(false);
             }
 
-            await ReceiveChunksAsync(ledger, staged, fresh, manifest, (long)header.FirstChunkIndex, durable, messages, cancellationToken).ConfigureAwait(false);
             try
             {
                 await target.CommitAsync(staged, header, id, parentId, cancellationToken).ConfigureAwait(false);
@@ -96,8 +104,13 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
                 throw TransferErrors.Rejected(TransferRejection.Integrity, $"Layer {id} could not be committed: {exception.Message}");
             }
 
-            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), cancellationToken).ConfigureAwait(false);
-            await storage.DeleteAsync(ChunkListPath(target, id), cancellationToken).ConfigureAwait(false);
+            PushCrashPoints.Committed.Hit();
+            if (staging.Recorded)
+            {
+                _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), cancellationToken).ConfigureAwait(false);
+                await storage.DeleteAsync(ChunkListPath(target, id), cancellationToken).ConfigureAwait(false);
+            }
+
             return result;
         }
         finally
@@ -152,27 +165,29 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         TwinCopyStore.OpenJsonAsync(storage, Path.Combine(store.Directory, LedgerName), PushLedgerJsonContext.Default.PushLedger, cancellationToken).AsTask();
 
     /// <summary>
-    /// Keeps a staging file whose ledger entry matches <paramref name="fresh"/> (same parent, epoch
-    /// and manifest) and returns its durable chunk count; otherwise starts a new staging file over
-    /// <paramref name="parentPath"/> and records 0.
+    /// Opens the staging file whose ledger entry matches <paramref name="fresh"/> (same parent, epoch
+    /// and manifest) with its durable chunk count; otherwise forgets a stale entry and creates a new,
+    /// unrecorded staging file over <paramref name="parentPath"/> (recorded at its first checkpoint).
     /// </summary>
-    private async Task<long> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, PushTarget target, PushHeader header, string parentPath, PushProgress fresh, CancellationToken cancellationToken)
+    private async Task<PushStaging> PrepareStagingAsync(TwinCopyJsonStore<PushLedger> ledger, PushTarget target, string parentPath, PushProgress fresh, CancellationToken cancellationToken)
     {
         var staged = StagedPath(target, fresh.LayerId);
         var recorded = ledger.Read()?.Find(fresh.LayerId, fresh.Epoch);
         if (recorded is not null && storage.FileExists(staged) && recorded.ParentId == fresh.ParentId
             && recorded.ManifestHash.AsSpan().SequenceEqual(fresh.ManifestHash))
         {
-            return recorded.DurableChunks;
+            var kept = await VhdxFile.OpenAsync(storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+            return new PushStaging(kept, recorded.DurableChunks, recorded: true);
+        }
+
+        if (recorded is not null)
+        {
+            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(recorded), cancellationToken).ConfigureAwait(false);
         }
 
         await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
         var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
-        await file.DisposeAsync().ConfigureAwait(false);
-        await StagedChunkList.WriteAsync(storage, ChunkListPath(target, fresh.LayerId), header, cancellationToken).ConfigureAwait(false);
-        await storage.FlushDirectoryAsync(target.StagingDirectory, cancellationToken).ConfigureAwait(false);
-        _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(fresh), cancellationToken).ConfigureAwait(false);
-        return 0;
+        return new PushStaging(file, 0, recorded: false);
     }
 
     /// <summary>
@@ -198,71 +213,75 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
     }
 
     /// <summary>
-    /// Writes chunks <paramref name="first"/>… into the staging file until the commit message,
-    /// checkpointing as a group commit and, whatever happens, once more on the way out.
+    /// Writes the header's chunks from its first index into the staging file until the commit
+    /// message, checkpointing as a group commit; a push that fails on the way keeps what was written
+    /// (one more checkpoint) for a resume. A push that succeeds needs no last checkpoint: the staging
+    /// file is flushed when it is closed, before the commit.
     /// </summary>
     private async Task ReceiveChunksAsync(
         TwinCopyJsonStore<PushLedger> ledger,
-        string staged,
+        PushStaging staging,
+        PushTarget target,
+        PushHeader header,
         PushProgress push,
         LayerManifest manifest,
-        long first,
-        long durable,
         IAsyncStreamReader<PushMessage> messages,
         CancellationToken cancellationToken)
     {
-        var file = await VhdxFile.OpenAsync(storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
-        await using (file.ConfigureAwait(false))
+        var next = (long)header.FirstChunkIndex;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+        using var verifier = new ChunkVerifier(manifest.Algorithm);
+        var received = false;
+        try
         {
-            var next = first;
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
-            using var verifier = new ChunkVerifier(manifest.Algorithm);
-            try
+            var committed = false;
+            var lastCheckpoint = time.GetTimestamp();
+            var bytesSinceCheckpoint = 0L;
+            while (!committed && await messages.MoveNext(cancellationToken).ConfigureAwait(false))
             {
-                var committed = false;
-                var lastCheckpoint = time.GetTimestamp();
-                while (!committed && await messages.MoveNext(cancellationToken).ConfigureAwait(false))
+                var message = messages.Current;
+                switch (message.KindCase)
                 {
-                    var message = messages.Current;
-                    switch (message.KindCase)
-                    {
-                        case PushMessage.KindOneofCase.Chunk:
-                            await WriteChunkAsync(file, verifier, manifest, next, message.Chunk, buffer, cancellationToken).ConfigureAwait(false);
-                            next++;
-                            if (next - durable >= options.PushCheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.PushCheckpointInterval)
-                            {
-                                durable = await CheckpointAsync(ledger, file, push, next, durable, cancellationToken).ConfigureAwait(false);
-                                lastCheckpoint = time.GetTimestamp();
-                            }
+                    case PushMessage.KindOneofCase.Chunk:
+                        await WriteChunkAsync(staging.File, verifier, manifest, next, message.Chunk, buffer, cancellationToken).ConfigureAwait(false);
+                        next++;
+                        bytesSinceCheckpoint += message.Chunk.Length;
+                        if (bytesSinceCheckpoint >= options.PushCheckpointBytes || time.GetElapsedTime(lastCheckpoint) >= options.PushCheckpointInterval)
+                        {
+                            await CheckpointAsync(ledger, staging, target, header, push, next, cancellationToken).ConfigureAwait(false);
+                            lastCheckpoint = time.GetTimestamp();
+                            bytesSinceCheckpoint = 0;
+                        }
 
-                            break;
-                        case PushMessage.KindOneofCase.Commit:
-                            committed = true;
-                            break;
-                        default:
-                            throw TransferErrors.Invalid("After the header a push carries chunks and then its commit.");
-                    }
-                }
-
-                if (!committed)
-                {
-                    throw TransferErrors.Invalid("The push ended without its commit.");
-                }
-
-                if (next != manifest.Chunks.Count)
-                {
-                    throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push carried {next} of {manifest.Chunks.Count} chunks.");
+                        break;
+                    case PushMessage.KindOneofCase.Commit:
+                        committed = true;
+                        break;
+                    default:
+                        throw TransferErrors.Invalid("After the header a push carries chunks and then its commit.");
                 }
             }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
 
-                // What was written is whole (a chunk is written before it counts): keep it for a resume.
-                if (next > durable)
-                {
-                    _ = await CheckpointAsync(ledger, file, push, next, durable, CancellationToken.None).ConfigureAwait(false);
-                }
+            if (!committed)
+            {
+                throw TransferErrors.Invalid("The push ended without its commit.");
+            }
+
+            if (next != manifest.Chunks.Count)
+            {
+                throw TransferErrors.Rejected(TransferRejection.Integrity, $"The push carried {next} of {manifest.Chunks.Count} chunks.");
+            }
+
+            received = true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+
+            // What was written is whole (a chunk is written before it counts): keep it for a resume.
+            if (!received)
+            {
+                await CheckpointAsync(ledger, staging, target, header, push, next, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -292,6 +311,32 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         }
 
         await file.WriteAsync(expected.Span.Offset, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes chunks [0, <paramref name="next"/>) of <paramref name="staging"/> durable and records them;
+    /// the first checkpoint of a new push also writes its chunk list and flushes the directory, so
+    /// the ledger never names a staging file or chunk list that a power loss could take away.
+    /// </summary>
+    private async Task CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, PushStaging staging, PushTarget target, PushHeader header, PushProgress push, long next, CancellationToken cancellationToken)
+    {
+        if (next <= staging.Durable)
+        {
+            return;
+        }
+
+        if (staging.Recorded)
+        {
+            staging.Durable = await CheckpointAsync(ledger, staging.File, push, next, staging.Durable, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await staging.File.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await StagedChunkList.WriteAsync(storage, ChunkListPath(target, push.LayerId), header, cancellationToken).ConfigureAwait(false);
+        await storage.FlushDirectoryAsync(target.StagingDirectory, cancellationToken).ConfigureAwait(false);
+        _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(push with { DurableChunks = next }), cancellationToken).ConfigureAwait(false);
+        staging.Recorded = true;
+        staging.Durable = next;
     }
 
     /// <summary>Flushes the staging file, then records <paramref name="next"/> chunks as durable; returns the new durable count.</summary>

@@ -10,12 +10,13 @@ public sealed record TransferHostOptions
     public int MaxConcurrentTransfers { get; init; } = TransferLimits.DefaultMaxConcurrentTransfers;
 
     /// <summary>
-    /// A push flushes its staging file and records its durable chunk count after this many chunks at
-    /// most (and after <see cref="PushCheckpointInterval"/>): what a power loss of the host can cost.
-    /// A killed host process costs only what never reached the staging file: a resumed push claims
-    /// the chunks the file holds by hash.
+    /// A push flushes its staging file and records its durable chunk count after this many chunk
+    /// bytes at most (and after <see cref="PushCheckpointInterval"/>): what a power loss of the host
+    /// can cost. A killed host process costs only what never reached the staging file: a resumed push
+    /// claims the chunks the file holds by hash. A push smaller than this that commits within the
+    /// interval is flushed once, at its commit.
     /// </summary>
-    public int PushCheckpointChunks { get; init; } = 64;
+    public long PushCheckpointBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>A push checkpoints at least this often while chunks arrive (group commit).</summary>
     public TimeSpan PushCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);

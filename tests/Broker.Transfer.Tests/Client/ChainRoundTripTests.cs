@@ -53,6 +53,29 @@ public sealed class ChainRoundTripTests
     }
 
     [Fact]
+    public async Task PushFinalAsync_OfALayerAckedBefore_AsksTheHostAgain_WhichAnswersFinalAndAlreadyPresent()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
+        await TransferScenario.WriteAsync(pulled, 0, 65536, 23);
+        var sealedLayer = await pulled.SealAsync(TestContext.Current.CancellationToken);
+        var pusher = scenario.Pusher();
+        var synced = await pusher.PushAsync(pulled, sealedLayer.Id, scenario.Epoch, null, TestContext.Current.CancellationToken);
+        var before = scenario.HostLayers.Manifest;
+
+        var skipped = await pusher.PushAsync(pulled, sealedLayer.Id, scenario.Epoch, null, TestContext.Current.CancellationToken);
+        var final = await pusher.PushFinalAsync(pulled, sealedLayer.Id, scenario.Epoch, null, TestContext.Current.CancellationToken);
+
+        synced.ShouldSatisfyAllConditions(() => synced.Final.ShouldBeFalse(), () => synced.AlreadyPresent.ShouldBeFalse());
+        skipped.ShouldSatisfyAllConditions(() => skipped.Final.ShouldBeFalse(), () => skipped.AlreadyPresent.ShouldBeTrue());
+        final.ShouldSatisfyAllConditions(
+            () => final.Final.ShouldBeTrue("the host echoes the header's final flag"),
+            () => final.AlreadyPresent.ShouldBeTrue(),
+            () => final.LayerId.ShouldBe(LayerIds.Format(sealedLayer.Id)));
+        scenario.HostLayers.Manifest.ShouldBe(before);
+    }
+
+    [Fact]
     public async Task PushAsync_SameLayerTwice_SecondIsAlreadyPresentAndChangesNothing()
     {
         await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
