@@ -52,6 +52,7 @@ internal static class HostAgentApp
         services.AddSingleton<DesktopManager>();
         services.AddSingleton<IDesktopRegistry>(provider => provider.GetRequiredService<DesktopManager>());
         services.AddHostedService<DesktopManagerLifetime>();
+        services.AddHostedService<SnapshotScheduler>();
         services.AddSingleton<BrokerConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<BrokerConnection>());
 
@@ -73,7 +74,11 @@ internal static class HostAgentApp
             provider.GetRequiredService<IDesktopRegistry>(),
             provider.GetRequiredService<TicketVerifier>(),
             provider.GetRequiredService<TransferHostOptions>()));
-        services.AddSingleton(provider => new HostConsoleService(provider.GetRequiredService<DesktopManager>(), provider.GetRequiredService<TicketVerifier>(), identity.AgentId));
+        services.AddSingleton(provider => new HostConsoleService(
+            provider.GetRequiredService<DesktopManager>(),
+            provider.GetRequiredService<IDesktopRegistry>(),
+            provider.GetRequiredService<TicketVerifier>(),
+            identity.AgentId));
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

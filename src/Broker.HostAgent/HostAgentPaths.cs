@@ -16,13 +16,18 @@ internal sealed record HostAgentPaths(string DataDirectory)
 }
 
 /// <summary>
-/// One desktop's directory: <c>layers/</c> (its <c>LayerStore</c>, which owns every file there),
+/// One desktop's directory: <c>layers/</c> (its <c>LayerStore</c>, which owns every file there; after a
+/// reset <c>layers-&lt;n&gt;/</c>, as the record names it),
 /// <c>quarantine/</c> (its <c>LayerQuarantine</c>: a revoked device's late layers),
 /// <c>state</c> (the agent's twin-copy record), the serial console log, the NBD, QMP sockets and the QEMU pid file.
 /// </summary>
 internal sealed record DesktopPaths(string Directory)
 {
-    public string Layers => Path.Combine(Directory, "layers");
+    /// <summary>The chain's directory until a reset replaces it.</summary>
+    public const string DefaultLayerDirectory = "layers";
+
+    /// <summary>The chain directory named <paramref name="name"/> (see <see cref="Desktops.DesktopRecord.LayerDirectory"/>).</summary>
+    public string Layers(string name) => Path.Combine(Directory, name);
 
     public string Quarantine => Path.Combine(Directory, "quarantine");
 

@@ -23,7 +23,7 @@ internal sealed record DomainSeed(GoldImage Image, Pool Pool, Host Host, Device 
             var image = GoldImage.Create(ImageId.New(), new GoldImageDraft("Windows 11", "2025.06", "sha256:" + new string('a', 64), 64L << 30)).Value!;
             (await provider.GetRequiredService<IImageStore>().AddAsync(image, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
 
-            var offline = new OfflinePolicy { Allowed = true, LeaseDays = 3, Heartbeat = TimeSpan.FromMinutes(2), Retention = new RetentionPolicy(1, 2, 3), WipeOnRevoke = true };
+            var offline = new OfflinePolicy { Allowed = true, LeaseDays = 3, Heartbeat = TimeSpan.FromMinutes(2), Retention = new RetentionPolicy(1, 2, 3) { SnapshotInterval = TimeSpan.FromMinutes(20) }, WipeOnRevoke = true };
             var pool = Pool.Create(PoolId.New(), new PoolDraft("Engineering", PoolKind.Dedicated, image.Id, 2, offline)).Value!;
             var savedPool = await provider.GetRequiredService<IPoolStore>().AddAsync(pool, cancellationToken);
             pool = pool with { Version = savedPool.Version };

@@ -211,6 +211,10 @@ public sealed class DomainStoreTests(PostgresCluster cluster)
         (await log.QueryAsync(new AuditQuery(Actor: "alice"), cancellationToken)).ShouldBe([newer, older]);
         (await log.QueryAsync(new AuditQuery(From: at.AddMinutes(1)), cancellationToken)).ShouldBe([other, newer]);
         (await log.QueryAsync(new AuditQuery(Skip: 1, Take: 1), cancellationToken)).ShouldBe([newer]);
+        (await log.QueryAsync(new AuditQuery(Action: "desktop.CheckInRequested"), cancellationToken)).ShouldBe([newer]);
+        (await log.QueryAsync(new AuditQuery(Action: "desktop."), cancellationToken)).ShouldBe([newer, older]);
+        (await log.QueryAsync(new AuditQuery(Action: "desktop"), cancellationToken)).ShouldBeEmpty();
+        (await log.QueryAsync(new AuditQuery(Action: "p%."), cancellationToken)).ShouldBeEmpty();
     }
 
     [Theory]

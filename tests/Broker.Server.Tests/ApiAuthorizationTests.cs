@@ -27,6 +27,8 @@ public sealed class ApiAuthorizationTests(PostgresCluster cluster)
             ("GET", "/api/v1/admin/images", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/admin/pools", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/admin/hosts", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("POST", $"/api/v1/admin/hosts/{Guid.NewGuid()}/drain", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("GET", "/api/v1/admin/audit?action=desktop.", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/admin/desktops", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/admin/desktops/{aliceDesktop}", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", "/api/v1/admin/images", () => new { name = "x" }, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
@@ -34,6 +36,9 @@ public sealed class ApiAuthorizationTests(PostgresCluster cluster)
             ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/revoke", () => null, [HttpStatusCode.Conflict, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/admin/desktops/{aliceDesktop}/quarantine", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/quarantine/{Guid.NewGuid()}/promote", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            // The desktop's host has reported no transfer address: the admin gets 503, nobody else gets that far.
+            ("GET", $"/api/v1/admin/desktops/{aliceDesktop}/snapshots", () => null, [HttpStatusCode.ServiceUnavailable, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/restore", () => new { snapshot = Guid.NewGuid() }, [HttpStatusCode.ServiceUnavailable, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/me/desktops", () => null, [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/me/desktops/{aliceDesktop}", () => null, [HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/me/desktops/{aliceDesktop}/check-in", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),

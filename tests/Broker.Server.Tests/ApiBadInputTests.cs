@@ -32,6 +32,7 @@ public sealed class ApiBadInputTests(PostgresCluster cluster)
             (world.Admin, "POST", "/api/v1/admin/pools", "{}", HttpStatusCode.BadRequest, ["Name", "Kind", "DesiredSize", "Image"]),
             (world.Admin, "POST", "/api/v1/admin/pools", "{\"name\":\"p\",\"kind\":\"Sideways\",\"imageId\":\"x\",\"desiredSize\":1}", HttpStatusCode.BadRequest, []),
             (world.Admin, "POST", "/api/v1/admin/pools", $"{{\"name\":\"p\",\"kind\":\"Floating\",\"imageId\":\"{unknown}\",\"desiredSize\":20000,\"offline\":{{\"allowed\":true,\"leaseDays\":0}}}}", HttpStatusCode.BadRequest, ["Image", "DesiredSize", "Offline.LeaseDays", "Offline.Allowed"]),
+            (world.Admin, "POST", "/api/v1/admin/pools", $"{{\"name\":\"p\",\"kind\":\"Dedicated\",\"imageId\":\"{world.Pool.ImageId}\",\"desiredSize\":1,\"offline\":{{\"snapshotIntervalMinutes\":1}}}}", HttpStatusCode.BadRequest, ["Offline.Retention.SnapshotInterval"]),
             (world.Admin, "POST", "/api/v1/admin/pools", HugeJson, HttpStatusCode.RequestEntityTooLarge, []),
             (world.Admin, "PUT", $"/api/v1/admin/pools/{unknown}", validPool, HttpStatusCode.NotFound, []),
             (world.Admin, "PUT", $"/api/v1/admin/pools/{world.Pool.Id}", $"{{\"name\":\"Engineering\",\"kind\":\"Floating\",\"imageId\":\"{world.Pool.ImageId}\",\"desiredSize\":3}}", HttpStatusCode.BadRequest, ["Kind"]),

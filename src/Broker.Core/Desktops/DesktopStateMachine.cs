@@ -87,7 +87,7 @@ public static class DesktopStateMachine
 
     private static TransitionResult FromAvailable(Desktop d, DesktopEvent e) => e switch
     {
-        StartRequested => Accept(d, new StartDesktop(d.Host, d.Id, d.Epoch)),
+        StartRequested start => Accept(d, new StartDesktop(d.Host, d.Id, d.Epoch, start.Retention)),
         StopRequested => Accept(d, new StopDesktop(d.Host, d.Id, d.Epoch)),
         Released released => Accept(
             d with { Assignee = null, Image = released.Image, LastAckedLayer = null },

@@ -6,8 +6,9 @@ using Grpc.Core.Interceptors;
 namespace Broker.HostAgent.Broker;
 
 /// <summary>
-/// Tells the <see cref="DesktopManager"/> when a <c>PushLayer</c> call committed a layer, so the
-/// broker hears of it: the push header names the desktop, the result the layer and epoch.
+/// Tells the <see cref="DesktopManager"/> when a <c>PushLayer</c> call committed a layer, or
+/// re-announced a held one as a check-in's final layer, so the broker hears of it: the push header
+/// names the desktop, the result the layer, epoch and whether it is final.
 /// </summary>
 internal sealed class PushCommitWatcher(DesktopManager desktops) : Interceptor
 {
@@ -19,7 +20,7 @@ internal sealed class PushCommitWatcher(DesktopManager desktops) : Interceptor
         ArgumentNullException.ThrowIfNull(continuation);
         var watched = new HeaderReader<TRequest>(requestStream);
         var response = await continuation(watched, context).ConfigureAwait(false);
-        if (response is PushResult { AlreadyPresent: false } result && watched.DesktopId is { } desktopId)
+        if (response is PushResult result && (!result.AlreadyPresent || result.Final) && watched.DesktopId is { } desktopId)
         {
             desktops.OnPushCommitted(desktopId, result);
         }

@@ -54,7 +54,7 @@ internal sealed partial class DesktopManager(
 
         foreach (var directory in Directory.EnumerateDirectories(paths.Desktops))
         {
-            if (await HostedDesktop.OpenAsync(new DesktopPaths(directory), cancellationToken).ConfigureAwait(false) is { } desktop)
+            if (await HostedDesktop.OpenAsync(new DesktopPaths(directory), time, cancellationToken).ConfigureAwait(false) is { } desktop)
             {
                 _desktops[desktop.Record.DesktopId] = desktop;
                 LogAdopted(logger, desktop.Record.DesktopId, desktop.Record.Epoch);
@@ -115,9 +115,9 @@ internal sealed partial class DesktopManager(
     }
 
     /// <summary>
-    /// A device's push joined the chain: the broker hears it as acknowledged, and as the final layer
-    /// (the broker takes that only while the check-in uploads; the push itself does not say). A
-    /// revoked device's late push kept in quarantine is reported as quarantined, and only so.
+    /// A device's push joined the chain, or named a layer the chain holds as a check-in's final one:
+    /// a new layer is reported as acknowledged, a final one (new or held) as the check-in's final
+    /// layer. A revoked device's late push kept in quarantine is reported as quarantined, and only so.
     /// </summary>
     public void OnPushCommitted(string desktopId, PushResult result)
     {
@@ -128,12 +128,23 @@ internal sealed partial class DesktopManager(
 
         if (result.Quarantined)
         {
-            ReportQuarantined(desktop, layer);
+            if (!result.AlreadyPresent)
+            {
+                ReportQuarantined(desktop, layer);
+            }
+
             return;
         }
 
-        Report(desktop, result.Epoch, DesktopReportKind.SyncAcknowledged, layer);
-        Report(desktop, result.Epoch, DesktopReportKind.FinalLayerUploaded, layer);
+        if (!result.AlreadyPresent)
+        {
+            Report(desktop, result.Epoch, DesktopReportKind.SyncAcknowledged, layer);
+        }
+
+        if (result.Final)
+        {
+            Report(desktop, result.Epoch, DesktopReportKind.FinalLayerUploaded, layer);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -164,6 +175,7 @@ internal sealed partial class DesktopManager(
                     return CommandOutcome.Refused(full);
                 }
 
+                await KeepScheduleAsync(desktop, command, cancellationToken).ConfigureAwait(false);
                 await desktop.StartAsync(QemuOptions(), options.Value.VmMemoryMiB, time, cancellationToken).ConfigureAwait(false);
                 return CommandOutcome.Done;
 
@@ -191,6 +203,7 @@ internal sealed partial class DesktopManager(
                     return CommandOutcome.Refused($"The chain holds no layer {command.LayerId}.");
                 }
 
+                HostCrashPoints.CheckInCommitted.Hit();
                 Report(desktop, command.Epoch, DesktopReportKind.CheckInCommitted, null);
                 return CommandOutcome.Done;
 
@@ -213,6 +226,9 @@ internal sealed partial class DesktopManager(
                 _ = await desktop.Layers.RestoreAsync(snapshot, cancellationToken).ConfigureAwait(false);
                 Report(desktop, command.Epoch, DesktopReportKind.RollbackCompleted, null);
                 return CommandOutcome.Done;
+
+            case AgentCommandKind.ResetToImage:
+                return await ResetAsync(desktop, command, cancellationToken).ConfigureAwait(false);
 
             case AgentCommandKind.DeleteDesktop:
                 return await DeleteAsync(desktop, cancellationToken).ConfigureAwait(false);
@@ -246,7 +262,7 @@ internal sealed partial class DesktopManager(
         }
 
         _ = await Images.Bases.AddReferenceAsync(image.Address, cancellationToken).ConfigureAwait(false);
-        var desktop = await HostedDesktop.CreateAsync(paths.Desktop(command.DesktopId), new DesktopRecord(command.DesktopId, image.Address, command.Epoch), image.Path, cancellationToken).ConfigureAwait(false);
+        var desktop = await HostedDesktop.CreateAsync(paths.Desktop(command.DesktopId), new DesktopRecord(command.DesktopId, image.Address, command.Epoch, Snapshots: SnapshotSchedule.From(command.Retention)), image.Path, time, cancellationToken).ConfigureAwait(false);
         _desktops[command.DesktopId] = desktop;
         Report(desktop, command.Epoch, DesktopReportKind.ProvisioningCompleted, null);
         LogApplied(logger, command.Kind, command.DesktopId, command.Epoch, true, image.Address);
@@ -266,8 +282,10 @@ internal sealed partial class DesktopManager(
         }
 
         await desktop.UpdateAsync(r => r with { Locked = true, Epoch = epoch }, cancellationToken).ConfigureAwait(false);
+        HostCrashPoints.CheckOutLocked.Hit();
         await desktop.StopAsync().ConfigureAwait(false);
         var layer = (await desktop.SealAsync(cancellationToken).ConfigureAwait(false)).Id;
+        HostCrashPoints.CheckOutSealed.Hit();
         await desktop.UpdateAsync(r => r with { PreparedLayer = layer }, cancellationToken).ConfigureAwait(false);
         Report(desktop, epoch, DesktopReportKind.ServerCopyPrepared, layer);
         return CommandOutcome.Done;
@@ -282,6 +300,7 @@ internal sealed partial class DesktopManager(
         }
 
         await desktop.UpdateAsync(r => r with { Locked = false, Epoch = epoch, DeviceId = null, PreparedLayer = null, ResumePending = false }, cancellationToken).ConfigureAwait(false);
+        HostCrashPoints.Unlocked.Hit();
         if (revoked)
         {
             Report(desktop, epoch, DesktopReportKind.ServerCopyResumed, null);

@@ -12,6 +12,9 @@ namespace Broker.HostAgent.Desktops;
 /// <param name="RevokedEpoch">The epoch the last revoke took away; its device's pushes under it go to quarantine.</param>
 /// <param name="RevokedDeviceId">The device the last revoke took the desktop from.</param>
 /// <param name="ResumePending">A revoke awaits the unlock that resumes the server copy (reported as resumed).</param>
+/// <param name="Snapshots">The pool's snapshot schedule as last sent; null: no periodic snapshots.</param>
+/// <param name="LayerDirectory">The name of the directory holding the chain (a reset builds the new chain beside the old one).</param>
+/// <param name="LastReset">The id of the last RESET_TO_IMAGE carried out, so that a repeat of it does nothing.</param>
 internal sealed record DesktopRecord(
     string DesktopId,
     string BaseAddress,
@@ -21,7 +24,10 @@ internal sealed record DesktopRecord(
     long? PreparedLayer = null,
     ulong? RevokedEpoch = null,
     string? RevokedDeviceId = null,
-    bool ResumePending = false);
+    bool ResumePending = false,
+    SnapshotSchedule? Snapshots = null,
+    string LayerDirectory = DesktopPaths.DefaultLayerDirectory,
+    string? LastReset = null);
 
 [JsonSerializable(typeof(DesktopRecord))]
 internal sealed partial class DesktopRecordJsonContext : JsonSerializerContext;

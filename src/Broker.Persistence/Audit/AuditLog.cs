@@ -46,6 +46,13 @@ internal sealed class AuditLog(BrokerDbContext context) : IAuditLog
             rows = rows.Where(row => row.Target == target);
         }
 
+        if (query.Action is { } action)
+        {
+            rows = AuditQuery.IsFamily(action)
+                ? rows.Where(row => row.Action.StartsWith(action))
+                : rows.Where(row => row.Action == action);
+        }
+
         var page = await rows
             .OrderByDescending(row => row.At).ThenByDescending(row => row.Id)
             .Skip(Math.Max(0, query.Skip))

@@ -21,6 +21,8 @@ internal sealed class OfflinePolicyColumns
 
     public int RetainWeekly { get; set; }
 
+    public TimeSpan SnapshotInterval { get; set; }
+
     public bool WipeOnRevoke { get; set; }
 
     public static OfflinePolicyColumns From(OfflinePolicy policy) => new()
@@ -33,6 +35,7 @@ internal sealed class OfflinePolicyColumns
         RetainHourly = policy.Retention.Hourly,
         RetainDaily = policy.Retention.Daily,
         RetainWeekly = policy.Retention.Weekly,
+        SnapshotInterval = policy.Retention.SnapshotInterval,
         WipeOnRevoke = policy.WipeOnRevoke,
     };
 
@@ -43,7 +46,7 @@ internal sealed class OfflinePolicyColumns
         Heartbeat = Heartbeat,
         SyncInterval = SyncInterval,
         UserMayDeferSync = UserMayDeferSync,
-        Retention = new RetentionPolicy(RetainHourly, RetainDaily, RetainWeekly),
+        Retention = new RetentionPolicy(RetainHourly, RetainDaily, RetainWeekly) { SnapshotInterval = SnapshotInterval },
         WipeOnRevoke = WipeOnRevoke,
     };
 }

@@ -19,6 +19,8 @@ internal static class ApplicationServiceExtensions
         services.TryAddScoped<DesktopActions>();
         services.TryAddScoped<DesktopQuarantine>();
         services.TryAddScoped<DesktopConsoles>();
+        services.TryAddScoped<DesktopSnapshots>();
+        services.TryAddScoped<DesktopHostLocator>();
         services.TryAddSingleton<HostConsoleReader>();
         services.TryAddScoped<MyDesktops>();
         services.TryAddScoped<PoolProvisioner>();

@@ -1,6 +1,8 @@
 using Broker.Contracts.V1;
+using Broker.Core.Desktops;
 using Broker.Core.Desktops.Commands;
 using Broker.Core.Hosts;
+using Broker.Core.Pools;
 using CoreCommand = Broker.Core.Desktops.Commands.AgentCommand;
 
 namespace Broker.Server.Agents;
@@ -15,7 +17,7 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
     /// <summary>
     /// Queues each command on its agent's stream. A START_PULL also names where the source host's
     /// DiskTransfer service listens, as the host last reported it (read from the store, so a host
-    /// connected to another broker instance counts too).
+    /// connected to another broker instance counts too); a lease carries its pool's sync terms.
     /// </summary>
     public async Task DispatchAsync(IEnumerable<CoreCommand> commands, CancellationToken cancellationToken)
     {
@@ -33,7 +35,7 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
                 continue;
             }
 
-            var message = AgentCommandMessages.From(command, leases);
+            var message = AgentCommandMessages.From(command, command is GrantLease or RenewLease ? await LeasesForAsync(command.Desktop, cancellationToken) : leases);
             if (command is StartPull pull)
             {
                 message.HostTransferAddress = await TransferAddressAsync(pull.Source, cancellationToken) ?? string.Empty;
@@ -41,6 +43,15 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
 
             sessions.TrySend(agent, new BrokerMessage { Command = message });
         }
+    }
+
+    /// <summary>The lease signer for <paramref name="desktop"/>'s pool, so its leases carry the pool's sync terms; the plain one when the desktop or pool is gone.</summary>
+    private async Task<LeaseSigner> LeasesForAsync(DesktopId desktop, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var found = await scope.ServiceProvider.GetRequiredService<IDesktopStore>().FindAsync(desktop, cancellationToken);
+        var pool = found is null ? null : await scope.ServiceProvider.GetRequiredService<IPoolStore>().FindAsync(found.Pool, cancellationToken);
+        return pool is null ? leases : leases.For(pool.Offline);
     }
 
     private async Task<string?> TransferAddressAsync(HostId host, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using Broker.Contracts.V1;
 using Broker.Core.Desktops.Commands;
+using Broker.Core.Pools;
+using Google.Protobuf.WellKnownTypes;
 using CoreCommand = Broker.Core.Desktops.Commands.AgentCommand;
 using WireCommand = Broker.Contracts.V1.AgentCommand;
 
@@ -24,8 +26,9 @@ internal static class AgentCommandMessages
                 message.Kind = AgentCommandKind.ProvisionDesktop;
                 message.ImageId = provision.Image.ToString();
                 break;
-            case StartDesktop:
+            case StartDesktop start:
                 message.Kind = AgentCommandKind.StartDesktop;
+                message.Retention = ToWire(start.Retention);
                 break;
             case StopDesktop:
                 message.Kind = AgentCommandKind.StopDesktop;
@@ -114,4 +117,12 @@ internal static class AgentCommandMessages
 
         return message;
     }
+
+    private static SnapshotRetention ToWire(RetentionPolicy retention) => new()
+    {
+        Hourly = (uint)retention.Hourly,
+        Daily = (uint)retention.Daily,
+        Weekly = (uint)retention.Weekly,
+        Interval = Duration.FromTimeSpan(retention.SnapshotInterval),
+    };
 }

@@ -52,6 +52,12 @@ internal sealed class AgentGatewayService(
         return desktop is null ? throw refusal!.ToException() : new RequestCheckInResponse { Desktop = desktop };
     }
 
+    public override async Task<CancelCheckOutResponse> CancelCheckOut(CancelCheckOutRequest request, ServerCallContext context)
+    {
+        var (desktop, refusal) = await Services(context).GetRequiredService<DeviceCheckOutCancellations>().CancelAsync(Agent(context), request, context.CancellationToken);
+        return desktop is null ? throw refusal!.ToException() : new CancelCheckOutResponse { Desktop = desktop };
+    }
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<BrokerMessage> responseStream, ServerCallContext context)
     {
         var agent = Agent(context);

@@ -37,6 +37,7 @@ internal static class AgentsExtensions
         services.AddScoped<QuarantineReports>();
         services.AddScoped<TransferTickets>();
         services.AddScoped<DeviceDesktopRequests>();
+        services.AddScoped<DeviceCheckOutCancellations>();
         return builder;
     }
 

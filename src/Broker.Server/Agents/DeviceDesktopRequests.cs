@@ -163,7 +163,8 @@ internal sealed class DeviceDesktopRequests(
     private async Task<DeviceDesktop> ToWireAsync(CoreDesktop desktop, CancellationToken cancellationToken) =>
         ToWire(desktop, await pools.FindAsync(desktop.Pool, cancellationToken));
 
-    private static DeviceDesktop ToWire(CoreDesktop desktop, Pool? pool) => new()
+    /// <summary>The wire form of <paramref name="desktop"/> in <paramref name="pool"/> (null when the pool is gone).</summary>
+    internal static DeviceDesktop ToWire(CoreDesktop desktop, Pool? pool) => new()
     {
         DesktopId = desktop.Id.ToString(),
         Name = desktop.Name,

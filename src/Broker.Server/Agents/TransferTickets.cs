@@ -79,7 +79,7 @@ internal sealed class TransferTickets(
         var term = LeaseCalculator.Renew(desktop.Lease!.Term, pool.Offline, time.GetUtcNow());
         var result = await actions.ApplyAsync(agent.Actor, desktop, [new LeaseRenewed(desktop.Epoch, term)], cancellationToken);
         return result.Outcome == DesktopActionOutcome.Done
-            ? (new RenewLeaseResponse { Lease = leases.Sign(desktop.Id, agent.Device!.Value, desktop.Epoch, term) }, null)
+            ? (new RenewLeaseResponse { Lease = leases.For(pool.Offline).Sign(desktop.Id, agent.Device!.Value, desktop.Epoch, term) }, null)
             : (null, AgentRefusal.Precondition(result.Reason ?? "NotFound", result.Detail ?? "The desktop is gone."));
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Broker.Persistence.Identity;
 using Broker.Server.Administration;
 using Broker.Server.Api.Agents;
+using Broker.Server.Api.Audit;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
 using Broker.Server.Api.Images;
@@ -57,6 +58,7 @@ internal static class ApiExtensions
         admin.MapAdminDesktopEndpoints();
         admin.MapDesktopConsoleEndpoints();
         admin.MapUserEndpoints();
+        admin.MapAuditEndpoints();
 
         var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();
         me.MapMyEndpoints();

@@ -150,7 +150,7 @@ internal sealed class DesktopActions(
 
     /// <summary>The user asks for their desktop's VM to be started on the server.</summary>
     public Task<DesktopActionResult> StartAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
-        ApplyOwnAsync(user, id, desktop => [new StartRequested(epoch ?? desktop.Epoch)], cancellationToken);
+        ApplyOwnInPoolAsync(user, id, (desktop, pool) => [new StartRequested(epoch ?? desktop.Epoch, pool.Offline.Retention)], cancellationToken);
 
     /// <summary>The user asks for their desktop's VM to be stopped on the server.</summary>
     public Task<DesktopActionResult> StopAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
@@ -158,7 +158,7 @@ internal sealed class DesktopActions(
 
     /// <summary>The user asks for a stop followed by a start, saved together.</summary>
     public Task<DesktopActionResult> RestartAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
-        ApplyOwnAsync(user, id, desktop => [new StopRequested(epoch ?? desktop.Epoch), new StartRequested(epoch ?? desktop.Epoch)], cancellationToken);
+        ApplyOwnInPoolAsync(user, id, (desktop, pool) => [new StopRequested(epoch ?? desktop.Epoch), new StartRequested(epoch ?? desktop.Epoch, pool.Offline.Retention)], cancellationToken);
 
     /// <summary>The user asks their device to push a layer now rather than at the next sync interval.</summary>
     public Task<DesktopActionResult> SyncNowAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
@@ -184,6 +184,16 @@ internal sealed class DesktopActions(
         await FindOwnAsync(user, id, cancellationToken) is { } desktop
             ? await ApplyAsync(user.Id.Value, desktop, events(desktop), cancellationToken)
             : DesktopActionResult.NotFound;
+
+    /// <summary>As <see cref="ApplyOwnAsync"/>, for events that carry the pool's settings (a start carries its snapshot schedule).</summary>
+    private async Task<DesktopActionResult> ApplyOwnInPoolAsync(UserIdentity user, DesktopId id, Func<Desktop, Pool, IReadOnlyList<DesktopEvent>> events, CancellationToken cancellationToken)
+    {
+        var desktop = await FindOwnAsync(user, id, cancellationToken);
+        var pool = desktop is null ? null : await pools.FindAsync(desktop.Pool, cancellationToken);
+        return desktop is null || pool is null
+            ? DesktopActionResult.NotFound
+            : await ApplyAsync(user.Id.Value, desktop, events(desktop, pool), cancellationToken);
+    }
 
     /// <summary>
     /// Runs <paramref name="events"/> in order through the state machine and saves the outcome with

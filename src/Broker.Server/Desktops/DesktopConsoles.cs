@@ -1,6 +1,5 @@
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
-using Broker.Core.Hosts;
 using Grpc.Core;
 
 namespace Broker.Server.Desktops;
@@ -9,7 +8,7 @@ namespace Broker.Server.Desktops;
 /// A desktop's serial console log, read from the host that runs it (issue 8): finds the desktop and
 /// its host, and asks the host at its reported transfer address. An offline host is not called.
 /// </summary>
-internal sealed class DesktopConsoles(IDesktopStore desktops, IHostStore hosts, HostConsoleReader reader)
+internal sealed class DesktopConsoles(DesktopHostLocator locator, HostConsoleReader reader)
 {
     /// <summary>Largest range one read asks for; the host caps at the same.</summary>
     public const int MaxBytes = 1 << 20;
@@ -20,16 +19,10 @@ internal sealed class DesktopConsoles(IDesktopStore desktops, IHostStore hosts, 
     /// </summary>
     public async Task<DesktopConsoleRead> ReadAsync(DesktopId id, ulong? offset, ulong tail, uint maxBytes, CancellationToken cancellationToken)
     {
-        if (await desktops.FindAsync(id, cancellationToken) is not { } desktop)
+        var location = await locator.LocateAsync(id, "its console", cancellationToken);
+        if (location is not { Host: { } host, Address: { } address })
         {
-            return DesktopConsoleRead.NotFound($"There is no desktop {id}.");
-        }
-
-        var host = await hosts.FindAsync(desktop.Host, cancellationToken);
-        if (host is null || host.Health == HostHealth.Offline || !Uri.TryCreate(host.TransferAddress, UriKind.Absolute, out var address))
-        {
-            var why = host is null ? "is unknown" : host.Health == HostHealth.Offline ? "is offline" : "has reported no transfer address";
-            return DesktopConsoleRead.Unavailable($"The desktop's host {desktop.Host} {why}; its console cannot be read now.");
+            return location.Desktop is null ? DesktopConsoleRead.NotFound(location.Failure!) : DesktopConsoleRead.Unavailable(location.Failure!);
         }
 
         try

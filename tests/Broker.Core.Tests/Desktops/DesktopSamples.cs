@@ -29,6 +29,7 @@ internal static class DesktopSamples
     public static readonly DateTimeOffset Start = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
     public static readonly LeaseTerm FirstLease = new(Start, Start.AddDays(7));
     public static readonly LeaseTerm RenewedLease = new(Start.AddHours(1), Start.AddHours(1).AddDays(7));
+    public static readonly RetentionPolicy Retention = new(12, 3, 2) { SnapshotInterval = TimeSpan.FromMinutes(30) };
 
     /// <summary>A freshly created desktop, assigned to <see cref="User"/>.</summary>
     public static Desktop Created() =>
@@ -54,7 +55,7 @@ internal static class DesktopSamples
     public static DesktopEvent Event(DesktopEventKind kind, Epoch epoch) => kind switch
     {
         DesktopEventKind.ProvisioningCompleted => new ProvisioningCompleted(epoch),
-        DesktopEventKind.StartRequested => new StartRequested(epoch),
+        DesktopEventKind.StartRequested => new StartRequested(epoch, Retention),
         DesktopEventKind.StopRequested => new StopRequested(epoch),
         DesktopEventKind.Released => new Released(epoch, ImageB),
         DesktopEventKind.CheckOutRequested => new CheckOutRequested(epoch, DeviceA),

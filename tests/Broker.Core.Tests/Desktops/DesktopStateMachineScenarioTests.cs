@@ -117,7 +117,7 @@ public sealed class DesktopStateMachineScenarioTests
         // Assert
         result.Desktop.State.ShouldBe(DesktopState.Available);
         result.Desktop.Epoch.ShouldBe(revoked.Epoch);
-        DesktopStateMachine.Apply(result.Desktop, new StartRequested(revoked.Epoch)).IsAccepted.ShouldBeTrue();
+        DesktopStateMachine.Apply(result.Desktop, new StartRequested(revoked.Epoch, Retention)).IsAccepted.ShouldBeTrue();
     }
 
     [Fact]
@@ -174,13 +174,27 @@ public sealed class DesktopStateMachineScenarioTests
     }
 
     [Fact]
+    public void Apply_Start_CarriesThePoolsSnapshotScheduleToTheHost()
+    {
+        // Arrange
+        var desktop = InState(DesktopState.Available);
+
+        // Act
+        var result = DesktopStateMachine.Apply(desktop, new StartRequested(desktop.Epoch, Retention));
+
+        // Assert
+        result.Commands.ShouldBe([new StartDesktop(HostA, DeskId, desktop.Epoch, Retention)]);
+        result.Desktop.ShouldBe(desktop);
+    }
+
+    [Fact]
     public void Apply_StartWhileCheckedOut_IsIllegalSoTheServerCopyNeverRunsBesideTheDevice()
     {
         // Arrange
         var desktop = InState(DesktopState.CheckedOut);
 
         // Act
-        var result = DesktopStateMachine.Apply(desktop, new StartRequested(desktop.Epoch));
+        var result = DesktopStateMachine.Apply(desktop, new StartRequested(desktop.Epoch, Retention));
 
         // Assert
         result.Error.ShouldBe(new IllegalTransition(DesktopState.CheckedOut, DesktopEventKind.StartRequested));

@@ -26,6 +26,7 @@ public sealed class PoolTests
         pool.Offline.Heartbeat.ShouldBe(TimeSpan.FromMinutes(5));
         pool.Offline.SyncInterval.ShouldBe(TimeSpan.FromMinutes(60));
         pool.Offline.Retention.ShouldBe(new RetentionPolicy(24, 7, 4));
+        pool.Offline.Retention.SnapshotInterval.ShouldBe(TimeSpan.FromHours(1));
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class PoolTests
             LeaseDays = 0,
             Heartbeat = TimeSpan.FromSeconds(5),
             SyncInterval = TimeSpan.FromDays(2),
-            Retention = new RetentionPolicy(-1, 7, 1001),
+            Retention = new RetentionPolicy(-1, 7, 1001) { SnapshotInterval = TimeSpan.FromMinutes(4) },
         };
         var draft = new PoolDraft("Engineering", PoolKind.Dedicated, Image, 10, policy);
 
@@ -55,6 +56,7 @@ public sealed class PoolTests
             "Offline.SyncInterval",
             "Offline.Retention.Hourly",
             "Offline.Retention.Weekly",
+            "Offline.Retention.SnapshotInterval",
         ]);
         result.Errors[0].Message.ShouldContain("between 1 and 365");
     }

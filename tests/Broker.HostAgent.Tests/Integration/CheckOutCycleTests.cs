@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Events;
+using Broker.Core.Pools;
 using Broker.HostAgent.Broker;
 using Broker.Testing.Qemu;
 using Broker.Transfer;
@@ -45,7 +46,7 @@ public sealed partial class CheckOutCycleTests
             checkIn.Desktop.State.ShouldBe(nameof(DesktopState.CheckInRequested));
             (await device.CommandAsync(AgentCommandKind.BeginCheckIn, cancellationToken)).Epoch.ShouldBe(lease.Epoch);
             (await device.ReportAsync(desktopId, lease.Epoch, DesktopReportKind.FinalUploadStarted, cancellationToken)).Accepted.ShouldBeTrue();
-            pushed = await laptop.Copy.PushAsync(pushedLayer, lease.Epoch, lease.Epoch, cancellationToken);
+            pushed = await laptop.Copy.PushFinalAsync(pushedLayer, lease.Epoch, cancellationToken);
             release = await device.CommandAsync(AgentCommandKind.ReleaseLocalCopy, cancellationToken);
         }
 
@@ -59,6 +60,7 @@ public sealed partial class CheckOutCycleTests
         laptopBoot.ShouldBe("boot count 2");
         pushed.ShouldSatisfyAllConditions(
             () => pushed.AlreadyPresent.ShouldBeFalse(),
+            () => pushed.Final.ShouldBeTrue(),
             () => pushed.Epoch.ShouldBe(lease.Epoch));
         release.Epoch.ShouldBe(lease.Epoch + 1, "authority returns to the server at the next epoch");
         checkedIn.ShouldSatisfyAllConditions(
@@ -127,7 +129,7 @@ public sealed partial class CheckOutCycleTests
     private static async Task<string> BootOnHostAsync(HostAgentWorld world, DesktopId id, CancellationToken cancellationToken)
     {
         File.Delete(world.SerialLogPath(id)); // the last run's count must not pass for this one's
-        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
+        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch, RetentionPolicy.Default)], cancellationToken);
         return (await SerialLog.WaitForAsync(world.SerialLogPath(id), BootCount(), cancellationToken)).Value;
     }
 

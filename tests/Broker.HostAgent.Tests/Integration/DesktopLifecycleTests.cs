@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Events;
+using Broker.Core.Pools;
 using Broker.HostAgent.Broker;
 using Broker.Testing.Qemu;
 
@@ -19,7 +20,7 @@ public sealed partial class DesktopLifecycleTests
 
         using var admin = await AdminApi.CreateAsync(world.Broker, cancellationToken);
 
-        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
+        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch, RetentionPolicy.Default)], cancellationToken);
         var console = string.Empty;
         await HostAgentWorld.WaitUntilAsync(
             async () => BootCount().IsMatch(console = (await admin.ConsoleAsync(id, 4096, cancellationToken)).Text),
@@ -38,7 +39,7 @@ public sealed partial class DesktopLifecycleTests
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var world = await HostAgentWorld.CreateAsync(cancellationToken);
         var id = await world.ProvisionedDesktopAsync(cancellationToken);
-        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch)], cancellationToken);
+        await world.ApplyAsync(id, desktop => [new StartRequested(desktop.Epoch, RetentionPolicy.Default)], cancellationToken);
         _ = await SerialLog.WaitForAsync(world.SerialLogPath(id), BootCount(), cancellationToken);
         var device = await world.CreateDeviceAsync(cancellationToken);
 

@@ -55,7 +55,7 @@ internal sealed class LaptopCopy : IAsyncDisposable
         {
             using var channel = TransferChannelOptions.CreateChannel(new Uri(ticket.HostTransferAddress));
             var client = new TransferClient(channel.CreateCallInvoker(), startPull.DesktopId, ticket.Ticket);
-            var layers = await new ChainPuller(client, bases, workDirectory).PullAsync(paths.Layers, null, cancellationToken);
+            var layers = await new ChainPuller(client, bases, workDirectory).PullAsync(paths.Layers(DesktopPaths.DefaultLayerDirectory), null, cancellationToken);
             return new LaptopCopy(device, startPull.DesktopId, paths, workDirectory, bases, layers);
         }
         catch
@@ -79,12 +79,22 @@ internal sealed class LaptopCopy : IAsyncDisposable
     }
 
     /// <summary>Pushes sealed layer <paramref name="layerId"/> under a PUSH ticket of <paramref name="ticketEpoch"/>, its header naming <paramref name="pushEpoch"/>.</summary>
-    public async Task<PushResult> PushAsync(long layerId, ulong ticketEpoch, ulong pushEpoch, CancellationToken cancellationToken)
+    public Task<PushResult> PushAsync(long layerId, ulong ticketEpoch, ulong pushEpoch, CancellationToken cancellationToken) =>
+        PushAsync(layerId, ticketEpoch, pushEpoch, final: false, cancellationToken);
+
+    /// <summary>Pushes sealed layer <paramref name="layerId"/> under <paramref name="epoch"/> as a check-in's final layer.</summary>
+    public Task<PushResult> PushFinalAsync(long layerId, ulong epoch, CancellationToken cancellationToken) =>
+        PushAsync(layerId, epoch, epoch, final: true, cancellationToken);
+
+    private async Task<PushResult> PushAsync(long layerId, ulong ticketEpoch, ulong pushEpoch, bool final, CancellationToken cancellationToken)
     {
         var ticket = await TicketAsync(_device, _desktopId, TransferDirection.Push, ticketEpoch, cancellationToken);
         using var channel = TransferChannelOptions.CreateChannel(new Uri(ticket.HostTransferAddress));
         var client = new TransferClient(channel.CreateCallInvoker(), _desktopId, ticket.Ticket);
-        return await new LayerPusher(client, _workDirectory).PushAsync(Layers, layerId, pushEpoch, null, cancellationToken);
+        var pusher = new LayerPusher(client, _workDirectory);
+        return final
+            ? await pusher.PushFinalAsync(Layers, layerId, pushEpoch, null, cancellationToken)
+            : await pusher.PushAsync(Layers, layerId, pushEpoch, null, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

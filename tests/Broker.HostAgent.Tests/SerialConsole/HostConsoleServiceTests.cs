@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
+using Broker.Disks.Layers;
 using Broker.HostAgent.SerialConsole;
+using Broker.HostAgent.Tests.Snapshots;
 using Broker.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -47,7 +49,7 @@ public sealed class HostConsoleServiceTests : IAsyncLifetime
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(new HostConsoleService(logs, _verifier, Host));
+        builder.Services.AddSingleton(new HostConsoleService(logs, new HeldChains(new Dictionary<string, LayerStore>()), _verifier, Host));
         _host = builder.Build();
         _host.MapGrpcService<HostConsoleService>();
         await _host.StartAsync(TestContext.Current.CancellationToken);

@@ -3,6 +3,7 @@ using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Entitlements;
 using Broker.Core.Hosts;
+using Broker.Core.Pools;
 using Broker.Persistence;
 using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
@@ -86,6 +87,14 @@ public sealed class ConnectTests(PostgresCluster cluster)
         var command = await AgentWorld.CommandAsync(call, AgentCommandKind.StartDesktop, cancellationToken);
         command.DesktopId.ShouldBe(desktop.Id.ToString());
         command.Epoch.ShouldBe((ulong)desktop.Epoch);
+        var retention = RetentionPolicy.Default;
+        command.Retention.ShouldBe(new SnapshotRetention
+        {
+            Hourly = (uint)retention.Hourly,
+            Daily = (uint)retention.Daily,
+            Weekly = (uint)retention.Weekly,
+            Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(retention.SnapshotInterval),
+        });
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using System.Net;
+using AngleSharp.Dom;
+using Broker.Core.Audit;
+using Broker.Server.Portal.Admin;
 using Broker.Testing.Databases;
+using Microsoft.Extensions.DependencyInjection;
 using static Broker.Server.Tests.Portal.PortalPages;
 
 namespace Broker.Server.Tests.Portal;
@@ -177,6 +181,30 @@ public sealed class AdminPageTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Audit_FilteredByAnActionFamily_PagesWithTheFilterKept()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await PortalWorld.CreateAsync(cluster, cancellationToken);
+        await using (var scope = world.Factory.Services.CreateAsyncScope())
+        {
+            var log = scope.ServiceProvider.GetRequiredService<IAuditLog>();
+            var at = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i <= AuditModel.PageSize; i++)
+            {
+                await log.AppendAsync(new AuditEvent(Guid.NewGuid(), at.AddSeconds(-i), "system", i % 2 == 0 ? "probe.even" : "probe.odd", $"probe:{i}", true, string.Empty), cancellationToken);
+            }
+        }
+
+        var first = await GetAsync(world.Admin, "/Admin/Audit?action=probe.", cancellationToken);
+        Actions(first).Count.ShouldBe(AuditModel.PageSize);
+        Actions(first).ShouldAllBe(action => action.StartsWith("probe.", StringComparison.Ordinal));
+        var older = first.QuerySelectorAll("nav.pager a").Single(link => link.TextContent.Contains("Older", StringComparison.Ordinal)).GetAttribute("href")!;
+        older.ShouldBe("/Admin/Audit?action=probe.&p=2");
+        Actions(await GetAsync(world.Admin, older, cancellationToken)).ShouldBe(["probe.even"]);
+        Actions(await GetAsync(world.Admin, "/Admin/Audit?action=probe.odd", cancellationToken)).Distinct().ShouldBe(["probe.odd"]);
+    }
+
+    [Fact]
     public async Task Users_CreateWithAShortPassword_ShowsTheRule_ThenCreateAndPromote()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -248,4 +276,6 @@ public sealed class AdminPageTests(PostgresCluster cluster)
         dashboard.QuerySelector("#dashboard-states tbody")!.TextContent.ShouldContain("Provisioning");
         dashboard.QuerySelector("#dashboard-hosts tbody")!.TextContent.ShouldContain("Healthy");
     }
+
+    private static List<string> Actions(IDocument audit) => [.. audit.QuerySelectorAll("#audit tbody tr").Select(row => row.Children[2].TextContent)];
 }

@@ -486,6 +486,9 @@ namespace Broker.Persistence.Postgres.Migrations
                             b1.Property<int>("RetainWeekly")
                                 .HasColumnType("integer");
 
+                            b1.Property<TimeSpan>("SnapshotInterval")
+                                .HasColumnType("interval");
+
                             b1.Property<TimeSpan>("SyncInterval")
                                 .HasColumnType("interval");
 

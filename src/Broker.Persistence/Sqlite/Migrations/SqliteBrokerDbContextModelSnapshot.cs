@@ -481,6 +481,9 @@ namespace Broker.Persistence.Sqlite.Migrations
                             b1.Property<int>("RetainWeekly")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<TimeSpan>("SnapshotInterval")
+                                .HasColumnType("TEXT");
+
                             b1.Property<TimeSpan>("SyncInterval")
                                 .HasColumnType("TEXT");
 

@@ -7,7 +7,7 @@ using Broker.Server.Desktops;
 
 namespace Broker.Server.Api.Desktops;
 
-/// <summary>Admin: list, read and revoke any desktop; list and promote its quarantined layers.</summary>
+/// <summary>Admin: list, read and revoke any desktop; list and promote its quarantined layers; its snapshots and restore (<see cref="DesktopSnapshotEndpoints"/>).</summary>
 internal static class AdminDesktopEndpoints
 {
     public static RouteGroupBuilder MapAdminDesktopEndpoints(this RouteGroupBuilder admin)
@@ -26,6 +26,7 @@ internal static class AdminDesktopEndpoints
             .Produces<QuarantinedLayerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapDesktopSnapshotEndpoints();
         return admin;
     }
 

@@ -12,7 +12,8 @@ internal sealed record OfflinePolicyBody(
     int? RetainHourly,
     int? RetainDaily,
     int? RetainWeekly,
-    bool? WipeOnRevoke)
+    bool? WipeOnRevoke,
+    int? SnapshotIntervalMinutes = null)
 {
     public OfflinePolicy ToDomain()
     {
@@ -27,7 +28,10 @@ internal sealed record OfflinePolicyBody(
             Retention = new RetentionPolicy(
                 RetainHourly ?? defaults.Retention.Hourly,
                 RetainDaily ?? defaults.Retention.Daily,
-                RetainWeekly ?? defaults.Retention.Weekly),
+                RetainWeekly ?? defaults.Retention.Weekly)
+            {
+                SnapshotInterval = SnapshotIntervalMinutes is { } snapshot ? TimeSpan.FromMinutes(snapshot) : defaults.Retention.SnapshotInterval,
+            },
             WipeOnRevoke = WipeOnRevoke ?? defaults.WipeOnRevoke,
         };
     }
@@ -41,5 +45,6 @@ internal sealed record OfflinePolicyBody(
         policy.Retention.Hourly,
         policy.Retention.Daily,
         policy.Retention.Weekly,
-        policy.WipeOnRevoke);
+        policy.WipeOnRevoke,
+        (int)policy.Retention.SnapshotInterval.TotalMinutes);
 }

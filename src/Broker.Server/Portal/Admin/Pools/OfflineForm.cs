@@ -32,7 +32,13 @@ internal sealed class OfflineForm
             SyncInterval = (int)policy.SyncInterval.TotalMinutes,
             UserMayDeferSync = policy.UserMayDeferSync,
             WipeOnRevoke = policy.WipeOnRevoke,
-            Retention = new RetentionForm { Hourly = policy.Retention.Hourly, Daily = policy.Retention.Daily, Weekly = policy.Retention.Weekly },
+            Retention = new RetentionForm
+            {
+                Hourly = policy.Retention.Hourly,
+                Daily = policy.Retention.Daily,
+                Weekly = policy.Retention.Weekly,
+                SnapshotInterval = (int)policy.Retention.SnapshotInterval.TotalMinutes,
+            },
         };
     }
 
@@ -44,6 +50,6 @@ internal sealed class OfflineForm
         SyncInterval = TimeSpan.FromMinutes(SyncInterval),
         UserMayDeferSync = UserMayDeferSync,
         WipeOnRevoke = WipeOnRevoke,
-        Retention = new RetentionPolicy(Retention.Hourly, Retention.Daily, Retention.Weekly),
+        Retention = new RetentionPolicy(Retention.Hourly, Retention.Daily, Retention.Weekly) { SnapshotInterval = TimeSpan.FromMinutes(Retention.SnapshotInterval) },
     };
 }

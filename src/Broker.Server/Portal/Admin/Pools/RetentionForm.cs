@@ -10,4 +10,7 @@ internal sealed class RetentionForm
     public int Daily { get; set; } = RetentionPolicy.Default.Daily;
 
     public int Weekly { get; set; } = RetentionPolicy.Default.Weekly;
+
+    /// <summary>How often a running desktop is snapshotted, in minutes.</summary>
+    public int SnapshotInterval { get; set; } = (int)RetentionPolicy.DefaultSnapshotInterval.TotalMinutes;
 }

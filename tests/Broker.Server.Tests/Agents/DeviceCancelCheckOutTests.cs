@@ -1,0 +1,80 @@
+using Broker.Contracts.V1;
+using Broker.Core.Desktops;
+using Broker.Persistence;
+using Broker.Testing.Databases;
+using Grpc.Core;
+using CoreAgentKind = Broker.Core.Access.AgentKind;
+
+namespace Broker.Server.Tests.Agents;
+
+/// <summary>A device cancels its own check-out (CancelCheckOut): the desktop is Available again, the host unlocks, only the device it is for may, and a repeat changes nothing.</summary>
+public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task CancelCheckOut_WhileTransferring_MakesTheDesktopAvailableAndUnlocksTheHost_ARepeatChangesNothing()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        await world.Api.CompleteProvisioningAsync(cancellationToken);
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var hostId = await world.FirstHostAsync(cancellationToken);
+        var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
+        var bob = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.BobDevice.Value, cancellationToken));
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        using var laptopStream = laptop.Call;
+        (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = "http://127.0.0.1:7443" } }, cancellationToken)).Accepted.ShouldBeTrue();
+        (await laptop.SendAsync(new AgentMessage { DeviceHeartbeat = new DeviceHeartbeat() }, cancellationToken)).Accepted.ShouldBeTrue();
+        _ = await world.Gateway.RequestCheckOutAsync(new RequestCheckOutRequest { Desktop = assigned.Name }, device, cancellationToken: cancellationToken);
+        _ = await host.CommandAsync(AgentCommandKind.StopAndSeal, cancellationToken);
+        (await host.ReportAsync(assigned.Id, 1, DesktopReportKind.ServerCopyPrepared, Guid.NewGuid().ToString(), cancellationToken)).Accepted.ShouldBeTrue();
+        var pull = await laptop.CommandAsync(AgentCommandKind.StartPull, cancellationToken);
+        var request = new CancelCheckOutRequest { DesktopId = assigned.Id.ToString(), Epoch = pull.Epoch };
+
+        var byBob = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(request, bob, cancellationToken: cancellationToken).ResponseAsync);
+        var cancelled = (await world.Gateway.CancelCheckOutAsync(request, device, cancellationToken: cancellationToken)).Desktop;
+        var unlock = await host.CommandAsync(AgentCommandKind.UnlockAndResume, cancellationToken);
+        var stop = await laptop.CommandAsync(AgentCommandKind.CancelTransfer, cancellationToken);
+        var stored = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        var repeated = (await world.Gateway.CancelCheckOutAsync(request, device, cancellationToken: cancellationToken)).Desktop;
+
+        byBob.StatusCode.ShouldBe(StatusCode.PermissionDenied);
+        cancelled.State.ShouldBe(nameof(DesktopState.Available));
+        cancelled.DeviceId.ShouldBeEmpty();
+        unlock.DesktopId.ShouldBe(assigned.Id.ToString());
+        stop.Epoch.ShouldBe(pull.Epoch);
+        stored.State.ShouldBe(DesktopState.Available);
+        stored.ServerCopyLocked.ShouldBeFalse();
+        stored.Device.ShouldBeNull();
+        repeated.State.ShouldBe(nameof(DesktopState.Available));
+        (await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken)).Version.ShouldBe(stored.Version);
+    }
+
+    [Fact]
+    public async Task CancelCheckOut_AfterTheLeaseWasGrantedOrAtAnOldEpoch_IsRefusedAndChangesNothing()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        var desktop = await world.AliceCheckedOutDesktopAsync(cancellationToken);
+        var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
+
+        var granted = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(
+            new CancelCheckOutRequest { DesktopId = desktop.Id.ToString(), Epoch = (ulong)desktop.Epoch.Value }, device, cancellationToken: cancellationToken).ResponseAsync);
+        var malformed = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(
+            new CancelCheckOutRequest { DesktopId = "not-a-uuid", Epoch = 1 }, device, cancellationToken: cancellationToken).ResponseAsync);
+
+        granted.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
+        malformed.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        (await world.DesktopAsync(desktop.Id, cancellationToken)).ShouldBe(desktop);
+    }
+
+    private static CancellationTokenSource Timeout()
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        return timeout;
+    }
+}
