@@ -1,27 +1,38 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Broker.ClientAgent;
 
-/// <summary>Every <see cref="ClientAgentOptions.SyncInterval"/>, seals and pushes each pulled desktop; what cannot be pushed stays queued.</summary>
-internal sealed partial class BackgroundSync(AgentDesktops desktops, IOptions<ClientAgentOptions> options, TimeProvider time, ILogger<BackgroundSync> logger) : BackgroundService
+/// <summary>
+/// Syncs each ready desktop when its background sync is due (the lease's interval, the user's
+/// deferral: <see cref="Desktops.DesktopManager.SyncDueAsync"/>) and sleeps until the next is due
+/// or the schedule changes; what cannot be pushed stays queued.
+/// </summary>
+internal sealed partial class BackgroundSync(AgentDesktops desktops, TimeProvider time, ILogger<BackgroundSync> logger) : BackgroundService
 {
+    /// <summary>How long to wait after an unexpected failure before trying again.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SyncInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var manager = desktops.Manager;
+                var changed = manager.SyncScheduleChanged;
+                DateTimeOffset next;
                 try
                 {
-                    await desktops.Manager.SyncAllAsync(stoppingToken).ConfigureAwait(false);
+                    next = await manager.SyncDueAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     LogSyncFailed(exception);
+                    next = time.GetUtcNow() + RetryDelay;
                 }
+
+                await manager.WaitForSyncDueAsync(next, changed, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -30,6 +41,6 @@ internal sealed partial class BackgroundSync(AgentDesktops desktops, IOptions<Cl
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Background sync failed; it is retried at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background sync failed; it is tried again shortly")]
     private partial void LogSyncFailed(Exception exception);
 }

@@ -56,6 +56,15 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
 
     public TimeSpan Lease { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The background sync interval leases name; null names none.</summary>
+    public TimeSpan? SyncInterval { get; set; }
+
+    /// <summary>Whether leases let the user defer a background sync.</summary>
+    public bool UserMayDeferSync { get; set; }
+
+    /// <summary>Every check-out cancellation the device told, with its epoch.</summary>
+    public List<ulong> Cancellations { get; } = [];
+
     /// <summary>Signs leases with a key the device never enrolled with.</summary>
     public bool SignLeasesWithAStrangerKey { get; set; }
 
@@ -188,6 +197,21 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
             }
 
             return Task.FromResult(new RequestCheckInResponse { Desktop = Desktop() });
+        }
+    }
+
+    public override Task<CancelCheckOutResponse> CancelCheckOut(CancelCheckOutRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        lock (_gate)
+        {
+            Cancellations.Add(request.Epoch);
+            if (State is "Transferring" && request.Epoch == Epoch)
+            {
+                State = "Available";
+            }
+
+            return Task.FromResult(new CancelCheckOutResponse { Desktop = Desktop() });
         }
     }
 
@@ -359,7 +383,16 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
     private SignedLease SignLease()
     {
         var now = TimeProvider.System.GetUtcNow();
-        var lease = new OfflineLease { DesktopId = _desktopId, DeviceId = DeviceId, Epoch = Epoch, IssuedAt = Timestamp.FromDateTimeOffset(now), ExpiresAt = Timestamp.FromDateTimeOffset(now + Lease) }.ToByteArray();
+        var lease = new OfflineLease
+        {
+            DesktopId = _desktopId,
+            DeviceId = DeviceId,
+            Epoch = Epoch,
+            IssuedAt = Timestamp.FromDateTimeOffset(now),
+            ExpiresAt = Timestamp.FromDateTimeOffset(now + Lease),
+            SyncInterval = SyncInterval is { } interval ? Duration.FromTimeSpan(interval) : null,
+            UserMayDeferSync = UserMayDeferSync,
+        }.ToByteArray();
         var key = SignLeasesWithAStrangerKey ? _strangerKey : _key;
         return new SignedLease
         {

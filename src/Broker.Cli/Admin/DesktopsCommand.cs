@@ -3,7 +3,7 @@ using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin desktops list|show|revoke|quarantine|promote</c> (also spelt <c>admin desktop</c>).</summary>
+/// <summary><c>admin desktops list|show|revoke|quarantine|promote|console|snapshots|restore</c> (also spelt <c>admin desktop</c>).</summary>
 internal static class DesktopsCommand
 {
     public static Command Create(AdminContext context)
@@ -16,6 +16,8 @@ internal static class DesktopsCommand
             Quarantine(context),
             Promote(context),
             DesktopConsoleCommand.Create(context),
+            DesktopSnapshotCommands.Snapshots(context),
+            DesktopSnapshotCommands.Restore(context),
         };
         command.Aliases.Add("desktop");
         return command;

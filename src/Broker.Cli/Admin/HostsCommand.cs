@@ -1,14 +1,18 @@
 using System.CommandLine;
+using System.Net;
+using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin hosts list|add</c>.</summary>
+/// <summary><c>admin hosts list|add|drain|undrain</c>.</summary>
 internal static class HostsCommand
 {
     public static Command Create(AdminContext context) => new("hosts", "Hosts that run desktops.")
     {
         List(context),
         Add(context),
+        Drain(context, draining: true),
+        Drain(context, draining: false),
     };
 
     private static Command List(AdminContext context)
@@ -27,6 +31,36 @@ internal static class HostsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command Drain(AdminContext context, bool draining)
+    {
+        var host = new Argument<string>("HOST") { Description = "The host's id or name." };
+        var command = draining
+            ? new Command("drain", "Place no new desktops on a host; the desktops it has stay.") { host }
+            : new Command("undrain", "Let a drained host take new desktops again.") { host };
+        AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
+        {
+            var output = context.Output(parseResult);
+            var id = await HostIdAsync(client, parseResult.GetRequiredValue(host), cancellationToken).ConfigureAwait(false);
+            var reply = await client.SetDrainingAsync(id, draining, cancellationToken).ConfigureAwait(false);
+            await output.PrintAsync(reply, changed => output.WriteLineAsync($"host {changed.Name} {(changed.Draining ? "is draining: it gets no new desktops" : "takes new desktops again")}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The id of the host <paramref name="reference"/> (an id, or a host's exact name).</summary>
+    private static async Task<Guid> HostIdAsync(BrokerApiClient client, string reference, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(reference, out var id))
+        {
+            return id;
+        }
+
+        var hosts = (await client.ListHostsAsync(cancellationToken).ConfigureAwait(false)).Value;
+        return hosts.SingleOrDefault(host => host.Name == reference)?.Id
+            ?? throw new ApiRefusedException(HttpStatusCode.NotFound, $"there is no host named '{reference}'.");
     }
 
     private static Command Add(AdminContext context)

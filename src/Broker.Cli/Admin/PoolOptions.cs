@@ -24,6 +24,8 @@ internal sealed class PoolOptions
 
     public Option<bool?> UserMayDeferSync { get; } = new("--user-may-defer-sync") { Description = "Whether users may postpone a sync (true/false)." };
 
+    public Option<int?> SnapshotMinutes { get; } = new("--snapshot-minutes") { Description = "How often a running desktop is snapshotted on its host, in minutes." };
+
     public Option<int?> RetainHourly { get; } = new("--retain-hourly") { Description = "Hourly snapshots kept." };
 
     public Option<int?> RetainDaily { get; } = new("--retain-daily") { Description = "Daily snapshots kept." };
@@ -34,7 +36,7 @@ internal sealed class PoolOptions
 
     /// <summary>Every option, to add to a command.</summary>
     public IEnumerable<Option> All =>
-        [Name, Kind, Image, Size, OfflineAllowed, LeaseDays, HeartbeatSeconds, SyncMinutes, UserMayDeferSync, RetainHourly, RetainDaily, RetainWeekly, WipeOnRevoke];
+        [Name, Kind, Image, Size, OfflineAllowed, LeaseDays, HeartbeatSeconds, SyncMinutes, UserMayDeferSync, SnapshotMinutes, RetainHourly, RetainDaily, RetainWeekly, WipeOnRevoke];
 
     /// <summary>The API's spelling of a pool kind typed in any case.</summary>
     public static string ApiKind(string kind) => kind.Equals("floating", StringComparison.OrdinalIgnoreCase) ? "Floating" : "Dedicated";
@@ -51,6 +53,7 @@ internal sealed class PoolOptions
         RetainDaily = parseResult.GetValue(RetainDaily) ?? policy.RetainDaily,
         RetainWeekly = parseResult.GetValue(RetainWeekly) ?? policy.RetainWeekly,
         WipeOnRevoke = parseResult.GetValue(WipeOnRevoke) ?? policy.WipeOnRevoke,
+        SnapshotIntervalMinutes = parseResult.GetValue(SnapshotMinutes) ?? policy.SnapshotIntervalMinutes,
     };
 
     private static Option<string> KindOption()

@@ -83,6 +83,7 @@ internal static class PoolsCommand
             ("heartbeat seconds", Formats.Number(offline.HeartbeatSeconds)),
             ("sync minutes", Formats.Number(offline.SyncIntervalMinutes)),
             ("user may defer sync", Formats.YesNo(offline.UserMayDeferSync)),
+            ("snapshot every (minutes)", Formats.Number(offline.SnapshotIntervalMinutes)),
             ("retain hourly/daily/weekly", $"{Formats.Number(offline.RetainHourly)}/{Formats.Number(offline.RetainDaily)}/{Formats.Number(offline.RetainWeekly)}"),
             ("wipe on revoke", Formats.YesNo(offline.WipeOnRevoke)),
             ("entitled", entitlements.Count == 0 ? "nobody" : string.Join(", ", entitlements.Select(entitlement => $"{entitlement.Kind.ToLowerInvariant()}:{entitlement.Id}"))),

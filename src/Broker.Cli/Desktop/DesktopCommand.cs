@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Broker.Cli.Admin;
 using Broker.Contracts.V1;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using LocalApi = Broker.Contracts.V1.ClientAgent;
 
@@ -8,8 +9,9 @@ namespace Broker.Cli.Desktop;
 
 /// <summary>
 /// <c>brokerctl desktop</c>: the desktops of this machine's client agent (<c>broker-client run</c>),
-/// reached over its unix socket: list, status, checkout, start, stop, sync, checkin. <c>checkout</c>
-/// and <c>checkin</c> take <c>--wait</c> (<see cref="DesktopWait"/>).
+/// reached over its unix socket: list, status, checkout, pause, resume, cancel, start, stop, sync,
+/// checkin, console, snapshots. <c>checkout</c>, <c>resume</c> and <c>checkin</c> take <c>--wait</c>
+/// (<see cref="DesktopWait"/>).
 /// </summary>
 internal static class DesktopCommand
 {
@@ -25,8 +27,13 @@ internal static class DesktopCommand
         command.Subcommands.Add(OnDesktop(environment, socket, json, "checkout", "Check a desktop out to this machine and start pulling it.", (agent, request, token) => agent.CheckOutAsync(request, cancellationToken: token), DesktopWait.CheckOut));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "start", "Run a checked-out desktop in local QEMU.", (agent, request, token) => agent.StartAsync(request, cancellationToken: token)));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "stop", "Stop the desktop's VM (graceful, then forced).", (agent, request, token) => agent.StopAsync(request, cancellationToken: token)));
-        command.Subcommands.Add(OnDesktop(environment, socket, json, "sync", "Seal the desktop's changes and push them to its host now.", (agent, request, token) => agent.SyncAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "pause", "Pause the pull of a desktop being checked out (its progress is kept).", (agent, request, token) => agent.PauseAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "resume", "Resume a paused pull from where it stopped.", (agent, request, token) => agent.ResumeAsync(request, cancellationToken: token), DesktopWait.CheckOut));
+        command.Subcommands.Add(OnDesktop(environment, socket, json, "cancel", "Cancel a check-out in progress: delete what was pulled and tell the broker.", (agent, request, token) => agent.CancelAsync(request, cancellationToken: token)));
+        command.Subcommands.Add(Sync(environment, socket, json));
         command.Subcommands.Add(OnDesktop(environment, socket, json, "checkin", "Stop, push the final layer and release the local copy.", (agent, request, token) => agent.CheckInAsync(request, cancellationToken: token), DesktopWait.CheckIn));
+        command.Subcommands.Add(DesktopConsoleCommand.Create(environment, socket));
+        command.Subcommands.Add(DesktopSnapshotsCommand.Create(environment, socket, json));
         return command;
     }
 
@@ -97,13 +104,50 @@ internal static class DesktopCommand
             var answer = await call(agent, new DesktopRequest { Desktop = parseResult.GetRequiredValue(desktop) }, cancellationToken).ConfigureAwait(false);
             if (wait is not null && parseResult.GetValue(waitOption))
             {
-                return await wait.RunAsync(agent, answer, environment.Out, environment.Error, cancellationToken).ConfigureAwait(false);
+                return await wait.RunAsync(agent, answer, environment, cancellationToken).ConfigureAwait(false);
             }
 
             await DesktopOutput.WriteAsync(Output(environment, parseResult, json), answer).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>sync NAME [--wait] [--defer DURATION]</c>: seal and push now (<c>--wait</c> shows the push's
+    /// progress while it runs), or postpone the next background sync where the pool allows it.
+    /// </summary>
+    private static Command Sync(CliEnvironment environment, Option<string?> socket, Option<bool> json)
+    {
+        var desktop = new Argument<string>("desktop") { Description = "The desktop's name or id." };
+        var wait = new Option<bool>("--wait") { Description = "Show the push's progress until the sync is done." };
+        var defer = new Option<string?>("--defer") { Description = "Postpone the next background sync by this long (e.g. 30m, 4h, 1d) instead of syncing now; only where the pool allows it." };
+        var command = new Command("sync", "Seal the desktop's changes and push them to its host now (or --defer the next background sync).") { desktop, wait, defer };
+        AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
+        {
+            var name = parseResult.GetRequiredValue(desktop);
+            var answer = parseResult.GetValue(defer) is { } duration
+                ? await agent.DeferSyncAsync(new DeferSyncRequest { Desktop = name, Duration = Duration.FromTimeSpan(DurationText.Parse(duration)) }, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await SyncNowAsync(agent, name, parseResult.GetValue(wait), environment, cancellationToken).ConfigureAwait(false);
+            await DesktopOutput.WriteAsync(Output(environment, parseResult, json), answer).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<LocalDesktop> SyncNowAsync(LocalApi.ClientAgentClient agent, string desktop, bool wait, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        using var syncing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = wait ? DesktopWait.ShowUntilCancelledAsync(agent, desktop, environment, syncing.Token) : Task.CompletedTask;
+        try
+        {
+            return await agent.SyncAsync(new DesktopRequest { Desktop = desktop }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await syncing.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     private static string ServerUri(string given) =>

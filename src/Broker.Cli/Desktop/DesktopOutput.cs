@@ -23,6 +23,7 @@ internal static class DesktopOutput
             ("phase", PhaseOf(desktop)),
             ("lease until", Time(desktop.LeaseExpiresAt)),
             ("last sync", Time(desktop.LastSyncAt)),
+            ("next sync", NextSync(desktop)),
             ("pending layers", Formats.Number(desktop.PendingLayers)),
             ("transfer", Transfer(desktop.Transfer)),
             ("note", Note(desktop)),
@@ -33,6 +34,9 @@ internal static class DesktopOutput
         string.Concat(desktop.Phase.ToString().Select((letter, index) => char.IsUpper(letter) && index > 0 ? $"-{char.ToLowerInvariant(letter)}" : $"{char.ToLowerInvariant(letter)}"));
 
     private static string Time(Timestamp? time) => Formats.Time(time?.ToDateTimeOffset());
+
+    private static string NextSync(LocalDesktop desktop) =>
+        desktop.NextSyncAt is null ? "-" : desktop.SyncDeferred ? $"{Time(desktop.NextSyncAt)} (deferred)" : Time(desktop.NextSyncAt);
 
     private static string Transfer(TransferState? transfer) => transfer is null || transfer.BytesTotal == 0
         ? "-"

@@ -6,8 +6,8 @@ using LocalApi = Broker.Contracts.V1.ClientAgent;
 namespace Broker.Cli.Desktop;
 
 /// <summary>
-/// <c>--wait</c> of <c>checkout</c> and <c>checkin</c>: follows the agent's <c>Watch</c> stream,
-/// printing one line per change (phase, percent and rate of a transfer), until the desktop reaches
+/// <c>--wait</c> of <c>checkout</c>, <c>resume</c> and <c>checkin</c>: follows the agent's <c>Watch</c> stream,
+/// showing each change (phase, percent, rate and time left of a transfer), until the desktop reaches
 /// the operation's goal (exit 0). A watch that settles anywhere else (revoked, released before it
 /// was ready, back to ready after a cancelled check-in) prints why and exits 1. Ctrl+C stops only
 /// the waiting (exit 130): the operation goes on in the agent.
@@ -31,39 +31,91 @@ internal sealed class DesktopWait
         _reached = reached;
     }
 
-    /// <summary>Follows <paramref name="started"/> (the agent's answer to the request) until the goal; returns the exit code.</summary>
-    public async Task<int> RunAsync(LocalApi.ClientAgentClient agent, LocalDesktop started, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows <paramref name="started"/> (the agent's answer to the request) until the goal; returns
+    /// the exit code. Progress goes to a Spectre.Console bar with rate and time left on standard error
+    /// when it is a terminal (<see cref="CliEnvironment.ShowProgress"/>), else one line per change on
+    /// standard output.
+    /// </summary>
+    public async Task<int> RunAsync(LocalApi.ClientAgentClient agent, LocalDesktop started, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return environment.ShowProgress
+            ? await WaitProgress.RunAsync(environment, started, show => FollowAsync(agent, started, show, environment, cancellationToken)).ConfigureAwait(false)
+            : await FollowAsync(agent, started, PrintLines(environment.Out, started), environment, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shows the progress of <paramref name="desktop"/> until <paramref name="cancellationToken"/> ends it (e.g. while a sync call runs).</summary>
+    public static async Task ShowUntilCancelledAsync(LocalApi.ClientAgentClient agent, string desktop, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        async Task<int> Follow(Action<LocalDesktop> show)
+        {
+            try
+            {
+                using var watch = agent.Watch(new DesktopRequest { Desktop = desktop }, cancellationToken: cancellationToken);
+                await foreach (var update in watch.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    show(update);
+                }
+            }
+            catch (Exception stopped) when (cancellationToken.IsCancellationRequested && stopped is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                // The call it followed ended.
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var first = new LocalDesktop { Name = desktop };
+        _ = environment.ShowProgress
+            ? await WaitProgress.RunAsync(environment, first, Follow).ConfigureAwait(false)
+            : await Follow(PrintLines(environment.Out, null)).ConfigureAwait(false);
+    }
+
+    private async Task<int> FollowAsync(LocalApi.ClientAgentClient agent, LocalDesktop started, Action<LocalDesktop> show, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var name = started.Name.Length > 0 ? started.Name : started.DesktopId;
         var last = started;
-        await output.WriteLineAsync(ProgressLine(started)).ConfigureAwait(false);
+        show(started);
         try
         {
             using var watch = agent.Watch(new DesktopRequest { Desktop = started.DesktopId }, cancellationToken: cancellationToken);
             await foreach (var update in watch.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (ProgressLine(update) != ProgressLine(last))
-                {
-                    await output.WriteLineAsync(ProgressLine(update)).ConfigureAwait(false);
-                }
-
+                show(update);
                 last = update;
                 if (_reached(update.Phase))
                 {
-                    await output.WriteLineAsync($"{name}: {_goal}").ConfigureAwait(false);
+                    await environment.Out.WriteLineAsync($"{name}: {_goal}").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
             }
         }
         catch (Exception stopped) when (cancellationToken.IsCancellationRequested && stopped is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
-            await error.WriteLineAsync(
+            await environment.Error.WriteLineAsync(
                 $"brokerctl: stopped waiting; the {_operation} of '{name}' goes on in the client agent ('brokerctl desktop status {name}' follows it).").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
 
-        await error.WriteLineAsync($"brokerctl: the {_operation} of '{name}' did not finish: it is {DesktopOutput.PhaseOf(last)}{Reason(last)}").ConfigureAwait(false);
+        await environment.Error.WriteLineAsync($"brokerctl: the {_operation} of '{name}' did not finish: it is {DesktopOutput.PhaseOf(last)}{Reason(last)}").ConfigureAwait(false);
         return ExitCodes.ProblemFound;
+    }
+
+    /// <summary>Prints <see cref="ProgressLine"/> whenever it differs from the one printed last.</summary>
+    private static Action<LocalDesktop> PrintLines(TextWriter output, LocalDesktop? printed)
+    {
+        string? last = null;
+        return desktop =>
+        {
+            var line = ProgressLine(desktop);
+            if (line != last)
+            {
+                output.WriteLine(line);
+                last = line;
+            }
+        };
     }
 
     /// <summary><c>pulling 42% of 1048576 bytes, 3.5 MiB/s, 12 s left</c>; the phase alone without a transfer.</summary>

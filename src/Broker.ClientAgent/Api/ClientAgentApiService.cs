@@ -57,6 +57,9 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
     public override async Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context) =>
         (await Manager.SyncAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false)).ToMessage();
 
+    public override async Task<LocalDesktop> DeferSync(DeferSyncRequest request, ServerCallContext context) =>
+        (await Manager.DeferSyncAsync(request.Desktop, request.Duration?.ToTimeSpan() ?? TimeSpan.Zero, context.CancellationToken).ConfigureAwait(false)).ToMessage();
+
     public override async Task<LocalDesktop> CheckIn(DesktopRequest request, ServerCallContext context) =>
         (await Manager.CheckInAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false)).ToMessage();
 

@@ -34,6 +34,12 @@ internal static class LocalDesktopMapping
             message.LastSyncAt = Timestamp.FromDateTimeOffset(synced);
         }
 
+        if (status.Sync is { } sync)
+        {
+            message.NextSyncAt = Timestamp.FromDateTimeOffset(sync.NextAt);
+            message.SyncDeferred = sync.Deferred;
+        }
+
         if (status.Transfer is { } transfer)
         {
             message.Transfer = new TransferState

@@ -52,6 +52,13 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
         return response.Desktop;
     }
 
+    public async Task<DeviceDesktop> CancelCheckOutAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
+    {
+        var request = new CancelCheckOutRequest { DesktopId = desktopId, Epoch = epoch };
+        var response = await CallAsync(() => Gateway(device.Server).CancelCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        return response.Desktop;
+    }
+
     public Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new IssueTransferTicketRequest { DesktopId = desktopId, Direction = direction, Epoch = epoch };

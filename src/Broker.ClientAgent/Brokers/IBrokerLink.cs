@@ -23,6 +23,9 @@ internal interface IBrokerLink
     /// <summary>Asks to check in <paramref name="desktopId"/>, held at <paramref name="epoch"/>; the broker answers with BEGIN_CHECK_IN.</summary>
     Task<DeviceDesktop> RequestCheckInAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken);
 
+    /// <summary>Tells the broker this device cancelled the check-out of <paramref name="desktopId"/> at <paramref name="epoch"/>; the desktop is Available again there.</summary>
+    Task<DeviceDesktop> CancelCheckOutAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken);
+
     /// <summary>A transfer ticket for the desktop's host, with the host's transfer address when the broker knows it.</summary>
     Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken);
 

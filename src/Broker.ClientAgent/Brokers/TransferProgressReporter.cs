@@ -39,6 +39,7 @@ internal sealed class TransferProgressReporter(
         {
             local(value);
             _latest = value;
+            (direction == TransferDirection.Pull ? ClientCrashPoints.PullProgressed : ClientCrashPoints.PushProgressed).Hit();
             if (_lastSentAt is { } sent && time.GetElapsedTime(sent) < Interval)
             {
                 return;

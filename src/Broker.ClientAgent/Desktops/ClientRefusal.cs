@@ -23,4 +23,7 @@ internal enum ClientRefusal
 
     /// <summary>The desktop is in a phase that does not allow the request (e.g. start while pulling).</summary>
     WrongPhase,
+
+    /// <summary>The desktop's pool does not let the user defer a background sync.</summary>
+    SyncDeferNotAllowed,
 }

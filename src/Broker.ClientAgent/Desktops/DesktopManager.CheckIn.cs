@@ -1,5 +1,6 @@
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
+using Broker.Hosting;
 
 namespace Broker.ClientAgent.Desktops;
 
@@ -29,17 +30,20 @@ internal sealed partial class DesktopManager
 
     /// <summary>
     /// At every connection to the broker: sends again the reports durable state says it still needs
-    /// (a pulled desktop waiting for its lease) and resumes check-ins and revokes that stopped.
+    /// (a pulled desktop waiting for its lease), tells it of check-outs cancelled meanwhile and
+    /// resumes check-ins and revokes that stopped. An uploaded check-in still waiting for its commit
+    /// pushes its final layer again, so the host announces it again should that have been lost.
     /// </summary>
     public void ResumeBrokerWork()
     {
+        _ = TellCancellationsAsync();
         foreach (var desktop in _state.Current.Desktops)
         {
             if (desktop.Phase == DesktopPhase.Pulled)
             {
                 ReportTransferCompleted(desktop);
             }
-            else if (desktop.Phase is DesktopPhase.CheckingIn or DesktopPhase.Uploading)
+            else if (desktop.Phase is DesktopPhase.CheckingIn or DesktopPhase.Uploading or DesktopPhase.Uploaded)
             {
                 BeginCheckIn(desktop.DesktopId);
             }
@@ -56,7 +60,29 @@ internal sealed partial class DesktopManager
         _ = live.CheckIn.TryStart(cancellationToken => CheckInWorkAsync(desktopId, live, cancellationToken));
     }
 
+    /// <summary>
+    /// Carries the check-in as far as durable state allows; while the host or broker cannot be
+    /// reached it tries again with backoff (<see cref="ClientAgentOptions.ReconnectMinDelay"/> to
+    /// <see cref="ClientAgentOptions.ReconnectMaxDelay"/>): a host that restarts while the broker's
+    /// stream stays up brings no new connection to resume it.
+    /// </summary>
     private async Task CheckInWorkAsync(string desktopId, DesktopLive live, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; await CheckInStepAsync(desktopId, live, cancellationToken).ConfigureAwait(false); attempt++)
+        {
+            try
+            {
+                await Task.Delay(Backoff.Delay(attempt, _options.ReconnectMinDelay, _options.ReconnectMaxDelay, Random.Shared), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One attempt of <see cref="CheckInWorkAsync"/>; true when it stopped because the host or broker could not be reached.</summary>
+    private async Task<bool> CheckInStepAsync(string desktopId, DesktopLive live, CancellationToken cancellationToken)
     {
         await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         live.Activity = DesktopActivity.CheckingIn;
@@ -68,14 +94,16 @@ internal sealed partial class DesktopManager
                 var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
                 await runtime.StopAsync(cancellationToken).ConfigureAwait(false);
                 _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
+                ClientCrashPoints.CheckInSealed.Hit();
                 await StartFinalUploadAsync(record, cancellationToken).ConfigureAwait(false);
                 record = (await _state.UpdateDesktopAsync(desktopId, held => held.Phase == DesktopPhase.CheckingIn ? held with { Phase = DesktopPhase.Uploading } : held, cancellationToken).ConfigureAwait(false)).ById(desktopId);
             }
 
-            if (record?.Phase == DesktopPhase.Uploading)
+            if (record?.Phase is DesktopPhase.Uploading or DesktopPhase.Uploaded)
             {
                 _ = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
-                await PushPendingAsync(record, live, DesktopActivity.CheckingIn, cancellationToken).ConfigureAwait(false);
+                await PushPendingAsync(record, live, DesktopActivity.CheckingIn, final: true, cancellationToken).ConfigureAwait(false);
+                ClientCrashPoints.CheckInPushed.Hit();
                 _ = await _state.UpdateDesktopAsync(desktopId, held => held.Phase == DesktopPhase.Uploading ? held with { Phase = DesktopPhase.Uploaded } : held, cancellationToken).ConfigureAwait(false);
                 live.Message = "Every layer is at the host; waiting for the broker to commit the check-in.";
             }
@@ -86,13 +114,17 @@ internal sealed partial class DesktopManager
         }
         catch (ClientRefusedException refused)
         {
-            live.Message = $"The check-in waits: {refused.Message} It goes on at the next connection to the broker.";
+            var unreachable = refused.Reason == ClientRefusal.BrokerUnreachable;
+            live.Message = $"The check-in waits: {refused.Message} It goes on {(unreachable ? "by itself once they answer" : "at the next connection to the broker")}.";
+            return unreachable;
         }
         finally
         {
             live.Activity = null;
             _ = live.Gate.Release();
         }
+
+        return false;
     }
 
     /// <summary>Reports FINAL_UPLOAD_STARTED and waits until the broker accepted it (now, or before a lost connection).</summary>

@@ -109,8 +109,13 @@ internal sealed partial class DesktopManager
                 : throw new ClientRefusedException(ClientRefusal.WrongPhase, $"'{held.Name}' is {held.Phase}: only a completely pulled desktop takes a lease.");
         }
 
-        var expires = LeaseVerifier.Verify(Enrollment(), command.Lease, held.DesktopId, command.Epoch);
-        _ = await _state.UpdateDesktopAsync(held.DesktopId, current => current with { Phase = DesktopPhase.Ready, Epoch = command.Epoch, LeaseExpiresAt = expires }, cancellationToken).ConfigureAwait(false);
+        var lease = LeaseVerifier.Verify(Enrollment(), command.Lease, held.DesktopId, command.Epoch);
+        var expires = lease.ExpiresAt.ToDateTimeOffset();
+        _ = await _state.UpdateDesktopAsync(
+            held.DesktopId,
+            current => current with { Phase = DesktopPhase.Ready, Epoch = command.Epoch, LeaseExpiresAt = expires, Sync = LeaseVerifier.SyncTermsOf(lease, current.Sync) },
+            cancellationToken).ConfigureAwait(false);
+        _syncs.Wake();
         await _lease.TrustClockAsync(cancellationToken).ConfigureAwait(false);
         return $"Ready at epoch {command.Epoch}; the lease ends at {expires:u}.";
     }
@@ -123,8 +128,10 @@ internal sealed partial class DesktopManager
             return NothingToDo(held);
         }
 
-        var expires = LeaseVerifier.Verify(Enrollment(), command.Lease, held.DesktopId, command.Epoch);
-        _ = await _state.UpdateDesktopAsync(held.DesktopId, current => current with { LeaseExpiresAt = expires }, cancellationToken).ConfigureAwait(false);
+        var lease = LeaseVerifier.Verify(Enrollment(), command.Lease, held.DesktopId, command.Epoch);
+        var expires = lease.ExpiresAt.ToDateTimeOffset();
+        _ = await _state.UpdateDesktopAsync(held.DesktopId, current => current with { LeaseExpiresAt = expires, Sync = LeaseVerifier.SyncTermsOf(lease, current.Sync) }, cancellationToken).ConfigureAwait(false);
+        _syncs.Wake();
         await _lease.TrustClockAsync(cancellationToken).ConfigureAwait(false);
         return $"The lease ends at {expires:u}.";
     }
@@ -157,6 +164,7 @@ internal sealed partial class DesktopManager
 
         await LiveOf(held.DesktopId).CheckIn.StopAsync().ConfigureAwait(false);
         _ = await _state.UpdateDesktopAsync(held.DesktopId, current => current.Phase is DesktopPhase.CheckInRequested or DesktopPhase.CheckingIn ? current with { Phase = DesktopPhase.Ready } : current, cancellationToken).ConfigureAwait(false);
+        _syncs.Wake();
         return "Check-in cancelled; the desktop is ready again.";
     }
 

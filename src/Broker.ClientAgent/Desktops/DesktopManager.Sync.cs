@@ -10,52 +10,81 @@ namespace Broker.ClientAgent.Desktops;
 internal sealed partial class DesktopManager
 {
     /// <summary>
-    /// Seals the top (the VM keeps running) and pushes every layer the host lacks, oldest first. When
-    /// the broker or host cannot be reached the sealed layers stay queued and
-    /// <see cref="ClientRefusal.BrokerUnreachable"/> says so; the next sync pushes them.
+    /// Syncs now, asked by the user or the broker (SYNC_NOW): ends a deferral, then as a background
+    /// sync (<see cref="SyncReadyAsync"/>).
     /// </summary>
     public async Task<DesktopStatus> SyncAsync(string desktop, CancellationToken cancellationToken)
     {
         var record = Find(desktop);
-        var live = LiveOf(record.DesktopId);
+        if (record.Sync?.DeferredUntil is not null)
+        {
+            _ = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { Sync = held.Sync! with { DeferredUntil = null } }, cancellationToken).ConfigureAwait(false);
+            _syncs.Wake();
+        }
+
+        await SyncReadyAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
+        return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Seals the top (the VM keeps running) when something was written since the last seal, pushes
+    /// every layer the host lacks, oldest first, then merges the acknowledged layers locally
+    /// (<see cref="MergeAcknowledgedAsync"/>). With nothing written and nothing pending there is no
+    /// new layer and no push; the status says so. When the broker or host cannot be reached the
+    /// sealed layers stay queued and <see cref="ClientRefusal.BrokerUnreachable"/> says so; the next
+    /// sync pushes them. Either way the next background sync is one interval away.
+    /// </summary>
+    private async Task SyncReadyAsync(string desktopId, CancellationToken cancellationToken)
+    {
+        var live = LiveOf(desktopId);
         await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            record = Find(record.DesktopId);
+            var record = Find(desktopId);
             RequireRunnable(record);
+            _syncs.Attempted(desktopId, SyncIntervalOf(record));
             var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
-            _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
-            await PushPendingAsync(record, live, DesktopActivity.Syncing, cancellationToken).ConfigureAwait(false);
+            record = Find(desktopId);
+            if (runtime.TopWritten)
+            {
+                live.Message = live.Message == NothingToSync ? null : live.Message;
+                _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
+                ClientCrashPoints.SyncSealed.Hit();
+            }
+            else if (PendingOf(record, runtime) == 0)
+            {
+                live.Message = NothingToSync;
+                return;
+            }
+
+            await PushPendingAsync(record, live, DesktopActivity.Syncing, final: false, cancellationToken).ConfigureAwait(false);
+            await MergeAcknowledgedAsync(Find(desktopId), runtime, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _ = live.Gate.Release();
         }
-
-        return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Syncs every ready desktop; failures stay queued and are logged in the status message.</summary>
-    public async Task SyncAllAsync(CancellationToken cancellationToken)
-    {
-        foreach (var desktop in _state.Current.Desktops.Where(desktop => desktop.Phase == DesktopPhase.Ready))
-        {
-            try
-            {
-                _ = await SyncAsync(desktop.DesktopId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ClientRefusedException)
-            {
-                // Queued: the status message says why.
-            }
-        }
-    }
+    /// <summary>Sealed layers of the open chain the host does not hold.</summary>
+    private static int PendingOf(LocalDesktopRecord record, DesktopRuntime runtime) =>
+        runtime.Store.Manifest.CurrentChain().Count(layer => !record.HostLayers.Contains(layer.Id));
 
-    /// <summary>Pushes the current chain's layers the host lacks, oldest first, recording each ack. Call under the gate.</summary>
-    private async Task PushPendingAsync(LocalDesktopRecord record, DesktopLive live, DesktopActivity activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes the current chain's layers the host lacks, oldest first, recording each ack. For a
+    /// check-in's upload (<paramref name="final"/>) the newest sealed layer goes last as the final one,
+    /// also when the host already holds it, so the host announces it to the broker. Call under the gate.
+    /// </summary>
+    private async Task PushPendingAsync(LocalDesktopRecord record, DesktopLive live, DesktopActivity activity, bool final, CancellationToken cancellationToken)
     {
         var store = live.Runtime!.Store;
-        var pending = store.Manifest.CurrentChain().Where(layer => !record.HostLayers.Contains(layer.Id)).ToList();
+        var chain = store.Manifest.CurrentChain();
+        var pending = chain.Where(layer => !record.HostLayers.Contains(layer.Id)).ToList();
+        if (final && chain.Count > 0 && (pending.Count == 0 || pending[^1].Id != chain[^1].Id))
+        {
+            pending.Add(chain[^1]);
+        }
+
         if (pending.Count == 0)
         {
             return;
@@ -70,9 +99,12 @@ internal sealed partial class DesktopManager
             var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Push, report => live.Transfer = report, _time);
             foreach (var layer in pending)
             {
-                _ = await pusher.PushAsync(store, layer.Id, record.Epoch, progress, cancellationToken).ConfigureAwait(false);
+                _ = final && layer.Id == pending[^1].Id
+                    ? await pusher.PushFinalAsync(store, layer.Id, record.Epoch, progress, cancellationToken).ConfigureAwait(false)
+                    : await pusher.PushAsync(store, layer.Id, record.Epoch, progress, cancellationToken).ConfigureAwait(false);
+                ClientCrashPoints.PushAcknowledged.Hit();
                 var now = _time.GetUtcNow();
-                var state = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { HostLayers = [.. held.HostLayers, layer.Id], LastSyncAt = now }, cancellationToken).ConfigureAwait(false);
+                var state = await _state.UpdateDesktopAsync(record.DesktopId, held => held with { HostLayers = held.HostLayers.Contains(layer.Id) ? held.HostLayers : [.. held.HostLayers, layer.Id], LastSyncAt = now }, cancellationToken).ConfigureAwait(false);
                 record = state.ById(record.DesktopId)!;
             }
 

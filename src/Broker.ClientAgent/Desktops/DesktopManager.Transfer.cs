@@ -49,7 +49,11 @@ internal sealed partial class DesktopManager
         return await StatusAsync(record.DesktopId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Cancels a check-out in progress and deletes what was pulled (a cached base stays).</summary>
+    /// <summary>
+    /// Cancels a check-out in progress, deletes what was pulled (a cached base stays) and tells the
+    /// broker, so the desktop is Available again there and its host unlocks; while the broker cannot
+    /// be reached the cancellation is kept and told at the next connection.
+    /// </summary>
     public async Task CancelAsync(string desktop, CancellationToken cancellationToken)
     {
         var record = Find(desktop);
@@ -59,7 +63,52 @@ internal sealed partial class DesktopManager
         }
 
         await LiveOf(record.DesktopId).Pull.StopAsync().ConfigureAwait(false);
+        var cancellation = new CheckOutCancellation(record.DesktopId, record.Epoch);
+        _ = await _state.UpdateAsync(state => state.With(cancellation), cancellationToken).ConfigureAwait(false);
         await ReleaseAsync(record, cancellationToken).ConfigureAwait(false);
+        await TellCancellationAsync(cancellation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the broker still has to be told of a check-out of <paramref name="desktopId"/> cancelled here.</summary>
+    public bool CancellationUntold(string desktopId) => _state.Current.UntoldCancellations.Any(cancellation => cancellation.DesktopId == desktopId);
+
+    /// <summary>
+    /// Tells the broker of <paramref name="cancellation"/> and forgets it; keeps it while the broker
+    /// cannot be reached, and forgets it too when the broker refuses (its desktop has moved on, e.g.
+    /// the lease was granted meanwhile: the broker's reconciler sees the copy gone from the heartbeat).
+    /// </summary>
+    private async Task TellCancellationAsync(CheckOutCancellation cancellation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = await _broker.CancelCheckOutAsync(Enrollment(), cancellation.DesktopId, cancellation.Epoch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientRefusedException refused) when (refused.Reason == ClientRefusal.BrokerUnreachable)
+        {
+            return;
+        }
+        catch (ClientRefusedException)
+        {
+            // Refused for good: nothing left to tell.
+        }
+
+        _ = await _state.UpdateAsync(state => state.Without(cancellation), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the broker of every cancellation it missed (at a connection); failures wait for the next.</summary>
+    private async Task TellCancellationsAsync()
+    {
+        foreach (var cancellation in _state.Current.UntoldCancellations)
+        {
+            try
+            {
+                await TellCancellationAsync(cancellation, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException or Grpc.Core.RpcException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Waits until the pull in progress ends (completed, paused or failed).</summary>
@@ -94,6 +143,7 @@ internal sealed partial class DesktopManager
             var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
             var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Pull, report => live.Transfer = report, _time);
             var store = await puller.PullAsync(paths.Chain, progress, cancellationToken).ConfigureAwait(false);
+            ClientCrashPoints.PullCompleted.Hit();
             progress.Complete();
             await live.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
@@ -165,6 +215,7 @@ internal sealed partial class DesktopManager
         }
 
         _ = await _state.UpdateAsync(state => state.Without(record.DesktopId), cancellationToken).ConfigureAwait(false);
+        _syncs.Forget(record.DesktopId);
         live.Message = null;
     }
 }

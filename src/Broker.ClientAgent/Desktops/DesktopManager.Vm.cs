@@ -93,6 +93,7 @@ internal sealed partial class DesktopManager
         var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
         var store = await LayerStore.OpenAsync(FileStorage.Instance, paths.Chain, _time, cancellationToken).ConfigureAwait(false);
         live.Runtime = await DesktopRuntime.ServeAsync(store, paths, cancellationToken).ConfigureAwait(false);
+        await SettleMergeAsync(record, live.Runtime, cancellationToken).ConfigureAwait(false);
         return live.Runtime;
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
     private readonly ReportOutbox _outbox;
     private readonly HostChannels _hosts;
     private readonly LeaseGuard _lease;
+    private readonly SyncSchedule _syncs;
     private readonly ClientAgentOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DesktopLive> _live = new(StringComparer.Ordinal);
@@ -39,6 +40,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         _time = time;
         _hosts = new HostChannels(options);
         _lease = new LeaseGuard(state, time, options);
+        _syncs = new SyncSchedule(time);
         if (state.Current.Enrollment is { } enrollment)
         {
             _ = _enrolled.TrySetResult(enrollment);
@@ -146,9 +148,11 @@ internal sealed partial class DesktopManager : IAsyncDisposable
     private async Task<DesktopStatus> StatusOfAsync(LocalDesktopRecord desktop, CancellationToken cancellationToken)
     {
         var live = LiveOf(desktop.DesktopId);
-        var pending = live.Runtime?.Store.Manifest.CurrentChain().Count(layer => !desktop.HostLayers.Contains(layer.Id)) ?? 0;
-        var lease = desktop.Phase == DesktopPhase.Ready ? await _lease.JudgeAsync(desktop, cancellationToken).ConfigureAwait(false) : LeaseVerdict.Valid;
+        var pending = live.Runtime is { } runtime ? PendingOf(desktop, runtime) : 0;
+        var ready = desktop.Phase == DesktopPhase.Ready;
+        var lease = ready ? await _lease.JudgeAsync(desktop, cancellationToken).ConfigureAwait(false) : LeaseVerdict.Valid;
         var message = live.Message ?? desktop.Revocation?.Note() ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null);
-        return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message);
+        var sync = ready ? new SyncOutlook(NextSyncAt(desktop), IsSyncDeferred(desktop)) : null;
+        return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message, sync);
     }
 }

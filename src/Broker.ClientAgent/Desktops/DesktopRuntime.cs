@@ -7,9 +7,9 @@ namespace Broker.ClientAgent.Desktops;
 
 /// <summary>
 /// An open local copy: its layer store, our NBD server exporting the store's live device on a unix
-/// socket for as long as the copy is open, and the QEMU VM over that export while it runs. Seals
-/// always go through the export (<see cref="LayerStoreNbdExtensions.SealServedAsync"/>), so they are
-/// safe whether the VM runs or not.
+/// socket for as long as the copy is open, and the QEMU VM over that export while it runs. Seals and
+/// merges always go through the export (<see cref="LayerStoreNbdExtensions.SealServedAsync"/>,
+/// <see cref="LayerStoreNbdExtensions.MergeServedAsync"/>), so they are safe whether the VM runs or not.
 /// </summary>
 internal sealed class DesktopRuntime : IAsyncDisposable
 {
@@ -18,6 +18,9 @@ internal sealed class DesktopRuntime : IAsyncDisposable
     private readonly NbdServer _nbd;
     private readonly DesktopPaths _paths;
     private QemuVm? _vm;
+
+    // The length of the top file while it held nothing (see TopWritten); null while unknown.
+    private long? _emptyTopLength;
 
     private DesktopRuntime(LayerStore store, NbdServer nbd, DesktopPaths paths)
     {
@@ -40,9 +43,13 @@ internal sealed class DesktopRuntime : IAsyncDisposable
         var nbd = new NbdServer();
         try
         {
+            // Only a top no device holds yet can be read to see whether it is empty.
+            var emptyTopLength = store.LiveDevice is null && await store.PresentBytesAsync(store.Manifest.Top, cancellationToken).ConfigureAwait(false) == 0
+                ? TopLengthOf(store)
+                : (long?)null;
             nbd.AddExport(Export, store.LiveDevice ?? await store.OpenLiveDeviceAsync(cancellationToken).ConfigureAwait(false));
             nbd.Start(new UnixDomainSocketEndPoint(paths.NbdSocket));
-            return new DesktopRuntime(store, nbd, paths);
+            return new DesktopRuntime(store, nbd, paths) { _emptyTopLength = emptyTopLength };
         }
         catch
         {
@@ -94,7 +101,27 @@ internal sealed class DesktopRuntime : IAsyncDisposable
     }
 
     /// <summary>Seals the top under the export; the VM keeps running.</summary>
-    public Task<LayerRecord> SealAsync(CancellationToken cancellationToken) => Store.SealServedAsync(_nbd, Export, cancellationToken);
+    public async Task<LayerRecord> SealAsync(CancellationToken cancellationToken)
+    {
+        var sealedLayer = await Store.SealServedAsync(_nbd, Export, cancellationToken).ConfigureAwait(false);
+        var length = TopLengthOf(Store);
+        _emptyTopLength = Math.Min(_emptyTopLength ?? length, length);
+        return sealedLayer;
+    }
+
+    /// <summary>
+    /// Whether anything was written to the top since it was made: the served top is locked by its
+    /// device, so this compares its length with the length of an empty top of this chain (every
+    /// write the guest made to a new block grows the file at once: payload goes to the file before
+    /// its BAT entry). True while that length is unknown (the copy was open when served).
+    /// </summary>
+    public bool TopWritten => _emptyTopLength is not { } empty || TopLengthOf(Store) > empty;
+
+    private static long TopLengthOf(LayerStore store) => new FileInfo(store.PathOf(store.Manifest.Top)).Length;
+
+    /// <summary>Merges sealed layers <paramref name="lowerId"/> to <paramref name="upperId"/> under the export; the VM keeps running.</summary>
+    public Task<LayerRecord> MergeAsync(long lowerId, long upperId, CancellationToken cancellationToken) =>
+        Store.MergeServedAsync(_nbd, Export, lowerId, upperId, cancellationToken);
 
     /// <summary>Stops the VM (forced), the NBD server and closes the store.</summary>
     public async ValueTask DisposeAsync()

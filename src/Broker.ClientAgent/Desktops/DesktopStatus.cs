@@ -12,6 +12,7 @@ namespace Broker.ClientAgent.Desktops;
 /// <param name="PendingLayers">Sealed layers the host does not hold yet.</param>
 /// <param name="Lease">What the lease allows now.</param>
 /// <param name="Message">The last error or warning, or null.</param>
+/// <param name="Sync">When the next background sync is due; null unless the desktop is ready.</param>
 internal sealed record DesktopStatus(
     LocalDesktopRecord Record,
     bool Running,
@@ -19,4 +20,10 @@ internal sealed record DesktopStatus(
     TransferProgress? Transfer,
     int PendingLayers,
     LeaseVerdict Lease,
-    string? Message);
+    string? Message,
+    SyncOutlook? Sync = null);
+
+/// <summary>A ready desktop's next background sync.</summary>
+/// <param name="NextAt">When it is due.</param>
+/// <param name="Deferred">Whether the user's deferral put it there.</param>
+internal sealed record SyncOutlook(DateTimeOffset NextAt, bool Deferred);

@@ -8,9 +8,9 @@ namespace Broker.ClientAgent.Leases;
 /// <summary>Checks a lease the broker sent: signed by the key this device enrolled with, and naming this device, the desktop and the epoch.</summary>
 internal static class LeaseVerifier
 {
-    /// <summary>The end of the lease in <paramref name="signed"/> once it checks out.</summary>
+    /// <summary>The lease in <paramref name="signed"/> once it checks out.</summary>
     /// <exception cref="ClientRefusedException">Not signed by the enrolled key, or for another desktop, device or epoch (<see cref="ClientRefusal.NotEntitled"/>).</exception>
-    public static DateTimeOffset Verify(DeviceEnrollment device, SignedLease? signed, string desktopId, ulong epoch)
+    public static OfflineLease Verify(DeviceEnrollment device, SignedLease? signed, string desktopId, ulong epoch)
     {
         if (signed is null)
         {
@@ -25,8 +25,18 @@ internal static class LeaseVerifier
         }
 
         var lease = OfflineLease.Parser.ParseFrom(signed.Lease);
-        return lease.DesktopId == desktopId && lease.DeviceId == device.DeviceId && lease.Epoch == epoch && lease.ExpiresAt is { } expires
-            ? expires.ToDateTimeOffset()
+        return lease.DesktopId == desktopId && lease.DeviceId == device.DeviceId && lease.Epoch == epoch && lease.ExpiresAt is not null
+            ? lease
             : throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease names another desktop, device or epoch.");
+    }
+
+    /// <summary>
+    /// <paramref name="current"/> with the sync terms <paramref name="lease"/> names (a positive interval,
+    /// whether the user may defer); a deferral stays only while the lease still allows one.
+    /// </summary>
+    public static SyncTerms SyncTermsOf(OfflineLease lease, SyncTerms? current)
+    {
+        var interval = lease.SyncInterval?.ToTimeSpan() is { } given && given > TimeSpan.Zero ? given : (TimeSpan?)null;
+        return new SyncTerms(interval, lease.UserMayDeferSync, lease.UserMayDeferSync ? current?.DeferredUntil : null);
     }
 }

@@ -12,6 +12,8 @@ namespace Broker.ClientAgent.State;
 /// <param name="BaseAddress">Content address of the base image this copy references; null before it is pulled.</param>
 /// <param name="HostAddress">Where the host's DiskTransfer service listens, as the broker last said (START_PULL, tickets).</param>
 /// <param name="Revocation">The broker's revoke and the fate of the unsynced changes; null unless revoked.</param>
+/// <param name="Sync">The lease's sync terms and the user's deferral; null before a lease named them.</param>
+/// <param name="PendingMerge">A local merge of acknowledged layers begun and not yet recorded; null when none.</param>
 internal sealed record LocalDesktopRecord(
     string DesktopId,
     string Name,
@@ -23,7 +25,9 @@ internal sealed record LocalDesktopRecord(
     IReadOnlyList<long> HostLayers,
     string? BaseAddress,
     string? HostAddress = null,
-    LocalRevocation? Revocation = null)
+    LocalRevocation? Revocation = null,
+    SyncTerms? Sync = null,
+    PendingMerge? PendingMerge = null)
 {
     /// <summary>Whether the device holds data of this desktop that the broker should know of (heartbeat copies).</summary>
     public bool HoldsCopy => Phase != DesktopPhase.Requested && !IsRevoked;

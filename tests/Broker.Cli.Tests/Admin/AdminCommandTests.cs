@@ -47,7 +47,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
         await _broker.LoginAsync();
         await AddImageAsync();
 
-        var created = await _broker.RunAsync("admin", "pools", "create", "--name", "Engineering", "--kind", "dedicated", "--image", "Windows 11", "--size", "2", "--lease-days", "3", "--offline-allowed", "true");
+        var created = await _broker.RunAsync("admin", "pools", "create", "--name", "Engineering", "--kind", "dedicated", "--image", "Windows 11", "--size", "2", "--lease-days", "3", "--offline-allowed", "true", "--snapshot-minutes", "30");
         var resized = await _broker.RunAsync("admin", "pools", "resize", "Engineering", "4");
         var list = await _broker.RunAsync("admin", "--json", "pools", "list");
         var show = await _broker.RunAsync("admin", "pools", "show", "Engineering", "--json");
@@ -62,9 +62,39 @@ public sealed class AdminCommandTests : IAsyncLifetime
         pool.GetProperty("desiredSize").GetInt32().ShouldBe(4);
         pool.GetProperty("offline").GetProperty("leaseDays").GetInt32().ShouldBe(3);
         pool.GetProperty("offline").GetProperty("allowed").GetBoolean().ShouldBeTrue();
+        pool.GetProperty("offline").GetProperty("snapshotIntervalMinutes").GetInt32().ShouldBe(30);
         using var shown = JsonDocument.Parse(show.Out);
         shown.RootElement.GetProperty("pool").GetProperty("version").GetInt64().ShouldBe(pool.GetProperty("version").GetInt64());
         shown.RootElement.GetProperty("entitlements").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Hosts_DrainAndUndrainByName_ShowInTheListAndTheAuditLog()
+    {
+        await _broker.LoginAsync();
+        (await _broker.RunAsync("admin", "hosts", "add", "--name", "host-01", "--capacity", "4")).ExitCode.ShouldBe(0);
+
+        var drained = await _broker.RunAsync("admin", "hosts", "drain", "host-01");
+        var list = await _broker.RunAsync("admin", "--json", "hosts", "list");
+        var undrained = await _broker.RunAsync("admin", "hosts", "undrain", "host-01");
+        var unknown = await _broker.RunAsync("admin", "hosts", "drain", "host-99");
+        var audit = await _broker.RunAsync("admin", "--json", "audit", "--action", "host.");
+        var table = await _broker.RunAsync("admin", "audit", "--action", "host.drained", "--take", "1");
+
+        drained.ExitCode.ShouldBe(0, drained.ToString());
+        drained.Out.ShouldBe("host host-01 is draining: it gets no new desktops" + Environment.NewLine);
+        using (var hosts = JsonDocument.Parse(list.Out))
+        {
+            hosts.RootElement.EnumerateArray().ShouldHaveSingleItem().GetProperty("draining").GetBoolean().ShouldBeTrue();
+        }
+
+        undrained.ExitCode.ShouldBe(0, undrained.ToString());
+        unknown.ExitCode.ShouldBe(1, unknown.ToString());
+        unknown.Error.ShouldContain("there is no host named 'host-99'");
+        using var entries = JsonDocument.Parse(audit.Out);
+        entries.RootElement.EnumerateArray().Select(entry => entry.GetProperty("action").GetString()).ShouldBe(["host.undrained", "host.drained"]);
+        table.ExitCode.ShouldBe(0, table.ToString());
+        table.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and one entry");
     }
 
     [Fact]

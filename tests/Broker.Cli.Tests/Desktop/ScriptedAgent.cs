@@ -26,6 +26,18 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public IReadOnlyList<LocalDesktop> Updates { get; init; } = [];
 
+    /// <summary>What Console answers.</summary>
+    public ConsoleInfo ConsoleAnswer { get; init; } = new();
+
+    /// <summary>What Snapshots answers.</summary>
+    public SnapshotList SnapshotsAnswer { get; init; } = new();
+
+    /// <summary>The calls received on one desktop, by RPC name, in order.</summary>
+    public List<string> Calls { get; } = [];
+
+    /// <summary>The last DeferSync request received.</summary>
+    public DeferSyncRequest? Deferred { get; private set; }
+
     public bool HangAfterUpdates { get; init; }
 
     /// <summary>Watch calls received.</summary>
@@ -50,6 +62,24 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public override Task<LocalDesktop> CheckIn(DesktopRequest request, ServerCallContext context) => Respond();
 
+    public override Task<LocalDesktop> Pause(DesktopRequest request, ServerCallContext context) => Respond(nameof(Pause));
+
+    public override Task<LocalDesktop> Resume(DesktopRequest request, ServerCallContext context) => Respond(nameof(Resume));
+
+    public override Task<LocalDesktop> Cancel(DesktopRequest request, ServerCallContext context) => Respond(nameof(Cancel));
+
+    public override Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context) => Respond(nameof(Sync));
+
+    public override Task<LocalDesktop> DeferSync(DeferSyncRequest request, ServerCallContext context)
+    {
+        Deferred = request;
+        return Respond(nameof(DeferSync));
+    }
+
+    public override Task<ConsoleInfo> Console(DesktopRequest request, ServerCallContext context) => Task.FromResult(ConsoleAnswer);
+
+    public override Task<SnapshotList> Snapshots(DesktopRequest request, ServerCallContext context) => Task.FromResult(SnapshotsAnswer);
+
     public override async Task Watch(DesktopRequest request, IServerStreamWriter<LocalDesktop> responseStream, ServerCallContext context)
     {
         Watches++;
@@ -72,6 +102,12 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    private Task<LocalDesktop> Respond(string call)
+    {
+        Calls.Add(call);
+        return Respond();
     }
 
     private Task<LocalDesktop> Respond() => Refusal is { } refusal

@@ -24,6 +24,20 @@ public sealed class LocalApiTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Start_PublishesTheSocketUserOnly_FromAPrivateBindingDirectory_ThatIsGoneAfterwards()
+    {
+        using var directory = new TempDirectory("broker-client-");
+        var socket = directory.File("agent.sock");
+        await using var agent = await AgentUnderTest.StartAsync(directory);
+        using var channel = Connect(socket);
+        var listed = await new LocalApi.ClientAgentClient(channel).ListAsync(new ListLocalDesktopsRequest(), cancellationToken: Token);
+
+        listed.Desktops.ShouldBeEmpty();
+        File.GetUnixFileMode(socket).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Directory.EnumerateDirectories(directory.Path).Select(Path.GetFileName).ShouldNotContain(name => name!.StartsWith(".agent.sock", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CheckOut_ThroughTheLocalApi_ShowsInListAndStatus_OnAUserOnlySocket()
     {
         using var directory = new TempDirectory("broker-client-api-");

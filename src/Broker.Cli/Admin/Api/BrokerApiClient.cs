@@ -67,6 +67,14 @@ internal sealed class BrokerApiClient : IDisposable
         GetAsync("api/v1/admin/hosts", Json.ListHostInfo, cancellationToken);
 
     /// <summary>Registers a new host and returns the one-time token it enrolls with.</summary>
+    /// <summary>Drains (<paramref name="draining"/>) or undrains the host: it keeps its desktops and gets no new ones while draining.</summary>
+    public Task<ApiReply<HostInfo>> SetDrainingAsync(Guid host, bool draining, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/hosts/{host}/{(draining ? "drain" : "undrain")}", null, Json.HostInfo, cancellationToken);
+
+    /// <summary>Audit entries matching <paramref name="filter"/>, newest first.</summary>
+    public Task<ApiReply<List<AuditEntryInfo>>> QueryAuditAsync(AuditFilter filter, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/audit?{filter.ToQuery()}", Json.ListAuditEntryInfo, cancellationToken);
+
     public Task<ApiReply<EnrollmentTokenInfo>> CreateEnrollmentTokenAsync(EnrollmentTokenRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "api/v1/admin/hosts/enrollment-tokens", JsonContent.Create(request, Json.EnrollmentTokenRequest), Json.EnrollmentTokenInfo, cancellationToken);
 
@@ -102,6 +110,14 @@ internal sealed class BrokerApiClient : IDisposable
     /// <summary>The desktop's console log from <paramref name="offset"/>, or else its last <paramref name="tail"/> bytes, as its host has it.</summary>
     public Task<ApiReply<ConsoleInfo>> ReadConsoleAsync(Guid desktop, long? offset, long? tail, CancellationToken cancellationToken) =>
         GetAsync($"api/v1/admin/desktops/{desktop}/console?{(offset is { } start ? $"offset={start}" : $"tail={tail}")}", Json.ConsoleInfo, cancellationToken);
+
+    /// <summary>The desktop's snapshots as its host lists them, oldest first.</summary>
+    public Task<ApiReply<List<SnapshotInfo>>> ListSnapshotsAsync(Guid desktop, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/desktops/{desktop}/snapshots", Json.ListSnapshotInfo, cancellationToken);
+
+    /// <summary>Asks for the desktop to be restored to <paramref name="snapshot"/>; answers the desktop (rolling back).</summary>
+    public Task<ApiReply<DesktopInfo>> RestoreAsync(Guid desktop, Guid snapshot, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/desktops/{desktop}/restore", JsonContent.Create(new RestoreRequest(snapshot), Json.RestoreRequest), Json.DesktopInfo, cancellationToken);
 
     public Task<ApiReply<List<TokenInfo>>> ListTokensAsync(CancellationToken cancellationToken) =>
         GetAsync("api/v1/me/tokens", Json.ListTokenInfo, cancellationToken);

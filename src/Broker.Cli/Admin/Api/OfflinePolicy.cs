@@ -10,4 +10,5 @@ internal sealed record OfflinePolicy(
     int? RetainHourly = null,
     int? RetainDaily = null,
     int? RetainWeekly = null,
-    bool? WipeOnRevoke = null);
+    bool? WipeOnRevoke = null,
+    int? SnapshotIntervalMinutes = null);
