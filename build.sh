@@ -6,6 +6,7 @@
 #   ./build.sh bench [NAME]  benchmarks under bench/, with ratios against peer tools
 #   ./build.sh fuzz vhdx [S] an AFL++ campaign of S seconds on the VHDX parser
 #   ./build.sh soak transfer [SEEDS]  kill -9 campaign of client and host during pulls and pushes
+#   ./build.sh soak e2e [SEEDS]       kill -9 of broker, host and client agents during check-out, sync, check-in
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -121,13 +122,25 @@ cmd_fuzz() {
 }
 
 # ./build.sh soak transfer [SEEDS]: the kill -9 tests of Broker.Transfer.Tests with SEEDS seeds (default 50).
+# ./build.sh soak e2e [SEEDS]: scenario 4 of the acceptance suite (kill -9 of broker, host agent and
+# client agent during check-out, sync and check-in) with SEEDS cycles in one demo world (default 30).
 cmd_soak() {
-  local target=${1:-} seeds=${2:-50}
-  [[ $target == transfer ]] || die "usage: ./build.sh soak transfer [SEEDS]"
+  local target=${1:-}
   ensure_dotnet
-  dotnet build tests/Broker.Transfer.Tests -c Release
-  BROKER_TRANSFER_KILL_SEEDS=$seeds exec "$ARTIFACTS/bin/Broker.Transfer.Tests/release/Broker.Transfer.Tests" \
-    --filter-class 'Broker.Transfer.Tests.Processes.TransferKillTests' --timeout 6h
+  case $target in
+    transfer)
+      dotnet build tests/Broker.Transfer.Tests -c Release
+      BROKER_TRANSFER_KILL_SEEDS=${2:-50} exec "$ARTIFACTS/bin/Broker.Transfer.Tests/release/Broker.Transfer.Tests" \
+        --filter-class 'Broker.Transfer.Tests.Processes.TransferKillTests' --timeout 6h
+      ;;
+    e2e)
+      ensure_debian_packages "${DEMO_PACKAGES[@]}"
+      dotnet build tests/Broker.EndToEnd.Tests -c Release
+      BROKER_E2E_KILL_SEEDS=${2:-30} exec "$ARTIFACTS/bin/Broker.EndToEnd.Tests/release/Broker.EndToEnd.Tests" \
+        --filter-class 'Broker.EndToEnd.Tests.KillRecoveryTests' --timeout 12h
+      ;;
+    *) die "usage: ./build.sh soak transfer|e2e [SEEDS]" ;;
+  esac
 }
 
 main() {
@@ -140,7 +153,7 @@ main() {
     bench) cmd_bench "$@" ;;
     fuzz) cmd_fuzz "$@" ;;
     soak) cmd_soak "$@" ;;
-    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]|soak transfer [SEEDS]" ;;
+    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]|soak transfer|e2e [SEEDS]" ;;
   esac
 }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Broker.EndToEnd.Tests.Harness;
 using Broker.Testing;
@@ -43,7 +42,7 @@ public sealed class ChurnSyncTests : IAsyncLifetime
         await demo.StartAsync(desktop, cancellationToken);
         await WaitForVerifyOkAsync(hostConsole, 1, cancellationToken);
         await demo.StopAsync(desktop, cancellationToken);
-        var lastSync = LastSyncAt(await demo.DesktopAsync(desktop, cancellationToken));
+        var lastSync = UserApi.LastSyncAt(await demo.DesktopAsync(desktop, cancellationToken));
 
         // Boot 2 on the laptop verifies what the server wrote, as pulled.
         await laptop.RunAsync("checkout", name, cancellationToken);
@@ -103,12 +102,9 @@ public sealed class ChurnSyncTests : IAsyncLifetime
         var shown = await Polling.UntilAsync(
             $"the broker to record a sync of {desktop} after {before?.ToString("O") ?? "none"}",
             token => user.DesktopAsync(desktop, token),
-            answer => LastSyncAt(answer) is { } at && (before is null || at > before),
+            answer => UserApi.LastSyncAt(answer) is { } at && (before is null || at > before),
             AckLimit,
             cancellationToken);
-        return LastSyncAt(shown);
+        return UserApi.LastSyncAt(shown);
     }
-
-    private static DateTimeOffset? LastSyncAt(JsonElement desktop) =>
-        desktop.GetProperty("lastSyncAt") is { ValueKind: JsonValueKind.String } at ? at.GetDateTimeOffset() : null;
 }

@@ -107,9 +107,7 @@ internal sealed partial class DemoWorld : IAsyncDisposable
     /// </summary>
     public async Task StopClientAsync(CancellationToken cancellationToken)
     {
-        var pid = ClientStartedLine().Match(ScriptOutput) is { Success: true } started
-            ? started.Groups["pid"].Value
-            : throw new InvalidOperationException($"demo/run.sh did not print the client agent's pid:\n{ScriptOutput}");
+        var pid = StartedPid("broker-client").ToString(System.Globalization.CultureInfo.InvariantCulture);
         var result = await ExternalTool.RunAsync("kill", ["-TERM", pid], cancellationToken);
         result.ExitCode.ShouldBe(0, $"kill -TERM {pid}: {result}");
         await Polling.UntilAsync($"the demo's client agent (pid {pid}) to exit", _ => Task.FromResult(HasExited(pid)), exited => exited, ClientStopLimit, cancellationToken);
@@ -121,6 +119,12 @@ internal sealed partial class DemoWorld : IAsyncDisposable
     /// </summary>
     public Task<DeviceAgent> RestartClientAsync(CancellationToken cancellationToken) =>
         DeviceAgent.RunAsync(Path.Combine(StateDirectory, "client"), Path.Combine(StateDirectory, "logs", "broker-client.log"), ["--ClientAgent:MemoryMiB=32"], cancellationToken);
+
+    /// <summary>The pid of daemon <paramref name="daemon"/> (<c>broker-server</c>, <c>broker-host</c>, <c>broker-client</c>) as the script printed it when it started it.</summary>
+    public int StartedPid(string daemon) =>
+        StartedLine().Matches(ScriptOutput).FirstOrDefault(line => line.Groups["daemon"].Value == daemon) is { } started
+            ? int.Parse(started.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"demo/run.sh did not print the pid of {daemon}:\n{ScriptOutput}");
 
     /// <summary>Stops the demo as Ctrl-C does; the script's exit code, or null when it had to be killed.</summary>
     public Task<int?> StopAsync() => _script.StopAsync(TimeSpan.FromMinutes(2));
@@ -142,8 +146,8 @@ internal sealed partial class DemoWorld : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"broker-client started \(pid (?<pid>\d+)", RegexOptions.CultureInvariant)]
-    private static partial Regex ClientStartedLine();
+    [GeneratedRegex(@"(?<daemon>[a-z-]+) started \(pid (?<pid>\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex StartedLine();
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

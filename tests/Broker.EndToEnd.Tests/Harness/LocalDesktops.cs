@@ -53,7 +53,8 @@ internal sealed class LocalDesktops(Brokerctl brokerctl, string socket)
     /// <summary>A status's sealed layers the host has not acknowledged yet (protobuf's JSON leaves a zero out).</summary>
     public static uint PendingLayers(JsonElement status) => status.TryGetProperty("pendingLayers", out var pending) ? pending.GetUInt32() : 0;
 
-    private static string PhaseOf(JsonElement status) => status.TryGetProperty("phase", out var phase) ? phase.GetString() ?? string.Empty : string.Empty;
+    /// <summary>A status's phase (e.g. <c>LOCAL_PHASE_READY</c>); empty when it has none.</summary>
+    public static string PhaseOf(JsonElement status) => status.TryGetProperty("phase", out var phase) ? phase.GetString() ?? string.Empty : string.Empty;
 
     private static JsonElement Parse(string json)
     {

@@ -33,4 +33,30 @@ internal static class Polling
             throw new TimeoutException($"Waited {limit} for {what}; last seen: {last}");
         }
     }
+
+    /// <summary>
+    /// Like <see cref="UntilAsync{T}"/>, for a world where a daemon may be down or restarting: an
+    /// observation that fails (a refused connection, an error answer, a brokerctl that exits non-zero)
+    /// counts as not done yet, and the timeout quotes the last failure.
+    /// </summary>
+    public static async Task<T> UntilToleratingAsync<T>(string what, Func<CancellationToken, Task<T>> observe, Func<T, bool> done, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var observed = await UntilAsync(what, token => AttemptAsync(observe, token), attempt => attempt.Failure is null && done(attempt.Value!), limit, cancellationToken);
+        return observed.Value!;
+    }
+
+    private static async Task<Attempt<T>> AttemptAsync<T>(Func<CancellationToken, Task<T>> observe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new Attempt<T>(await observe(cancellationToken), null);
+        }
+        catch (Exception exception) when (exception is ShouldAssertException or HttpRequestException or IOException or System.Text.Json.JsonException)
+        {
+            return new Attempt<T>(default, exception.Message);
+        }
+    }
+
+    /// <summary>One observation: what was seen, or why nothing was.</summary>
+    private sealed record Attempt<T>(T? Value, string? Failure);
 }

@@ -50,6 +50,10 @@ internal sealed class UserApi : IDisposable
     public Task<HttpResponseMessage> CheckOutAsync(Guid desktop, Guid device, CancellationToken cancellationToken) =>
         _http.PostAsJsonAsync(new Uri($"desktops/{desktop}/check-out", UriKind.Relative), new { deviceId = device }, cancellationToken);
 
+    /// <summary>A desktop's <c>lastSyncAt</c> as <see cref="DesktopAsync"/> shows it: when the host last reported a layer committed; null before the first.</summary>
+    public static DateTimeOffset? LastSyncAt(JsonElement desktop) =>
+        desktop.GetProperty("lastSyncAt") is { ValueKind: JsonValueKind.String } at ? at.GetDateTimeOffset() : null;
+
     public void Dispose() => _http.Dispose();
 
     private async Task PostAsync(string path, CancellationToken cancellationToken)
