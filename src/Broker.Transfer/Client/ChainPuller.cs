@@ -129,9 +129,9 @@ public sealed class ChainPuller
         var manifest = await FetchManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
         var verifiedChunks = VerifiedChunksOf(info, manifest);
         var geometry = VhdxCreateOptions.Dynamic((long)info.VirtualSize, blockSize: ChunkLayout.MaxChunkLength, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize));
-        var fresh = await StartStagingAsync(staged, key, geometry, manifest, ledger, _workDirectory, cancellationToken).ConfigureAwait(false);
+        await StartStagingAsync(staged, key, geometry, manifest, ledger, _workDirectory, cancellationToken).ConfigureAwait(false);
         var meter = new ProgressMeter(manifest.PresentBytes, progress, _time);
-        await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, sparseWrites: fresh, cancellationToken).ConfigureAwait(false);
+        await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
         BaseImage image;
         try
         {
@@ -181,8 +181,8 @@ public sealed class ChainPuller
         var key = $"{_client.DesktopId}/layer:{layer.LayerId}";
         var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
         var manifest = await FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
-        _ = await StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
-        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, sparseWrites: false, cancellationToken).ConfigureAwait(false);
+        await StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
+        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
         using (TransferActivities.Source.StartActivity(TransferActivities.AdoptLayer))
         {
             _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
@@ -196,13 +196,12 @@ public sealed class ChainPuller
     /// afresh and records it (no chunk done), so a resume keeps it and stale progress of a lost file
     /// is never trusted. A dynamic (base) file gets a block reserved under every chunk of the
     /// manifest, so chunk writes change no metadata and are whole in the file as soon as written.
-    /// Returns true when the file is new (its reserved blocks read as zero and were never written).
     /// </summary>
-    private async Task<bool> StartStagingAsync(string staged, string key, VhdxCreateOptions options, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
+    private async Task StartStagingAsync(string staged, string key, VhdxCreateOptions options, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
     {
         if (_storage.FileExists(staged) && ledger.Read()?.Find(key) is not null)
         {
-            return false;
+            return;
         }
 
         await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
@@ -220,21 +219,16 @@ public sealed class ChainPuller
 
         await _storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
-    /// <summary>
-    /// Fetches the manifest's chunks into the staging file; with <paramref name="sparseWrites"/> (its
-    /// blocks under the chunks are fresh: read as zero, never written) only each chunk's non-zero
-    /// runs are written.
-    /// </summary>
-    private async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, bool sparseWrites, CancellationToken cancellationToken)
+    /// <summary>Fetches the manifest's chunks into the staging file.</summary>
+    private async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
     {
         using var activity = TransferActivities.Source.StartActivity(TransferActivities.Chunks);
         var target = await VhdxFile.OpenAsync(_storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
-            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, sparseWrites, _options, meter, _time);
+            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter, _time);
             await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }
