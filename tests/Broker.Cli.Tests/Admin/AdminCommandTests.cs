@@ -92,7 +92,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
         unknown.ExitCode.ShouldBe(1, unknown.ToString());
         unknown.Error.ShouldContain("there is no host named 'host-99'");
         using var entries = JsonDocument.Parse(audit.Out);
-        entries.RootElement.EnumerateArray().Select(entry => entry.GetProperty("action").GetString()).ShouldBe(["host.undrained", "host.drained"]);
+        entries.RootElement.EnumerateArray().Select(entry => entry.GetProperty("action").GetString()).ShouldBe(["host.undrained", "host.drained", "host.enrollment-token.created"], "the host.* family, newest first");
         table.ExitCode.ShouldBe(0, table.ToString());
         table.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and one entry");
     }
