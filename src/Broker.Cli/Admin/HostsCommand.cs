@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
@@ -42,25 +40,12 @@ internal static class HostsCommand
         AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
         {
             var output = context.Output(parseResult);
-            var id = await HostIdAsync(client, parseResult.GetRequiredValue(host), cancellationToken).ConfigureAwait(false);
+            var id = await Lookup.HostIdAsync(client, parseResult.GetRequiredValue(host), cancellationToken).ConfigureAwait(false);
             var reply = await client.SetDrainingAsync(id, draining, cancellationToken).ConfigureAwait(false);
             await output.PrintAsync(reply, changed => output.WriteLineAsync($"host {changed.Name} {(changed.Draining ? "is draining: it gets no new desktops" : "takes new desktops again")}")).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The id of the host <paramref name="reference"/> (an id, or a host's exact name).</summary>
-    private static async Task<Guid> HostIdAsync(BrokerApiClient client, string reference, CancellationToken cancellationToken)
-    {
-        if (Guid.TryParse(reference, out var id))
-        {
-            return id;
-        }
-
-        var hosts = (await client.ListHostsAsync(cancellationToken).ConfigureAwait(false)).Value;
-        return hosts.SingleOrDefault(host => host.Name == reference)?.Id
-            ?? throw new ApiRefusedException(HttpStatusCode.NotFound, $"there is no host named '{reference}'.");
     }
 
     private static Command Add(AdminContext context)

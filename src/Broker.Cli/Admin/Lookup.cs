@@ -3,7 +3,7 @@ using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
-/// <summary>Pools and images named on the command line by id or by name.</summary>
+/// <summary>Pools, images and hosts named on the command line by id or by name.</summary>
 internal static class Lookup
 {
     /// <summary>The id of the pool <paramref name="reference"/> (an id, or a pool's exact name).</summary>
@@ -35,5 +35,18 @@ internal static class Lookup
             0 => throw new ApiRefusedException(HttpStatusCode.NotFound, $"there is no image '{reference}' (give an id, NAME or NAME:VERSION)."),
             _ => throw new UsageException($"image '{reference}' has several versions ({string.Join(", ", matches.Select(image => image.Version))}): give NAME:VERSION or the id."),
         };
+    }
+
+    /// <summary>The id of the host <paramref name="reference"/> (an id, or a host's exact name).</summary>
+    public static async Task<Guid> HostIdAsync(BrokerApiClient client, string reference, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(reference, out var id))
+        {
+            return id;
+        }
+
+        var hosts = (await client.ListHostsAsync(cancellationToken).ConfigureAwait(false)).Value;
+        return hosts.SingleOrDefault(host => host.Name == reference)?.Id
+            ?? throw new ApiRefusedException(HttpStatusCode.NotFound, $"there is no host named '{reference}'.");
     }
 }
