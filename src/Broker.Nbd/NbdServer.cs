@@ -197,7 +197,8 @@ public sealed class NbdServer : IAsyncDisposable
             var id = Interlocked.Increment(ref _nextConnectionId);
             var connection = new NbdConnection(id, socket, _exports, _options, _timeProvider, _logger);
             NbdLog.ConnectionAccepted(_logger, id);
-            var run = Task.Run(() => connection.RunAsync(stopping), CancellationToken.None);
+            // A thread per connection: its blocking socket calls wake only that thread (see NbdConnection).
+            var run = Task.Factory.StartNew(() => connection.Run(stopping), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             _connections[id] = (connection, run);
             _ = run.ContinueWith(
                 (_, state) => _connections.TryRemove((long)state!, out var _),

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Text;
 using Broker.Nbd.Protocol;
 
@@ -11,30 +12,41 @@ internal sealed partial class NbdConnection
 
     /// <summary>
     /// Haggles options until the client picks an export (returned) or leaves (null). Bounded in
-    /// time, option count and option length; a client beyond a bound is hung up on.
+    /// time, option count and option length; a client beyond a bound is hung up on. The timeout
+    /// (and <paramref name="stopping"/>) hang up the socket, which ends a blocked receive.
     /// </summary>
-    private async Task<NbdExport?> HandshakeAsync(CancellationToken stopping)
+    private NbdExport? Handshake(CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        var timedOut = false;
+        using var timer = _timeProvider.CreateTimer(
+            _ =>
+            {
+                Volatile.Write(ref timedOut, true);
+                Abort();
+            },
+            null,
+            _options.HandshakeTimeout,
+            Timeout.InfiniteTimeSpan);
+        using var registration = stopping.Register(Abort);
         try
         {
-            return await HaggleAsync(linked.Token).ConfigureAwait(false);
+            return Haggle();
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException
+            && Volatile.Read(ref timedOut) && !stopping.IsCancellationRequested)
         {
             NbdLog.HandshakeTimedOut(_logger, Id);
             return null;
         }
     }
 
-    private async Task<NbdExport?> HaggleAsync(CancellationToken cancellationToken)
+    private NbdExport? Haggle()
     {
         var header = new byte[Math.Max(ServerGreeting.Size, OptionRequestHeader.Size)];
         new ServerGreeting(ServerHandshakeFlags).Write(header);
-        await SendAllAsync(header.AsMemory(0, ServerGreeting.Size), cancellationToken).ConfigureAwait(false);
+        SendAll(header.AsSpan(0, ServerGreeting.Size));
 
-        if (!await ReceiveExactlyAsync(header.AsMemory(0, ClientGreeting.Size), cancellationToken).ConfigureAwait(false))
+        if (!ReceiveExactly(header.AsSpan(0, ClientGreeting.Size)))
         {
             return null;
         }
@@ -48,7 +60,7 @@ internal sealed partial class NbdConnection
         var noZeroes = (greeting.Flags & ClientFlags.NoZeroes) != 0;
         for (var count = 0; count < _options.MaxOptionsPerConnection; count++)
         {
-            if (!await ReceiveExactlyAsync(header.AsMemory(0, OptionRequestHeader.Size), cancellationToken).ConfigureAwait(false))
+            if (!ReceiveExactly(header.AsSpan(0, OptionRequestHeader.Size)))
             {
                 return null;
             }
@@ -60,7 +72,7 @@ internal sealed partial class NbdConnection
             }
 
             var data = new byte[option.Length];
-            if (data.Length > 0 && !await ReceiveExactlyAsync(data, cancellationToken).ConfigureAwait(false))
+            if (data.Length > 0 && !ReceiveExactly(data))
             {
                 throw new EndOfStreamException("The peer closed the connection inside an option.");
             }
@@ -68,16 +80,16 @@ internal sealed partial class NbdConnection
             switch (option.Option)
             {
                 case NbdOption.ExportName:
-                    return await ExportNameAsync(data, noZeroes, cancellationToken).ConfigureAwait(false);
+                    return ExportName(data, noZeroes);
                 case NbdOption.Abort:
-                    await TrySendAbortAckAsync(cancellationToken).ConfigureAwait(false);
+                    TrySendAbortAck();
                     return null;
                 case NbdOption.List:
-                    await ListAsync(data, cancellationToken).ConfigureAwait(false);
+                    List(data);
                     break;
                 case NbdOption.Info:
                 case NbdOption.Go:
-                    var export = await InfoAsync(option.Option, data, cancellationToken).ConfigureAwait(false);
+                    var export = Info(option.Option, data);
                     if (export is not null && option.Option == NbdOption.Go)
                     {
                         return export;
@@ -86,7 +98,7 @@ internal sealed partial class NbdConnection
                     break;
                 default:
                     // STARTTLS, STRUCTURED_REPLY, meta contexts, extended headers and anything unknown.
-                    await SendOptionReplyAsync(option.Option, NbdOptionReplyType.ErrorUnsupported, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    SendOptionReply(option.Option, NbdOptionReplyType.ErrorUnsupported, []);
                     break;
             }
         }
@@ -94,7 +106,7 @@ internal sealed partial class NbdConnection
         throw new NbdProtocolException(nameof(OptionRequestHeader), 0, $"more than {_options.MaxOptionsPerConnection} options.");
     }
 
-    private async Task<NbdExport> ExportNameAsync(byte[] data, bool noZeroes, CancellationToken cancellationToken)
+    private NbdExport ExportName(byte[] data, bool noZeroes)
     {
         if (data.Length > InfoRequest.MaxNameLength)
         {
@@ -108,27 +120,27 @@ internal sealed partial class NbdConnection
             ?? throw new NbdProtocolException("NBD_OPT_EXPORT_NAME", 0, $"no export named '{name}'.");
         var reply = new byte[ExportNameReply.Size + (noZeroes ? 0 : ExportNameReply.PaddingSize)];
         new ExportNameReply((ulong)export.Size, export.Flags).Write(reply);
-        await SendAllAsync(reply, cancellationToken).ConfigureAwait(false);
+        SendAll(reply);
         return export;
     }
 
-    private async Task TrySendAbortAckAsync(CancellationToken cancellationToken)
+    private void TrySendAbortAck()
     {
         try
         {
-            await SendOptionReplyAsync(NbdOption.Abort, NbdOptionReplyType.Ack, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            SendOptionReply(NbdOption.Abort, NbdOptionReplyType.Ack, []);
         }
-        catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException)
+        catch (Exception exception) when (exception is SocketException or IOException)
         {
             // The client may close without waiting for the acknowledgement; the spec allows both.
         }
     }
 
-    private async Task ListAsync(byte[] data, CancellationToken cancellationToken)
+    private void List(byte[] data)
     {
         if (data.Length != 0)
         {
-            await SendOptionReplyAsync(NbdOption.List, NbdOptionReplyType.ErrorInvalid, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            SendOptionReply(NbdOption.List, NbdOptionReplyType.ErrorInvalid, []);
             return;
         }
 
@@ -140,14 +152,14 @@ internal sealed partial class NbdConnection
             BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)nameLength);
             Encoding.UTF8.GetBytes(export.Name, payload.AsSpan(4));
             Encoding.UTF8.GetBytes(description, payload.AsSpan(4 + nameLength));
-            await SendOptionReplyAsync(NbdOption.List, NbdOptionReplyType.Server, payload, cancellationToken).ConfigureAwait(false);
+            SendOptionReply(NbdOption.List, NbdOptionReplyType.Server, payload);
         }
 
-        await SendOptionReplyAsync(NbdOption.List, NbdOptionReplyType.Ack, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        SendOptionReply(NbdOption.List, NbdOptionReplyType.Ack, []);
     }
 
     /// <summary>Answers NBD_OPT_INFO or NBD_OPT_GO; returns the export when the answer was success.</summary>
-    private async Task<NbdExport?> InfoAsync(NbdOption option, byte[] data, CancellationToken cancellationToken)
+    private NbdExport? Info(NbdOption option, byte[] data)
     {
         InfoRequest? request;
         try
@@ -164,26 +176,26 @@ internal sealed partial class NbdConnection
 
         if (request is null)
         {
-            await SendOptionReplyAsync(option, NbdOptionReplyType.ErrorInvalid, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            SendOptionReply(option, NbdOptionReplyType.ErrorInvalid, []);
             return null;
         }
 
         var export = _exports.Find(request.ExportName);
         if (export is null)
         {
-            await SendOptionReplyAsync(option, NbdOptionReplyType.ErrorUnknown, Encoding.UTF8.GetBytes($"no export named '{request.ExportName}'"), cancellationToken).ConfigureAwait(false);
+            SendOptionReply(option, NbdOptionReplyType.ErrorUnknown, Encoding.UTF8.GetBytes($"no export named '{request.ExportName}'"));
             return null;
         }
 
         var exportInfo = new byte[ExportInfo.Size];
         new ExportInfo((ulong)export.Size, export.Flags).Write(exportInfo);
-        await SendOptionReplyAsync(option, NbdOptionReplyType.Info, exportInfo, cancellationToken).ConfigureAwait(false);
+        SendOptionReply(option, NbdOptionReplyType.Info, exportInfo);
 
         // Block sizes go out whether or not they were asked for: clients ignore what they did not
         // request, and those that honour them avoid requests the export would refuse.
         var blockSizes = new byte[BlockSizeInfo.Size];
         new BlockSizeInfo((uint)export.BlockSizes.Minimum, (uint)export.BlockSizes.Preferred, (uint)export.BlockSizes.Maximum).Write(blockSizes);
-        await SendOptionReplyAsync(option, NbdOptionReplyType.Info, blockSizes, cancellationToken).ConfigureAwait(false);
+        SendOptionReply(option, NbdOptionReplyType.Info, blockSizes);
 
         foreach (var item in request.Items)
         {
@@ -198,19 +210,19 @@ internal sealed partial class NbdConnection
                 var payload = new byte[2 + Encoding.UTF8.GetByteCount(text)];
                 BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)item);
                 Encoding.UTF8.GetBytes(text, payload.AsSpan(2));
-                await SendOptionReplyAsync(option, NbdOptionReplyType.Info, payload, cancellationToken).ConfigureAwait(false);
+                SendOptionReply(option, NbdOptionReplyType.Info, payload);
             }
         }
 
-        await SendOptionReplyAsync(option, NbdOptionReplyType.Ack, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        SendOptionReply(option, NbdOptionReplyType.Ack, []);
         return export;
     }
 
-    private async Task SendOptionReplyAsync(NbdOption option, NbdOptionReplyType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private void SendOptionReply(NbdOption option, NbdOptionReplyType type, ReadOnlySpan<byte> payload)
     {
         var message = new byte[OptionReplyHeader.Size + payload.Length];
         new OptionReplyHeader(option, type, (uint)payload.Length).Write(message);
-        payload.Span.CopyTo(message.AsSpan(OptionReplyHeader.Size));
-        await SendAllAsync(message, cancellationToken).ConfigureAwait(false);
+        payload.CopyTo(message.AsSpan(OptionReplyHeader.Size));
+        SendAll(message);
     }
 }

@@ -13,12 +13,13 @@ internal sealed partial class NbdConnection
     private const NbdCommandFlags ZeroFlags = NbdCommandFlags.ForceUnitAccess | NbdCommandFlags.NoHole;
 
     /// <summary>
-    /// Reads requests until NBD_CMD_DISC, end of stream or <paramref name="stopping"/>. Headers are
-    /// parsed from one receive buffer; a write payload is copied from what was already received and
-    /// the rest is received straight into the payload buffer.
+    /// Reads requests until NBD_CMD_DISC, end of stream or <paramref name="stopping"/> (which ends
+    /// the read side of the socket). Headers are parsed from one receive buffer; a write payload is
+    /// copied from what was already received and the rest is received straight into the payload buffer.
     /// </summary>
-    private async Task TransmitAsync(NbdExport export, CancellationToken stopping)
+    private void Transmit(NbdExport export, CancellationToken stopping)
     {
+        using var registration = stopping.Register(static connection => ((NbdConnection)connection!).StopReading(), this);
         var buffer = Rent(ReceiveBufferSize);
         var start = 0;
         var end = 0;
@@ -33,7 +34,7 @@ internal sealed partial class NbdConnection
                     start = 0;
                     while (end < RequestHeader.Size)
                     {
-                        var received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, stopping).ConfigureAwait(false);
+                        var received = _socket.Receive(buffer.AsSpan(end), SocketFlags.None);
                         if (received == 0)
                         {
                             if (end == 0)
@@ -65,15 +66,14 @@ internal sealed partial class NbdConnection
                         throw new NbdProtocolException(nameof(RequestHeader), RequestHeader.LengthOffset, $"write payload of {header.Length} bytes.");
                     }
 
-                    await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                    _slots.Wait(stopping);
                     payload = Rent((int)header.Length);
                     try
                     {
                         var buffered = Math.Min((int)header.Length, end - start);
                         buffer.AsSpan(start, buffered).CopyTo(payload);
                         start += buffered;
-                        if (buffered < header.Length
-                            && !await ReceiveExactlyAsync(payload.AsMemory(buffered, (int)header.Length - buffered), stopping).ConfigureAwait(false))
+                        if (buffered < header.Length && !ReceiveExactly(payload.AsSpan(buffered, (int)header.Length - buffered)))
                         {
                             throw new EndOfStreamException("The peer closed the connection inside a write payload.");
                         }
@@ -93,7 +93,7 @@ internal sealed partial class NbdConnection
                 }
                 else if (error == NbdError.None)
                 {
-                    await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                    _slots.Wait(stopping);
                     if (header.Command == NbdCommand.Read)
                     {
                         payload = Rent(SimpleReplyHeader.Size + (int)header.Length);
@@ -103,14 +103,17 @@ internal sealed partial class NbdConnection
                 if (error != NbdError.None)
                 {
                     NbdLog.RequestRefused(_logger, Id, header.Command, header.Offset, header.Length, error);
-                    await SendReplyAsync(header.Handle, error).ConfigureAwait(false);
+                    SendReply(header.Handle, error);
                     continue;
                 }
 
-                // More bytes already received mean another request follows: run this one on a pool
-                // thread so the device work of queued requests overlaps. The last one runs inline,
-                // which saves a thread hop when requests come one at a time.
-                await StartAsync(export, header, payload, dispatch: end > start, stopping).ConfigureAwait(false);
+                // More bytes already received mean another request follows: a request that may wait
+                // for the disk (a read missing the page cache, a flush, a FUA write) then runs on a
+                // pool thread so that the device work of queued requests overlaps. Everything else
+                // runs inline, which saves a thread hop: the last request of a burst, and plain
+                // writes, which only copy into the page cache.
+                var mayWaitForDisk = header.Command != NbdCommand.Write || (header.Flags & NbdCommandFlags.ForceUnitAccess) != 0;
+                Start(export, header, payload, dispatch: end > start && mayWaitForDisk, stopping);
             }
         }
         finally
@@ -124,12 +127,13 @@ internal sealed partial class NbdConnection
     /// (with <paramref name="dispatch"/>) on the thread pool; at most
     /// <see cref="NbdServerOptions.MaxInFlightRequestsPerConnection"/> run at once either way.
     /// </summary>
-    private async ValueTask StartAsync(NbdExport export, RequestHeader header, byte[]? buffer, bool dispatch, CancellationToken stopping)
+    private void Start(NbdExport export, RequestHeader header, byte[]? buffer, bool dispatch, CancellationToken stopping)
     {
         IBlockDevice device;
         try
         {
-            device = await export.Gate.EnterAsync(stopping).ConfigureAwait(false);
+            var admission = export.Gate.EnterAsync(stopping);
+            device = admission.IsCompletedSuccessfully ? admission.Result : admission.AsTask().GetAwaiter().GetResult();
         }
         catch
         {
@@ -216,11 +220,11 @@ internal sealed partial class NbdConnection
         {
             if (header.Command == NbdCommand.Read && error == NbdError.None)
             {
-                await SendReadReplyAsync(header.Handle, request.Buffer!, (int)length).ConfigureAwait(false);
+                SendReadReply(header.Handle, request.Buffer!, (int)length);
             }
             else
             {
-                await SendReplyAsync(header.Handle, error).ConfigureAwait(false);
+                SendReply(header.Handle, error);
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException)
@@ -237,38 +241,28 @@ internal sealed partial class NbdConnection
         request.Clear();
         _requestPool.Enqueue(request);
         _slots.Release();
-        if (Interlocked.Decrement(ref _running) == 0)
+        if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _ending) != 0)
         {
-            Volatile.Read(ref _idle)?.TrySetResult();
+            _drained.Release();
         }
     }
 
-    private async ValueTask SendReplyAsync(ulong handle, NbdError error)
+    private void SendReply(ulong handle, NbdError error)
     {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_sendLock)
         {
             new SimpleReplyHeader(error, handle).Write(_replyHeader);
-            await SendAllAsync(_replyHeader, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
+            SendAll(_replyHeader);
         }
     }
 
     /// <summary>Sends header and data in one send: the data was read in after a header-sized gap.</summary>
-    private async ValueTask SendReadReplyAsync(ulong handle, byte[] buffer, int length)
+    private void SendReadReply(ulong handle, byte[] buffer, int length)
     {
         new SimpleReplyHeader(NbdError.None, handle).Write(buffer);
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_sendLock)
         {
-            await SendAllAsync(buffer.AsMemory(0, SimpleReplyHeader.Size + length), CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
+            SendAll(buffer.AsSpan(0, SimpleReplyHeader.Size + length));
         }
     }
 

@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Nbd.Internal;
 
 /// <summary>
-/// One client session: handshake, then the transmission loop. The loop reads requests in order and
-/// starts each one without waiting for the previous; replies are written as requests finish, one
-/// at a time under <see cref="_sendLock"/>. The connection owns and disposes its socket.
+/// One client session: handshake, then the transmission loop, on a thread of its own with blocking
+/// socket calls, as a request then costs one wake-up of that thread and no hop through the socket
+/// event loop or the thread pool. The loop reads requests in order and starts each one without
+/// waiting for the previous; replies are written as requests finish, one at a time under
+/// <see cref="_sendLock"/>. The connection owns and disposes its socket.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim needs disposal only once its wait handle is used, and it never is.")]
 internal sealed partial class NbdConnection
@@ -21,7 +23,7 @@ internal sealed partial class NbdConnection
     private readonly ILogger _logger;
 
     // Guards the socket's send side: every reply is written whole before the next starts.
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _sendLock = new();
 
     // Scratch for replies without payload; only touched while holding _sendLock.
     private readonly byte[] _replyHeader = new byte[Protocol.SimpleReplyHeader.Size];
@@ -31,7 +33,10 @@ internal sealed partial class NbdConnection
     private readonly ConcurrentQueue<NbdRequest> _requestPool = new();
 
     private int _running;
-    private TaskCompletionSource? _idle;
+
+    // Set when the session ends; the request that then brings _running to zero releases _drained.
+    private int _ending;
+    private readonly SemaphoreSlim _drained = new(0, 1);
 
     public NbdConnection(long id, Socket socket, ExportCatalog exports, NbdServerOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -49,24 +54,26 @@ internal sealed partial class NbdConnection
     /// <summary>
     /// Serves the session until the client disconnects, breaks the protocol or
     /// <paramref name="stopping"/> fires; then waits for executing requests and closes the socket.
-    /// Never throws for anything the peer does.
+    /// Blocks the calling thread throughout (give it a thread of its own). Never throws for
+    /// anything the peer does.
     /// </summary>
-    public async Task RunAsync(CancellationToken stopping)
+    public void Run(CancellationToken stopping)
     {
         try
         {
-            var export = await HandshakeAsync(stopping).ConfigureAwait(false);
+            var export = Handshake(stopping);
             if (export is not null)
             {
                 NbdLog.ExportSelected(_logger, Id, export.Name);
-                await TransmitAsync(export, stopping).ConfigureAwait(false);
+                Transmit(export, stopping);
             }
         }
         catch (NbdProtocolException exception)
         {
             NbdLog.ProtocolViolation(_logger, Id, exception);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception exception) when (stopping.IsCancellationRequested
+            && exception is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
             // Server shutdown: stop reading; executing requests still finish below.
         }
@@ -80,7 +87,7 @@ internal sealed partial class NbdConnection
         }
         finally
         {
-            await WaitIdleAsync().ConfigureAwait(false);
+            WaitIdle();
             _socket.Dispose();
             NbdLog.ConnectionClosed(_logger, Id);
         }
@@ -89,23 +96,35 @@ internal sealed partial class NbdConnection
     /// <summary>Hangs up at once: pending socket operations fail and the session ends.</summary>
     public void Abort() => _socket.Dispose();
 
-    private async Task WaitIdleAsync()
+    /// <summary>Ends the read side: a blocked receive returns end of stream; replies still go out.</summary>
+    private void StopReading()
     {
-        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Exchange(ref _idle, idle);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already hung up.
+        }
+    }
+
+    private void WaitIdle()
+    {
+        Interlocked.Exchange(ref _ending, 1);
         if (Volatile.Read(ref _running) != 0)
         {
-            await idle.Task.ConfigureAwait(false);
+            _drained.Wait();
         }
     }
 
     /// <summary>Fills <paramref name="buffer"/>; false when the peer closed before the first byte.</summary>
-    private async ValueTask<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private bool ReceiveExactly(Span<byte> buffer)
     {
         var filled = 0;
         while (filled < buffer.Length)
         {
-            var received = await _socket.ReceiveAsync(buffer[filled..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var received = _socket.Receive(buffer[filled..], SocketFlags.None);
             if (received == 0)
             {
                 return filled == 0
@@ -119,12 +138,11 @@ internal sealed partial class NbdConnection
         return true;
     }
 
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private void SendAll(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
         {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            data = data[sent..];
+            data = data[_socket.Send(data, SocketFlags.None)..];
         }
     }
 
