@@ -16,8 +16,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages the tests use: QEMU and qemu-img (VMs, cross-checks), nasm (test guests),
 # libvhdi (independent VHDX reader for cross-checks), PostgreSQL (throwaway clusters for the
-# persistence and server tests), Chromium (portal tests through Playwright).
-readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils postgresql chromium)
+# persistence and server tests), Chromium (portal tests through Playwright), systemd
+# (systemd-analyze and systemd-sysusers check the unit files of deploy/systemd).
+readonly TEST_PACKAGES=(qemu-system-x86 qemu-utils nasm python3-libvhdi libvhdi-utils postgresql chromium systemd)
 # What the demo needs besides .NET: QEMU (the desktops), nasm (the counter guest), jq and curl
 # (demo/run.sh). The end-to-end tests run that script, so ./build.sh test installs them too.
 readonly DEMO_PACKAGES=(qemu-system-x86 qemu-utils nasm jq curl)
