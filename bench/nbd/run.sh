@@ -3,7 +3,7 @@
 # Builds bench/nbd/Broker.Nbd.Bench, prepares a 4 GiB dynamic VHDX (kept in $NBD_BENCH_WORK,
 # default /tmp/nbd-bench, ~4 GiB of disk), times qemu-img bench rows against qemu-nbd and our
 # server in turn and prints the figures and ratios ours ÷ qemu-nbd, our server's peak RSS, then
-# seal latency while the churn guest runs (SEAL-BOOTS boots; 0 skips it).
+# seal and merge latency while the churn guest runs (SEAL-BOOTS boots; 0 skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${NBD_BENCH_WORK:-/tmp/nbd-bench}

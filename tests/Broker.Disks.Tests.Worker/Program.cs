@@ -27,6 +27,16 @@ switch (args)
         }
 
         break;
+    case ["merge-served", var layers, var lower, var upper]:
+        await using (var store = await LayerStore.OpenAsync(storage, layers, null, token))
+        await using (var server = new NbdServer())
+        {
+            // Under an export of the live device, as an agent merges under a running desktop.
+            server.AddExport(Export, await store.OpenLiveDeviceAsync(token));
+            _ = await store.MergeServedAsync(server, Export, Id(lower), Id(upper), token);
+        }
+
+        break;
     case ["restore", var layers, var layer]:
         await using (var store = await LayerStore.OpenAsync(storage, layers, null, token))
         {
@@ -66,7 +76,7 @@ switch (args)
 
         break;
     default:
-        await Console.Error.WriteLineAsync("usage: Broker.Disks.Tests.Worker seal|merge|restore|adopt|graft|import|base-adopt DIRECTORY …");
+        await Console.Error.WriteLineAsync("usage: Broker.Disks.Tests.Worker seal|merge|merge-served|restore|adopt|graft|import|base-adopt DIRECTORY …");
         return 2;
 }
 

@@ -38,6 +38,9 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
     private VhdxDisk? _disk;
     private bool _closed;
 
+    // Set while a served merge tracks the writes since its prepare (see TrackWritesAsync).
+    private volatile WrittenRanges? _written;
+
     private ChainBlockDevice(IStorage storage, VhdxDisk disk, bool readOnly, Func<ValueTask>? afterClose, Task? named = null)
     {
         _storage = storage;
@@ -231,6 +234,7 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         await _lock.EnterSharedAsync().ConfigureAwait(false);
         try
         {
+            _written?.Add(offset, data.Length);
             written = await OpenDisk().TryWriteInPlaceAsync(offset, data, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -243,6 +247,8 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
             await _lock.EnterExclusiveAsync().ConfigureAwait(false);
             try
             {
+                // Again: tracking may have begun since the shared attempt.
+                _written?.Add(offset, data.Length);
                 await OpenDisk().WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -254,6 +260,44 @@ public sealed class ChainBlockDevice : IBlockDevice, IAsyncDisposable
         if (forceUnitAccess)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Begins recording the ranges written from now on (replacing an earlier recording): waits for
+    /// the writes in progress, so every write not recorded is in the top before this returns.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    internal async Task<WrittenRanges> TrackWritesAsync()
+    {
+        await _lock.EnterExclusiveAsync().ConfigureAwait(false);
+        try
+        {
+            var written = new WrittenRanges(OpenDisk().Top.LogicalSectorSize);
+            _written = written;
+            return written;
+        }
+        finally
+        {
+            _lock.ExitExclusive();
+        }
+    }
+
+    /// <summary>Stops recording written ranges (see <see cref="TrackWritesAsync"/>).</summary>
+    internal void StopTrackingWrites() => _written = null;
+
+    /// <summary>The extents the top holds itself, as it is now (see <see cref="VhdxFile.GetAllocationAsync"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    internal async Task<IReadOnlyList<VhdxExtent>> GetTopAllocationAsync(CancellationToken cancellationToken)
+    {
+        await _lock.EnterSharedAsync().ConfigureAwait(false);
+        try
+        {
+            return await OpenDisk().Top.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.ExitShared();
         }
     }
 

@@ -28,6 +28,15 @@ public static class DiskCrashPoints
     /// <summary>Merge: one rebuilt layer above the merged range (the top last) is written and closed; hit once per layer.</summary>
     public static readonly CrashPoint MergeRebuiltFileFlushed = new("merge.after-rebuilt-file-flushed");
 
+    /// <summary>Served merge, before its pause: the new top holds a copy of the live top, which keeps serving; no manifest names the new files.</summary>
+    public static readonly CrashPoint MergeTopPrepared = new("merge.after-top-prepared");
+
+    /// <summary>Served merge, before its pause: the live top is flushed (its log committed) while it keeps serving.</summary>
+    public static readonly CrashPoint MergePrepareFlushed = new("merge.after-prepare-flush");
+
+    /// <summary>Served merge, in its pause: the writes since the prepare are copied into the new top, which is flushed; no manifest names it yet.</summary>
+    public static readonly CrashPoint MergeTopCaughtUp = new("merge.after-top-caught-up");
+
     /// <summary>Merge: the manifest naming the new files is committed; the old files are still there.</summary>
     public static readonly CrashPoint MergeSwitched = new("merge.after-switch");
 
@@ -89,6 +98,9 @@ public static class DiskCrashPoints
         SealManifestCommitted,
         MergeMergedFileFlushed,
         MergeRebuiltFileFlushed,
+        MergeTopPrepared,
+        MergePrepareFlushed,
+        MergeTopCaughtUp,
         MergeSwitched,
         MergeOldFileDeleted,
         RestoreTopCreated,

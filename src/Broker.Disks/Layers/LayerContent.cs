@@ -71,23 +71,33 @@ public static class LayerContent
     internal static async Task CopyLayersAsync(VhdxDisk source, int topLayers, VhdxFile target, CancellationToken cancellationToken)
     {
         var extents = await source.GetAllocationAsync(cancellationToken).ConfigureAwait(false);
+        var held = extents.Where(extent => extent.Layer < topLayers).Select(extent => new VhdxExtent(extent.Offset, extent.Length, extent.Kind));
+        await CopyExtentsAsync(source.ReadAsync, held, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes into <paramref name="target"/> each of <paramref name="extents"/> (sector-aligned):
+    /// data as <paramref name="read"/> returns it, declared-zero extents as zeros; then flushes
+    /// <paramref name="target"/>.
+    /// </summary>
+    internal static async Task CopyExtentsAsync(
+        Func<long, Memory<byte>, CancellationToken, ValueTask> read,
+        IEnumerable<VhdxExtent> extents,
+        VhdxFile target,
+        CancellationToken cancellationToken)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
         try
         {
             foreach (var extent in extents)
             {
-                if (extent.Layer >= topLayers)
-                {
-                    continue;
-                }
-
                 for (var position = extent.Offset; position < extent.End; position += CopyChunk)
                 {
                     var length = (int)Math.Min(CopyChunk, extent.End - position);
                     var chunk = buffer.AsMemory(0, length);
                     if (extent.Kind == VhdxExtentKind.Data)
                     {
-                        await source.ReadAsync(position, chunk, cancellationToken).ConfigureAwait(false);
+                        await read(position, chunk, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {

@@ -35,13 +35,16 @@ namespace Broker.Disks.Layers;
 /// layer below it (its own sectors copied). This costs a copy of the layers above the merged range,
 /// never touches the base and keeps every file immutable once sealed. A merge is refused when a
 /// branch (kept by <see cref="RestoreAsync"/>) or an open snapshot device depends on a file it
-/// would replace.
+/// would replace. Under a live device, <see cref="PrepareMergeAsync"/> builds all of it ahead
+/// (the top as a copy read through the device, which records later writes), so the merge itself
+/// only copies the writes since into the new top before its commit.
 /// </para>
 /// <para>
 /// Concurrency: one change (seal, merge, restore) at a time. The store owns at most one live device
 /// over the top (<see cref="OpenLiveDeviceAsync"/>); a change closes it (flushing it) and opens a new
 /// one over the new top, which <see cref="LiveDevice"/> then returns. See
-/// <see cref="LayerStoreNbdExtensions.SealServedAsync"/> for sealing under a running NBD export.
+/// <see cref="LayerStoreNbdExtensions.SealServedAsync"/> and <see cref="LayerStoreNbdExtensions.MergeServedAsync"/>
+/// for sealing and merging under a running NBD export.
 /// </para>
 /// </remarks>
 public sealed partial class LayerStore : IAsyncDisposable
@@ -55,8 +58,8 @@ public sealed partial class LayerStore : IAsyncDisposable
     /// <summary>
     /// Traces the steps of changes (activities <c>seal</c>, <c>merge</c> and their steps such as
     /// <c>prepare</c>, <c>pause</c>, <c>quiesce</c>, <c>create-top</c>, <c>open-top</c>,
-    /// <c>resume</c>, <c>close-top</c>, <c>release-top</c>, <c>hash</c>, <c>commit</c>), for
-    /// benchmarks and the host's tracing.
+    /// <c>resume</c>, <c>close-top</c>, <c>release-top</c>, <c>catch-up</c>, <c>hash</c>,
+    /// <c>commit</c>, <c>delete</c>), for benchmarks and the host's tracing.
     /// </summary>
     internal static readonly ActivitySource Trace = new("Broker.Disks.Layers");
 
@@ -64,7 +67,7 @@ public sealed partial class LayerStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TwinCopyJsonStore<ChainManifest> _manifestStore;
 
-    // One change at a time; guards _live, _prepared, _snapshots and _faulted.
+    // One change at a time; guards _live, _prepared, _preparedMerge, _snapshots and _faulted.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<ChainBlockDevice, string[]> _snapshots = [];
     private volatile ChainManifest _manifest;
@@ -72,6 +75,9 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     // The next top, made ahead of a seal by PrepareSealAsync; a file no manifest names until used.
     private PreparedTop? _prepared;
+
+    // The files of a served merge, built ahead of its pause by PrepareMergeAsync; named by no manifest until used.
+    private PreparedMerge? _preparedMerge;
     private bool _faulted;
     private bool _disposed;
 
@@ -410,76 +416,6 @@ public sealed partial class LayerStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Folds the sealed layers from <paramref name="lowerId"/> to <paramref name="upperId"/> (adjacent
-    /// on the current chain, lower first, at least two) into one new layer and rebuilds the layers
-    /// above it (see the remarks). The virtual content of the chain and of every snapshot at or above
-    /// <paramref name="upperId"/> does not change; the snapshots in between are gone. Returns the
-    /// merged layer.
-    /// </summary>
-    /// <exception cref="ArgumentException">The ids are not two distinct layers of the current chain in order.</exception>
-    /// <exception cref="InvalidOperationException">A branch or an open snapshot depends on a file the merge would replace.</exception>
-    public Task<LayerRecord> MergeAsync(long lowerId, long upperId, CancellationToken cancellationToken) =>
-        ChangeAsync(
-            async (manifest, token) =>
-            {
-                var chain = manifest.CurrentChain();
-                var lower = IndexOf(chain, lowerId);
-                var upper = IndexOf(chain, upperId);
-                if (lower < 0 || upper < 0 || lower >= upper)
-                {
-                    throw new ArgumentException($"Layers {lowerId} and {upperId} are not two layers of the current chain, lower first.", nameof(lowerId));
-                }
-
-                CheckNoDependants(manifest, chain, lower);
-                var serial = manifest.NextSerial;
-                var mergedId = serial++;
-                var mergedFile = LayerFileName(mergedId);
-                var parentPath = lower == 0 ? manifest.BasePath : PathOf(chain[lower - 1]);
-                var hash = await BuildFromAsync(mergedFile, parentPath, PathOf(chain[upper]), upper - lower + 1, hash: true, token).ConfigureAwait(false);
-                DiskCrashPoints.MergeMergedFileFlushed.Hit();
-                var merged = new LayerRecord(mergedId, chain[lower].ParentId, mergedFile, chain[lower].CreatedAt, chain[upper].SealedAt, hash);
-
-                var obsolete = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.File).ToList();
-                var rebuilt = new Dictionary<long, LayerRecord>();
-                var below = merged;
-                foreach (var layer in chain.Skip(upper + 1).Append(manifest.Top))
-                {
-                    var file = RebuiltFileName(layer.Id, serial++);
-                    // The writable top carries no content hash, so it is not read back to compute one.
-                    var layerHash = await BuildFromAsync(file, PathOf(below), PathOf(layer), 1, hash: layer.SealedAt is not null, token).ConfigureAwait(false);
-                    DiskCrashPoints.MergeRebuiltFileFlushed.Hit();
-                    below = layer with { ParentId = below.Id, File = file, ContentSha256 = layerHash };
-                    rebuilt[layer.Id] = below;
-                    obsolete.Add(layer.File);
-                }
-
-                var removed = chain.Skip(lower).Take(upper - lower + 1).Select(layer => layer.Id).ToHashSet();
-                var layers = new List<LayerRecord>();
-                foreach (var layer in manifest.Layers)
-                {
-                    if (layer.Id == chain[upper].Id)
-                    {
-                        layers.Add(merged);
-                    }
-                    else if (!removed.Contains(layer.Id))
-                    {
-                        layers.Add(rebuilt.GetValueOrDefault(layer.Id, layer));
-                    }
-                }
-
-                var next = manifest with
-                {
-                    Epoch = manifest.Epoch + 1,
-                    NextSerial = serial,
-                    Layers = layers,
-                    Top = rebuilt[manifest.Top.Id],
-                };
-                return new Change<LayerRecord>(next, merged, obsolete);
-            },
-            MergePoints,
-            cancellationToken);
-
-    /// <summary>
     /// Makes sealed layer <paramref name="layerId"/> the parent of a new empty top. The old top is
     /// sealed and kept, with the layers it sat on, as a branch: nothing is deleted. Returns the new top.
     /// </summary>
@@ -582,19 +518,6 @@ public sealed partial class LayerStore : IAsyncDisposable
 
     private static string RebuiltFileName(long id, long serial) => $"L-{id}.{serial}.avhdx";
 
-    private static int IndexOf(IReadOnlyList<LayerRecord> chain, long id)
-    {
-        for (var index = 0; index < chain.Count; index++)
-        {
-            if (chain[index].Id == id)
-            {
-                return index;
-            }
-        }
-
-        return -1;
-    }
-
     private static Task<TwinCopyJsonStore<ChainManifest>> OpenManifestStoreAsync(IStorage storage, string directory, CancellationToken cancellationToken) =>
         TwinCopyStore.OpenJsonAsync(storage, Path.Combine(directory, ManifestName), ChainManifestJsonContext.Default.ChainManifest, cancellationToken).AsTask();
 
@@ -604,14 +527,23 @@ public sealed partial class LayerStore : IAsyncDisposable
         await file.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Runs one change whose build does not need the live device it closed (see the other overload).</summary>
+    private Task<T> ChangeAsync<T>(Func<ChainManifest, CancellationToken, Task<Change<T>>> build, ChangeCrashPoints points, CancellationToken cancellationToken) =>
+        ChangeAsync((manifest, _, token) => build(manifest, token), points, switched: null, cancellationToken);
+
     /// <summary>
     /// Runs one change: closes the live device, lets <paramref name="build"/> write its new files and
-    /// return the next manifest, commits it (the commit point), deletes obsolete files and reopens
-    /// the live device over the new top, hitting the change's crash <paramref name="points"/> on the
-    /// way. A failed commit leaves the store unusable (the durable manifest may be either one);
+    /// return the next manifest (it is given the closed device, null without one), commits it (the
+    /// commit point), reopens the live device over the new top and calls <paramref name="switched"/>
+    /// with it, then deletes obsolete files, hitting the change's crash <paramref name="points"/> on
+    /// the way. A failed commit leaves the store unusable (the durable manifest may be either one);
     /// reopen it.
     /// </summary>
-    private async Task<T> ChangeAsync<T>(Func<ChainManifest, CancellationToken, Task<Change<T>>> build, ChangeCrashPoints points, CancellationToken cancellationToken)
+    private async Task<T> ChangeAsync<T>(
+        Func<ChainManifest, ChainBlockDevice?, CancellationToken, Task<Change<T>>> build,
+        ChangeCrashPoints points,
+        Func<ChainBlockDevice, Task>? switched,
+        CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -622,14 +554,20 @@ public sealed partial class LayerStore : IAsyncDisposable
             if (live is not null)
             {
                 _live = null;
-                await live.CloseAsync(cancellationToken).ConfigureAwait(false);
+                using (Trace.StartActivity("close-top"))
+                {
+                    await live.CloseAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             Change<T> change;
             try
             {
-                change = await build(_manifest, cancellationToken).ConfigureAwait(false);
-                await CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
+                change = await build(_manifest, live, cancellationToken).ConfigureAwait(false);
+                using (Trace.StartActivity("commit"))
+                {
+                    await CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch when (live is not null && !_faulted)
             {
@@ -639,20 +577,31 @@ public sealed partial class LayerStore : IAsyncDisposable
             }
 
             points.Switched.Hit();
-            foreach (var file in change.Obsolete)
-            {
-                await _storage.DeleteAsync(Path.Combine(Directory, file), cancellationToken).ConfigureAwait(false);
-                points.ObsoleteDeleted?.Hit();
-            }
-
-            if (change.Obsolete.Count > 0)
-            {
-                await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
-            }
-
             if (live is not null)
             {
-                _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, cancellationToken).ConfigureAwait(false);
+                using (Trace.StartActivity("open-top"))
+                {
+                    _live = await ChainBlockDevice.OpenAsync(_storage, PathOf(_manifest.Top), readOnly: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (switched is not null)
+                {
+                    await switched(_live).ConfigureAwait(false);
+                }
+            }
+
+            using (Trace.StartActivity("delete"))
+            {
+                foreach (var file in change.Obsolete)
+                {
+                    await _storage.DeleteAsync(Path.Combine(Directory, file), cancellationToken).ConfigureAwait(false);
+                    points.ObsoleteDeleted?.Hit();
+                }
+
+                if (change.Obsolete.Count > 0)
+                {
+                    await _storage.FlushDirectoryAsync(Directory, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return change.Result;
@@ -701,28 +650,6 @@ public sealed partial class LayerStore : IAsyncDisposable
         }
     }
 
-    private void CheckNoDependants(ChainManifest manifest, IReadOnlyList<LayerRecord> chain, int lower)
-    {
-        var replaced = new HashSet<long>(chain.Skip(lower).Select(layer => layer.Id));
-        var successors = new HashSet<long>(chain.Skip(lower + 1).Select(layer => layer.Id)) { manifest.Top.Id };
-        foreach (var layer in manifest.Layers)
-        {
-            if (layer.ParentId is { } parent && replaced.Contains(parent) && !successors.Contains(layer.Id))
-            {
-                throw new InvalidOperationException($"Branch layer {layer.Id} sits on layer {parent}, which the merge would replace.");
-            }
-        }
-
-        var files = chain.Skip(lower).Select(layer => layer.File).Append(manifest.Top.File).ToHashSet(StringComparer.Ordinal);
-        lock (_snapshots)
-        {
-            if (_snapshots.Values.Any(used => used.Any(files.Contains)))
-            {
-                throw new InvalidOperationException("An open snapshot device uses a layer the merge would replace; close it first.");
-            }
-        }
-    }
-
     private async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
     {
         var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
@@ -768,6 +695,6 @@ public sealed partial class LayerStore : IAsyncDisposable
     /// <summary>A change's next manifest, its result and the files it makes obsolete.</summary>
     private sealed record Change<T>(ChainManifest Manifest, T Result, IReadOnlyList<string> Obsolete);
 
-    /// <summary>The crash points <see cref="ChangeAsync"/> hits for a change: after its commit, after each obsolete file's delete (none when it deletes nothing).</summary>
+    /// <summary>The crash points a change hits (see ChangeAsync): after its commit, after each obsolete file's delete (none when it deletes nothing).</summary>
     private sealed record ChangeCrashPoints(CrashPoint Switched, CrashPoint? ObsoleteDeleted);
 }

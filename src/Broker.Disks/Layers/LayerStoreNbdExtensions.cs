@@ -16,7 +16,10 @@ namespace Broker.Disks.Layers;
 /// header updates), a brief exclusive swap of its writable handle for a read-only one, the hash and
 /// the manifest commit follow the pause; until that commit is durable, flushes (and FUA writes) on
 /// the new top wait, so nothing is reported durable that a crash could drop, and the seal returns
-/// only after it.
+/// only after it. A merge builds every new file before the pause, the new top included (a copy
+/// of the live top, read through the live device, whose writes from then on are recorded); its
+/// pause closes the old top, copies the ranges written since into the new top, commits the
+/// manifest and opens the new top, and the old files are deleted after the resume.
 /// </remarks>
 public static class LayerStoreNbdExtensions
 {
@@ -33,16 +36,35 @@ public static class LayerStoreNbdExtensions
 
     /// <summary>
     /// Merges the sealed layers <paramref name="lowerId"/> to <paramref name="upperId"/>
-    /// (<see cref="LayerStore.MergeAsync"/>) while <paramref name="server"/> serves the store's live
-    /// device as <paramref name="exportName"/>. The merge rebuilds the top over the merged layer, so
-    /// the export switches to a device over the rebuilt top.
+    /// (<see cref="LayerStore.MergeAsync(long, long, CancellationToken)"/>) while <paramref name="server"/>
+    /// serves the store's live device as <paramref name="exportName"/>. Before the pause, while the
+    /// export serves, the merged layer and the sealed layers above it are built and the live top is
+    /// copied into the new top, recording the ranges written meanwhile; the pause copies only those
+    /// ranges into the new top, commits the manifest and resumes on the device over the new top. The
+    /// old files are deleted after the resume.
     /// </summary>
     /// <exception cref="InvalidOperationException">The export does not serve the store's live device, or the merge is refused.</exception>
     /// <exception cref="ArgumentException">The ids are not two layers of the current chain in order.</exception>
-    public static Task<LayerRecord> MergeServedAsync(this LayerStore store, NbdServer server, string exportName, long lowerId, long upperId, CancellationToken cancellationToken)
+    public static async Task<LayerRecord> MergeServedAsync(this LayerStore store, NbdServer server, string exportName, long lowerId, long upperId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ChangeServedAsync(store, server, exportName, "merge", prepare: null, (_, token) => store.MergeAsync(lowerId, upperId, token), cancellationToken);
+        try
+        {
+            return await ChangeServedAsync(
+                store,
+                server,
+                exportName,
+                "merge",
+                token => store.PrepareMergeAsync(lowerId, upperId, token),
+                (resume, token) => store.MergeAsync(lowerId, upperId, resume, token),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A merge that ran used (and forgot) the prepared files; otherwise they go now.
+            await store.DiscardPreparedMergeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static async Task<LayerRecord> ChangeServedAsync(
@@ -50,17 +72,15 @@ public static class LayerStoreNbdExtensions
         NbdServer server,
         string exportName,
         string operation,
-        Func<CancellationToken, Task>? prepare,
+        Func<CancellationToken, Task> prepare,
         Func<Func<ChainBlockDevice, Task>, CancellationToken, Task<LayerRecord>> change,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         using var activity = LayerStore.Trace.StartActivity(operation);
-        if (prepare is not null)
-        {
-            // Outside the pause: requests keep running meanwhile.
-            await prepare(cancellationToken).ConfigureAwait(false);
-        }
+
+        // Outside the pause: requests keep running meanwhile.
+        await prepare(cancellationToken).ConfigureAwait(false);
 
         var pause = await ServedPause.QuiesceAsync(server, exportName, cancellationToken).ConfigureAwait(false);
         var before = store.LiveDevice;

@@ -22,6 +22,9 @@ public sealed class CrashPointKillTests
         [DiskCrashPoints.SealManifestCommitted.Name] = ("seal", true),
         [DiskCrashPoints.MergeMergedFileFlushed.Name] = ("merge", false),
         [DiskCrashPoints.MergeRebuiltFileFlushed.Name] = ("merge", false),
+        [DiskCrashPoints.MergeTopPrepared.Name] = ("merge-served", false),
+        [DiskCrashPoints.MergePrepareFlushed.Name] = ("merge-served", false),
+        [DiskCrashPoints.MergeTopCaughtUp.Name] = ("merge-served", false),
         [DiskCrashPoints.MergeSwitched.Name] = ("merge", true),
         [DiskCrashPoints.MergeOldFileDeleted.Name] = ("merge", true),
         [DiskCrashPoints.RestoreTopCreated.Name] = ("restore", false),
@@ -43,12 +46,18 @@ public sealed class CrashPointKillTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>Every point (first hit), and later hits of the points a merge reaches more than once (the top is its second rebuilt layer, four old files go).</summary>
-    public static TheoryData<string> ArmedPoints =>
+    /// <summary>
+    /// Every point (first hit) in its case's scenario; later hits of the points a merge reaches more
+    /// than once (the top is its second rebuilt layer, four old files go); and the points an
+    /// unserved merge reaches, again in a served merge (whose top is built before the pause instead).
+    /// </summary>
+    public static TheoryData<string, string> ArmedPoints =>
     [
-        .. DiskCrashPoints.All.Select(point => point.Name),
-        DiskCrashPoints.MergeRebuiltFileFlushed.Name + "#2",
-        DiskCrashPoints.MergeOldFileDeleted.Name + "#4",
+        .. DiskCrashPoints.All.Select(point => (point.Name, Cases[point.Name].Scenario)),
+        (DiskCrashPoints.MergeRebuiltFileFlushed.Name + "#2", "merge"),
+        (DiskCrashPoints.MergeOldFileDeleted.Name + "#4", "merge"),
+        .. new[] { DiskCrashPoints.MergeMergedFileFlushed, DiskCrashPoints.MergeRebuiltFileFlushed, DiskCrashPoints.MergeSwitched }.Select(point => (point.Name, "merge-served")),
+        (DiskCrashPoints.MergeOldFileDeleted.Name + "#4", "merge-served"),
     ];
 
     public static TheoryData<string> Scenarios => [.. Cases.Values.Select(value => value.Scenario).Distinct()];
@@ -61,10 +70,9 @@ public sealed class CrashPointKillTests
 
     [Theory]
     [MemberData(nameof(ArmedPoints))]
-    public async Task Worker_KilledAtCrashPoint_RecoversToBeforeOrAfter(string armed)
+    public async Task Worker_KilledAtCrashPoint_RecoversToBeforeOrAfter(string armed, string scenarioName)
     {
-        var name = armed.Split('#')[0];
-        var (scenarioName, committed) = Cases[name];
+        var committed = Cases[armed.Split('#')[0]].Committed;
         using var root = new TempDirectory("broker-crash-");
         var scenario = Create(scenarioName);
         var arguments = await scenario.PrepareAsync(root.Path, Token);
@@ -107,7 +115,8 @@ public sealed class CrashPointKillTests
     private static CrashScenario Create(string scenario) => scenario switch
     {
         "seal" => new SealScenario(),
-        "merge" => new MergeScenario(),
+        "merge" => new MergeScenario(served: false),
+        "merge-served" => new MergeScenario(served: true),
         "restore" => new RestoreScenario(),
         "adopt" => new AdoptScenario(),
         "graft" => new GraftScenario(),

@@ -4,11 +4,15 @@ using Broker.Disks.Tests.Layers;
 
 namespace Broker.Disks.Tests.Crashes;
 
-/// <summary>Merge of the two oldest of three sealed layers: the third and the top are rebuilt over the merged layer.</summary>
-internal sealed class MergeScenario() : LayerScenario(seals: 3, writeTop: true)
+/// <summary>
+/// Merge of the two oldest of three sealed layers: the third and the top are rebuilt over the
+/// merged layer; when <c>served</c>, under an export of the live device (everything built before
+/// the pause).
+/// </summary>
+internal sealed class MergeScenario(bool served) : LayerScenario(seals: 3, writeTop: true)
 {
     protected override Task<IReadOnlyList<string>> PrepareOperationAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(["merge", Layers, Id(SealedIds[0]), Id(SealedIds[1])]);
+        Task.FromResult<IReadOnlyList<string>>([served ? "merge-served" : "merge", Layers, Id(SealedIds[0]), Id(SealedIds[1])]);
 
     protected override async Task VerifyManifestAsync(LayerStore store, bool committed, CancellationToken cancellationToken)
     {

@@ -50,6 +50,57 @@ public sealed class LayerStoreNbdTests
     }
 
     [Fact]
+    public async Task MergeServedAsync_WhileQemuIoWrites_NoWriteIsLostAndThePausesCopyWritesMadeDuringThePrepare()
+    {
+        Assert.SkipUnless(ExternalTool.Exists("qemu-io"), "qemu-io is not installed");
+        using var directory = new TempDirectory("broker-layers-nbd-");
+        await using var served = await ServedStore.CreateAsync(directory, Token);
+        var random = new Random(31337);
+        for (var batch = 0; batch < 2; batch++)
+        {
+            await served.WriteRandomAsync(random, WritesPerBatch);
+            _ = await served.Store.SealServedAsync(served.Server, Export, Token);
+        }
+
+        using var trace = new LayerTrace();
+        using var stop = new CancellationTokenSource();
+        var writerRandom = new Random(4711);
+        var writing = Task.Run(
+            async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await served.WriteRandomAsync(writerRandom, 10);
+                }
+            },
+            Token);
+
+        // Seal and fold the two oldest layers again and again while qemu-io writes, until some
+        // merge's pause copied writes that arrived during its prepare (bounded).
+        var merges = 0;
+        while (merges < 3 || (!CaughtUpData(trace) && merges < 40))
+        {
+            _ = await served.Store.SealServedAsync(served.Server, Export, Token);
+            var chain = served.Store.Manifest.CurrentChain();
+            _ = await served.Store.MergeServedAsync(served.Server, Export, chain[0].Id, chain[1].Id, Token);
+            merges++;
+        }
+
+        await stop.CancelAsync();
+        await writing;
+
+        CaughtUpData(trace).ShouldBeTrue($"no pause of {merges} merges copied a write made during its prepare");
+        var pauses = trace.Steps("pause", "merge").Select(step => step.Duration.TotalMilliseconds).Order().ToList();
+        var caughtUp = trace.Steps("catch-up").Select(step => (long)step.GetTagItem("bytes")!).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"merge pause over {pauses.Count} served merges under qemu-io writes: p50 {pauses[pauses.Count / 2]:F1} ms, max {pauses[^1]:F1} ms; caught up p50 {caughtUp.Order().ElementAt(caughtUp.Count / 2)} bytes, max {caughtUp.Max()} bytes"));
+        await served.Server.StopAsync(Token);
+        (await ChainTestData.ReadAllAsync(served.Store.LiveDevice!, Token)).ShouldBe(served.Model);
+        await ChainTestData.ShouldBeTidyAsync(FileStorage.Instance, served.Store, Token);
+    }
+
+    [Fact]
     public async Task MergeServedAsync_LayersNotInOrder_ThrowsAndTheExportKeepsServingTheTop()
     {
         Assert.SkipUnless(ExternalTool.Exists("qemu-io"), "qemu-io is not installed");
@@ -81,6 +132,8 @@ public sealed class LayerStoreNbdTests
         await Should.ThrowAsync<InvalidOperationException>(() => served.Store.MergeServedAsync(served.Server, "other", lower.Id, upper.Id, Token));
 
         served.Store.Manifest.CurrentChain().Select(layer => layer.Id).ShouldBe([lower.Id, upper.Id]);
+        await served.Server.StopAsync(Token);
+        await ChainTestData.ShouldBeTidyAsync(FileStorage.Instance, served.Store, Token); // the files built before the pause are gone
     }
 
     [Fact]
@@ -142,6 +195,8 @@ public sealed class LayerStoreNbdTests
         (await ChainTestData.ReadAllAsync(served.Store.LiveDevice!, Token)).ShouldBe(served.Model);
         await ChainTestData.ShouldBeTidyAsync(FileStorage.Instance, served.Store, Token);
     }
+
+    private static bool CaughtUpData(LayerTrace trace) => trace.Steps("catch-up").Any(step => (long)step.GetTagItem("bytes")! > 0);
 
     /// <summary>A layer store over the patterned base, its live device served as <see cref="Export"/>, and a model of its content.</summary>
     private sealed class ServedStore : IAsyncDisposable

@@ -113,6 +113,84 @@ public sealed class LayerStoreTests
     }
 
     [Fact]
+    public async Task MergeAsync_AfterPrepare_CopiesOnlyTheSectorsWrittenSinceAndLosesNoWrite()
+    {
+        var (storage, store, snapshots, current, sealedLayers) = await BuildAsync();
+        await using (store)
+        {
+            using var trace = new LayerTrace();
+            var before = store.LiveDevice!;
+            await store.PrepareMergeAsync(sealedLayers[0].Id, sealedLayers[1].Id, Token);
+
+            // Into a block the top holds (unaligned), a new block, and over a merged layer's data:
+            // sectors 7 MiB + 512 … +3072, 2 MiB … +5120 and 4096 … +512, 8192 bytes in all.
+            await ChainTestData.WriteAsync(before, current, (7 * 1024 * KiB) + 1000, 2000, 0x91, Token);
+            await ChainTestData.WriteAsync(before, current, (2 * 1024 * KiB) + 100, 5000, 0x92, Token);
+            await ChainTestData.WriteAsync(before, current, 4096, 100, 0x93, Token);
+            ChainBlockDevice? switchedTo = null;
+            var merged = await store.MergeAsync(
+                sealedLayers[0].Id,
+                sealedLayers[1].Id,
+                device =>
+                {
+                    switchedTo = device;
+                    return Task.CompletedTask;
+                },
+                Token);
+
+            switchedTo.ShouldNotBeNull().ShouldBeSameAs(store.LiveDevice);
+            before.IsClosed.ShouldBeTrue();
+            trace.Steps("catch-up").Select(step => (long)step.GetTagItem("bytes")!).ShouldBe([8192L]);
+            (await ChainTestData.ReadAllAsync(store.LiveDevice!, Token)).ShouldBe(current);
+            (await ChainTestData.ReadSnapshotAsync(store, merged.Id, Token)).ShouldBe(snapshots[1]);
+            (await ChainTestData.ReadSnapshotAsync(store, sealedLayers[2].Id, Token)).ShouldBe(snapshots[2]);
+            store.Manifest.CurrentChain().Select(layer => layer.Id).ShouldBe([merged.Id, sealedLayers[2].Id]);
+            await ChainTestData.ShouldBeTidyAsync(storage, store, Token);
+        }
+    }
+
+    [Fact]
+    public async Task MergeAsync_PreparedBeforeASeal_BuildsAnewAndLeavesNoPreparedFile()
+    {
+        var (storage, store, snapshots, current, sealedLayers) = await BuildAsync();
+        await using (store)
+        {
+            using var trace = new LayerTrace();
+            await store.PrepareMergeAsync(sealedLayers[0].Id, sealedLayers[1].Id, Token);
+            await ChainTestData.WriteAsync(store.LiveDevice!, current, 3 * 1024 * KiB, 4096, 0x94, Token);
+            var sealedAfter = await store.SealAsync(Token);
+            await ChainTestData.WriteAsync(store.LiveDevice!, current, (3 * 1024 * KiB) + 512, 4096, 0x95, Token);
+
+            var merged = await store.MergeAsync(sealedLayers[0].Id, sealedLayers[1].Id, Token);
+
+            trace.Steps("catch-up").ShouldBeEmpty();
+            (await ChainTestData.ReadAllAsync(store.LiveDevice!, Token)).ShouldBe(current);
+            (await ChainTestData.ReadSnapshotAsync(store, merged.Id, Token)).ShouldBe(snapshots[1]);
+            store.Manifest.CurrentChain().Select(layer => layer.Id).ShouldBe([merged.Id, sealedLayers[2].Id, sealedAfter.Id]);
+            await store.LiveDevice!.FlushAsync(Token);
+            await ChainTestData.ShouldBeTidyAsync(storage, store, Token);
+        }
+    }
+
+    [Fact]
+    public async Task DiscardPreparedMergeAsync_AfterPrepare_DeletesItsFilesAndTheChainIsUnchanged()
+    {
+        var (storage, store, _, current, sealedLayers) = await BuildAsync();
+        await using (store)
+        {
+            var files = ChainTestData.LayerFiles(storage, Directory);
+            await store.PrepareMergeAsync(sealedLayers[0].Id, sealedLayers[1].Id, Token);
+            ChainTestData.LayerFiles(storage, Directory).Count.ShouldBe(files.Count + 3, "merged layer, rebuilt third layer, new top");
+
+            await store.DiscardPreparedMergeAsync();
+
+            ChainTestData.LayerFiles(storage, Directory).ShouldBe(files);
+            (await ChainTestData.ReadAllAsync(store.LiveDevice!, Token)).ShouldBe(current);
+            store.Manifest.CurrentChain().Select(layer => layer.Id).ShouldBe(sealedLayers.Select(layer => layer.Id));
+        }
+    }
+
+    [Fact]
     public async Task RestoreAsync_ToFirstSnapshot_ReadsItAndKeepsTheLaterLayersAsABranch()
     {
         var (storage, store, snapshots, current, sealedLayers) = await BuildAsync();
