@@ -28,6 +28,21 @@ public sealed partial class VhdxFile
         await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when writes changed block allocation or sector bitmaps that no <see cref="FlushAsync"/> has committed yet.</summary>
+    public bool HasPendingMetadata => _dirtyBatPages.Count + _dirtyBitmapPages.Count > 0;
+
+    /// <summary>
+    /// Makes the payload of every write completed before the call durable, and nothing else: block
+    /// allocation and sector bitmap changes stay pending (<see cref="HasPendingMetadata"/>) until
+    /// <see cref="FlushAsync"/>. Unlike the other members this may run concurrently with writes, so
+    /// a writer keeps writing while earlier payload reaches the disk.
+    /// </summary>
+    public ValueTask FlushPayloadAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return IsReadOnly ? ValueTask.CompletedTask : _file.FlushAsync(cancellationToken);
+    }
+
     private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
     {
         if (IsReadOnly)

@@ -34,6 +34,29 @@ public sealed class ReserveBlocksTests
     }
 
     [Fact]
+    public async Task FlushPayloadAsync_WritesIntoReservedBlocks_PendNoMetadataAndSurviveAPowerCut()
+    {
+        var storage = new CrashingStorage();
+        await CrashDisks.CreateAsync(storage, Path, VhdxCreateOptions.Dynamic(VirtualSize, BlockSize), [], Token);
+        var reserved = DiskWrite.Pattern(BlockSize + 4096, 8192, seed: 3);
+        var file = await VhdxFile.OpenAsync(storage, Path, new VhdxOpenOptions { ReadOnly = false }, Token);
+        await file.ReserveBlocksAsync(BlockSize, BlockSize, Token);
+        await file.FlushAsync(Token);
+        file.HasPendingMetadata.ShouldBeFalse();
+
+        await file.WriteAsync(reserved.Offset, reserved.Data, Token);
+        file.HasPendingMetadata.ShouldBeFalse();
+        await file.FlushPayloadAsync(Token);
+        await file.WriteAsync(3L * BlockSize, new byte[4096], Token);
+        file.HasPendingMetadata.ShouldBeTrue();
+
+        // Power cut before the file is flushed or closed: only the payload flush made anything durable.
+        storage.Crash();
+        var rebooted = storage.Materialise(CrashMode.DropUnflushed, 0);
+        (await CrashDisks.ReadAllAsync(rebooted, Path, Token)).ShouldBe(CrashDisks.Image(VirtualSize, reserved));
+    }
+
+    [Fact]
     public async Task ReserveBlocksAsync_CrashedAnywhere_ReadsZeroChecksCleanAndHoldsTheBlocksOnceFlushed()
     {
         var summary = await CrashTester.RunAsync(

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Broker.Transfer.Bench;
 
-/// <summary>What a client child reported about itself (its <c>usage</c> line and, for a pull, its <c>phase</c> lines).</summary>
-internal sealed record ClientUsage(double CpuSeconds, long PeakRssBytes, long WireRead, long WireWritten, IReadOnlyList<PhaseUsage> Phases)
+/// <summary>What a client child reported about itself (its <c>usage</c> line and, for a pull, its <c>phase</c>, <c>stage</c> and <c>gc</c> lines).</summary>
+internal sealed record ClientUsage(double CpuSeconds, long PeakRssBytes, long WireRead, long WireWritten, IReadOnlyList<PhaseUsage> Phases, IReadOnlyList<string> Details)
 {
     public long WireBytes => WireRead + WireWritten;
 
@@ -16,13 +16,18 @@ internal sealed record ClientUsage(double CpuSeconds, long PeakRssBytes, long Wi
             .Select(line => line.Split(' '))
             .Select(phase => new PhaseUsage(phase[1], Number(phase[2]), Number(phase[3])))
             .ToList();
+        var details = lines.Where(line => line.StartsWith("stage ", StringComparison.Ordinal) || line.StartsWith("gc ", StringComparison.Ordinal)).ToList();
         return new ClientUsage(
             Number(words[1]),
             long.Parse(words[2], CultureInfo.InvariantCulture),
             long.Parse(words[3], CultureInfo.InvariantCulture),
             long.Parse(words[4], CultureInfo.InvariantCulture),
-            phases);
+            phases,
+            details);
     }
+
+    /// <summary>The pull's stage sums and GC figures as printed, for a run's log line.</summary>
+    public string FormatDetails() => string.Join(", ", Details);
 
     /// <summary>"name wall s / cpu CPU-s, ..." for a run's log line.</summary>
     public string FormatPhases() =>

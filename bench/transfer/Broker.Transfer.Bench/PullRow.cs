@@ -60,7 +60,7 @@ internal sealed class PullRow(BenchLayout layout, HostProcess host, string ticke
         Cp.Add(cp);
         Sync.Add(sync);
         CpSync.Add(cp + sync);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pull run {Ours.Count}: ours {Ours.Last:F2} s (client {usage.CpuSeconds:F2} CPU-s, host {HostCpu.Last:F2} CPU-s; {usage.FormatPhases()})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pull run {Ours.Count}: ours {Ours.Last:F2} s (client {usage.CpuSeconds:F2} CPU-s, host {HostCpu.Last:F2} CPU-s; {usage.FormatPhases()}; {usage.FormatDetails()})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pull run {Ours.Count}: rsync zstd {RsyncZstd.Last:F2} s, rsync whole-file {RsyncWholeFile.Last:F2} s, cp {cp:F2} s + sync {sync:F2} s"));
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using System.Diagnostics;
 using Broker.Contracts.V1;
 using Broker.Disks.State;
 using Broker.Disks.Transfer;
@@ -16,10 +17,13 @@ namespace Broker.Transfer.Client;
 /// Every chunk is verified before it is written; a chunk that fails is fetched again up to
 /// <see cref="PullOptions.MaxRefetches"/> times. Progress is a flush of the file and then a ledger
 /// commit (group commit): after <see cref="PullOptions.CheckpointInterval"/> or
-/// <see cref="PullOptions.CheckpointChunks"/> chunks, whichever comes first, and at the end. A killed
-/// process loses no more than the chunks in flight: on the next run the chunks it wrote but did not
-/// record are claimed by hash. A chunk is written whole: writing only its non-zero 4 KiB runs into
-/// a fresh block made the bench's pull 7x slower (many small writes, a fragmented file to flush).
+/// <see cref="PullOptions.CheckpointChunks"/> chunks, whichever comes first, and at the end. Such a
+/// checkpoint runs in the background: when the writes left no metadata pending (a base's chunks go
+/// into reserved blocks) the file's payload is flushed while the streams go on writing, so the disk
+/// works while chunks arrive. A killed process loses no more than the chunks in flight: on the next
+/// run the chunks it wrote but did not record are claimed by hash. A chunk is written whole: writing
+/// only its non-zero 4 KiB runs into a fresh block made the bench's pull 7x slower (many small
+/// writes, a fragmented file to flush). Stage times go to <see cref="TransferMetrics"/>.
 /// </summary>
 internal sealed class ChunkFetcher(
     TransferClient client,
@@ -34,6 +38,10 @@ internal sealed class ChunkFetcher(
 {
     // Guards target (the VHDX library is not thread-safe), _done and _sinceCheckpoint.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // One checkpoint at a time, so ledger records follow each other in order.
+    private readonly SemaphoreSlim _checkpointLock = new(1, 1);
+    private Task _background = Task.CompletedTask;
     private BitArray _done = new(manifest.Chunks.Count);
     private int _sinceCheckpoint;
     private long _lastCheckpoint = time.GetTimestamp();
@@ -64,12 +72,24 @@ internal sealed class ChunkFetcher(
                     .Select(stream => FetchAsync([.. pending.Where((_, i) => i % streams == stream)], cancellationToken))).ConfigureAwait(false);
                 pending = [.. failed.SelectMany(list => list).Order()];
             }
+
+            // A background checkpoint that failed fails the pull.
+            await _background.ConfigureAwait(false);
         }
         finally
         {
             // Whatever was written is whole: record it, also when the pull stops here (cut, cancel, pause).
+            await _background.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             using var activity = TransferActivities.Source.StartActivity(TransferActivities.FinalCheckpoint);
-            await CheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+            await _checkpointLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _ = _checkpointLock.Release();
+            }
         }
     }
 
@@ -111,11 +131,14 @@ internal sealed class ChunkFetcher(
         {
             foreach (var index in indexes)
             {
+                var receiving = Stopwatch.GetTimestamp();
                 if (!await call.ResponseStream.MoveNext(linked.Token).ConfigureAwait(false))
                 {
                     throw new IOException($"The host ended the chunk stream after fewer chunks than requested.");
                 }
 
+                TransferMetrics.RecordPullStage(TransferMetrics.Receive, receiving);
+                var verifying = Stopwatch.GetTimestamp();
                 var response = call.ResponseStream.Current;
                 var chunk = manifest.Chunks[index];
                 ReadOnlyMemory<byte> data;
@@ -129,6 +152,7 @@ internal sealed class ChunkFetcher(
                     var compressed = response.Compression == Compression.Zstd;
                     _ = verifier.Verify(chunk.Span, compressed, response.Data.Span, chunk.Hash.Span, buffer);
                     data = compressed ? buffer.AsMemory(0, chunk.Span.Length) : response.Data.Memory;
+                    TransferMetrics.RecordPullStage(TransferMetrics.Verify, verifying);
                 }
                 catch (ChunkIntegrityException)
                 {
@@ -196,47 +220,107 @@ internal sealed class ChunkFetcher(
 
     private async Task WriteAsync(int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        var writing = Stopwatch.GetTimestamp();
+        bool due;
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await target.WriteAsync(manifest.Chunks[index].Span.Offset, data, cancellationToken).ConfigureAwait(false);
-
             _done[index] = true;
             _sinceCheckpoint++;
+            due = _sinceCheckpoint >= options.CheckpointChunks || time.GetElapsedTime(_lastCheckpoint) >= options.CheckpointInterval;
         }
         finally
         {
             _ = _writeLock.Release();
         }
 
+        TransferMetrics.RecordPullStage(TransferMetrics.Write, writing);
         meter.Add(data.Length);
-        await CheckpointAsync(force: false, cancellationToken).ConfigureAwait(false);
+        if (due)
+        {
+            StartCheckpoint(cancellationToken);
+        }
     }
 
-    public void Dispose() => _writeLock.Dispose();
-
-    /// <summary>Flushes the staging file, then records the chunks written so far as durable.</summary>
-    private async Task CheckpointAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>Starts a checkpoint in the background unless one is running (a later write starts the next); rethrows a failed one's exception.</summary>
+    private void StartCheckpoint(CancellationToken cancellationToken)
     {
+        var previous = Volatile.Read(ref _background);
+        if (previous.IsFaulted || previous.IsCanceled)
+        {
+            previous.GetAwaiter().GetResult();
+        }
+
+        if (!_checkpointLock.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        Volatile.Write(ref _background, Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _ = _checkpointLock.Release();
+                }
+            },
+            CancellationToken.None));
+    }
+
+    public void Dispose()
+    {
+        _writeLock.Dispose();
+        _checkpointLock.Dispose();
+    }
+
+    /// <summary>
+    /// Records the chunks written so far as durable (the caller holds the checkpoint lock). Under the
+    /// write lock it takes them and, when writes left metadata pending, flushes the file whole;
+    /// otherwise it flushes only the payload after releasing the lock, so writes go on meanwhile
+    /// (the flush covers every write taken, and their metadata is already durable). Then the record.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var flushing = Stopwatch.GetTimestamp();
+        byte[] bits;
+        bool payloadOnly;
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_sinceCheckpoint == 0 || (!force && _sinceCheckpoint < options.CheckpointChunks && time.GetElapsedTime(_lastCheckpoint) < options.CheckpointInterval))
+            if (_sinceCheckpoint == 0)
             {
                 return;
             }
 
-            await target.FlushAsync(cancellationToken).ConfigureAwait(false);
-            var bits = new byte[(manifest.Chunks.Count + 7) / 8];
+            bits = new byte[(manifest.Chunks.Count + 7) / 8];
             _done.CopyTo(bits, 0);
-            var entry = new PullEntry(key, manifest.Hash.ToArray(), bits);
-            _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(entry), cancellationToken).ConfigureAwait(false);
             _sinceCheckpoint = 0;
             _lastCheckpoint = time.GetTimestamp();
+            payloadOnly = !target.HasPendingMetadata;
+            if (!payloadOnly)
+            {
+                await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
             _ = _writeLock.Release();
         }
+
+        if (payloadOnly)
+        {
+            await target.FlushPayloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        TransferMetrics.RecordPullStage(TransferMetrics.Flush, flushing);
+        var recording = Stopwatch.GetTimestamp();
+        var entry = new PullEntry(key, manifest.Hash.ToArray(), bits);
+        _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(entry), cancellationToken).ConfigureAwait(false);
+        TransferMetrics.RecordPullStage(TransferMetrics.Record, recording);
     }
 }
