@@ -397,7 +397,7 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
         return new SignedLease
         {
             Lease = ByteString.CopyFrom(lease),
-            Signature = ByteString.CopyFrom(key.SignData(lease, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
+            Signature = ByteString.CopyFrom(BrokerSignatures.Sign(key, BrokerSignatures.LeaseContext, lease)),
             KeyId = ByteString.CopyFrom(TicketKeys.GetKeyId(key)),
         };
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Broker.ClientAgent.Desktops;
 using Broker.ClientAgent.State;
+using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
 
 namespace Broker.ClientAgent.Leases;
@@ -19,7 +20,7 @@ internal static class LeaseVerifier
 
         using var key = ECDsa.Create();
         key.ImportFromPem(device.SigningKeyPem);
-        if (!key.VerifyData(signed.Lease.Span, signed.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        if (!BrokerSignatures.Verify(key, BrokerSignatures.LeaseContext, signed.Lease.Span, signed.Signature.Span))
         {
             throw new ClientRefusedException(ClientRefusal.NotEntitled, "The broker's lease is not signed by the key this device enrolled with.");
         }

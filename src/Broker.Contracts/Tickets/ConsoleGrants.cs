@@ -7,7 +7,7 @@ namespace Broker.Contracts.Tickets;
 /// Console grants (<c>host_console.proto</c>): the <c>broker-console-grant</c> metadata value is
 /// base64 of a serialized <see cref="SignedConsoleGrant"/>, bounded like a ticket. The signature
 /// covers <see cref="SignatureContext"/> followed by the grant's bytes, so it never verifies as a
-/// transfer ticket's or a lease's (those sign the bare message, whose first byte is never zero).
+/// transfer ticket's or a lease's (<see cref="BrokerSignatures"/>).
 /// </summary>
 public static class ConsoleGrants
 {
@@ -15,7 +15,7 @@ public static class ConsoleGrants
     public const string MetadataKey = "broker-console-grant";
 
     /// <summary>The bytes signed before the serialized grant: a zero byte, the message name, a zero byte.</summary>
-    public static ReadOnlySpan<byte> SignatureContext => "\0broker.v1.ConsoleGrant\0"u8;
+    public static ReadOnlySpan<byte> SignatureContext => BrokerSignatures.ConsoleGrantContext;
 
     /// <summary>Encodes a signed grant as a metadata value.</summary>
     public static string Encode(SignedConsoleGrant signedGrant)

@@ -32,7 +32,7 @@ public sealed partial class TicketSigner
         return new SignedConsoleGrant
         {
             Grant = ByteString.CopyFrom(bytes),
-            Signature = ByteString.CopyFrom(SignData([.. ConsoleGrants.SignatureContext, .. bytes])),
+            Signature = ByteString.CopyFrom(SignData(ConsoleGrants.SignatureContext, bytes)),
             KeyId = _keyId,
         };
     }

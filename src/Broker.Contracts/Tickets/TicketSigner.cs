@@ -5,8 +5,9 @@ using Google.Protobuf;
 namespace Broker.Contracts.Tickets;
 
 /// <summary>
-/// Broker side: signs transfer tickets with ECDSA P-256 over SHA-256 of the serialized
-/// <see cref="Ticket"/>, IEEE P1363 signature format. Thread-safe. Does not own the key.
+/// Broker side: signs transfer tickets with ECDSA P-256 over SHA-256 of
+/// <see cref="BrokerSignatures.TicketContext"/> and the serialized <see cref="Ticket"/>, IEEE P1363
+/// signature format (<see cref="BrokerSignatures"/>). Thread-safe. Does not own the key.
 /// </summary>
 public sealed partial class TicketSigner
 {
@@ -57,16 +58,16 @@ public sealed partial class TicketSigner
         return new SignedTicket
         {
             Ticket = ByteString.CopyFrom(bytes),
-            Signature = ByteString.CopyFrom(SignData(bytes)),
+            Signature = ByteString.CopyFrom(SignData(BrokerSignatures.TicketContext, bytes)),
             KeyId = _keyId,
         };
     }
 
-    private byte[] SignData(byte[] bytes)
+    private byte[] SignData(ReadOnlySpan<byte> context, byte[] bytes)
     {
         lock (_lock)
         {
-            return _key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return BrokerSignatures.Sign(_key, context, bytes);
         }
     }
 }

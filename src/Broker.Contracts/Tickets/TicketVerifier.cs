@@ -74,7 +74,7 @@ public sealed partial class TicketVerifier : IDisposable
         ArgumentNullException.ThrowIfNull(signedTicket);
         ArgumentNullException.ThrowIfNull(expected);
 
-        if (CheckSignature(signedTicket.Ticket, signedTicket.Signature, signedTicket.KeyId, context: []) is { } forged)
+        if (CheckSignature(signedTicket.Ticket, signedTicket.Signature, signedTicket.KeyId, BrokerSignatures.TicketContext) is { } forged)
         {
             return forged;
         }
@@ -135,8 +135,7 @@ public sealed partial class TicketVerifier : IDisposable
             return Unauthenticated(TicketRejectionReason.UnknownKey, "The message is signed by a key this host does not trust.");
         }
 
-        var signed = context.IsEmpty ? message.Span : [.. context, .. message.Span];
-        return key.Verify(signed, signature.Span)
+        return key.Verify(context, message.Span, signature.Span)
             ? null
             : Unauthenticated(TicketRejectionReason.BadSignature, "The signature does not verify.");
     }
@@ -242,11 +241,11 @@ public sealed partial class TicketVerifier : IDisposable
 
         public ECDsa Key { get; } = key;
 
-        public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        public bool Verify(ReadOnlySpan<byte> context, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
             lock (_lock)
             {
-                return Key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                return BrokerSignatures.Verify(Key, context, message, signature);
             }
         }
     }

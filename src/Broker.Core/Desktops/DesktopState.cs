@@ -33,8 +33,11 @@ public enum DesktopState
     /// <summary>An admin revoked the check-out; authority is back on the server (epoch + 1), waiting for the host to resume.</summary>
     Revoked,
 
-    /// <summary>The host rolls the chain back to an earlier snapshot.</summary>
+    /// <summary>The host rolls the chain back to an earlier snapshot (epoch + 1, so a repeat of the order is recognisable).</summary>
     RollingBack,
+
+    /// <summary>A floating desktop was released; the host replaces its chain with a new top over the pool image (epoch + 1).</summary>
+    Resetting,
 
     /// <summary>Gone; no event applies any more.</summary>
     Deleted,

@@ -13,10 +13,14 @@ namespace Broker.Core.Desktops;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Epochs fence authority. The epoch increments exactly when authority over the disk changes
-/// hands: check-out granted (<see cref="TransferCompleted"/>), check-in committed
-/// (<see cref="CheckInCommitted"/>), revoke (<see cref="RevokeRequested"/>), and a delete while a
-/// device holds the desktop. An event naming any other epoch is refused before its kind is looked at.
+/// Epochs fence authority. The epoch increments when authority over the disk changes hands:
+/// check-out granted (<see cref="TransferCompleted"/>), check-in committed
+/// (<see cref="CheckInCommitted"/>), revoke (<see cref="RevokeRequested"/>), a device giving back a
+/// granted check-out (<see cref="CheckOutCancelled"/> while <see cref="DesktopState.CheckedOut"/>),
+/// and a delete while a device holds the desktop. It also increments when the server copy's content
+/// is replaced (<see cref="Released"/> resets, <see cref="RollbackRequested"/> restores), so that the
+/// host can tell a repeat of that order (same epoch, a no-op) from a new one. An event naming any
+/// other epoch is refused before its kind is looked at.
 /// </para>
 /// <para>
 /// Never two writers: whenever a device holds a lease for the current epoch the server copy is
@@ -74,6 +78,7 @@ public static class DesktopStateMachine
             DesktopState.Committing => FromCommitting(desktop, @event),
             DesktopState.Revoked => FromRevoked(desktop, @event),
             DesktopState.RollingBack => FromRollingBack(desktop, @event),
+            DesktopState.Resetting => FromResetting(desktop, @event),
             DesktopState.Deleted => Illegal(desktop, @event),
         };
     }
@@ -89,9 +94,7 @@ public static class DesktopStateMachine
     {
         StartRequested start => Accept(d, new StartDesktop(d.Host, d.Id, d.Epoch, start.Retention)),
         StopRequested => Accept(d, new StopDesktop(d.Host, d.Id, d.Epoch)),
-        Released released => Accept(
-            d with { Assignee = null, Image = released.Image, LastAckedLayer = null },
-            new ResetToImage(d.Host, d.Id, d.Epoch, released.Image)),
+        Released released => Reset(d, released.Image),
         CheckOutRequested request => Accept(d with { State = DesktopState.CheckOutRequested, Device = request.Device }),
         RollbackRequested rollback => RollBack(d, rollback.Snapshot),
         DeleteRequested => Delete(d),
@@ -137,6 +140,7 @@ public static class DesktopStateMachine
         SyncRequested => Accept(d, new SyncNow(RequireDevice(d), d.Id, d.Epoch)),
         SyncAcknowledged ack => Accept(Acked(d, ack.Layer, ack.At)),
         LeaseRenewed renewed => RenewLease(d, renewed.Lease),
+        CheckOutCancelled => GiveBackCheckOut(d),
         CheckInRequested => Accept(d with { State = DesktopState.CheckInRequested }, new BeginCheckIn(RequireDevice(d), d.Id, d.Epoch)),
         RevokeRequested revoke => Revoke(d, revoke.WipeLocalCopy),
         DeleteRequested => Delete(d),
@@ -185,6 +189,13 @@ public static class DesktopStateMachine
     private static TransitionResult FromRollingBack(Desktop d, DesktopEvent e) => e switch
     {
         RollbackCompleted => Accept(d with { State = DesktopState.Available }),
+        DeleteRequested => Delete(d),
+        _ => Illegal(d, e),
+    };
+
+    private static TransitionResult FromResetting(Desktop d, DesktopEvent e) => e switch
+    {
+        ResetCompleted => Accept(d with { State = DesktopState.Available }),
         DeleteRequested => Delete(d),
         _ => Illegal(d, e),
     };
@@ -246,6 +257,21 @@ public static class DesktopStateMachine
             : Accept(available, unlock);
     }
 
+    /// <summary>
+    /// The device gives back a check-out it was granted (typically: it cancelled while the grant was
+    /// on its way). Authority returns to the server at the next epoch, so the device's tickets and
+    /// lease die; the server copy resumes from the last layer the host acked.
+    /// </summary>
+    private static TransitionResult GiveBackCheckOut(Desktop d)
+    {
+        var device = RequireDevice(d);
+        var epoch = d.Epoch.Next();
+        return Accept(
+            d with { State = DesktopState.Available, Epoch = epoch, ServerCopyLocked = false, Device = null, Lease = null },
+            new CancelTransfer(device, d.Id, epoch),
+            new UnlockAndResume(d.Host, d.Id, epoch));
+    }
+
     private static TransitionResult CancelCheckIn(Desktop d) =>
         Accept(d with { State = DesktopState.CheckedOut }, new CancelCheckIn(RequireDevice(d), d.Id, d.Epoch));
 
@@ -255,9 +281,23 @@ public static class DesktopStateMachine
         return Accept(d with { Lease = lease with { Term = term } }, new RenewLease(RequireDevice(d), d.Id, d.Epoch, term));
     }
 
-    private static TransitionResult RollBack(Desktop d, LayerId snapshot) => Accept(
-        d with { State = DesktopState.RollingBack, LastAckedLayer = snapshot },
-        new RollBackToSnapshot(d.Host, d.Id, d.Epoch, snapshot));
+    /// <summary>A restore: at the next epoch, which the host records with it, so a repeated order is a no-op.</summary>
+    private static TransitionResult RollBack(Desktop d, LayerId snapshot)
+    {
+        var epoch = d.Epoch.Next();
+        return Accept(
+            d with { State = DesktopState.RollingBack, Epoch = epoch, LastAckedLayer = snapshot },
+            new RollBackToSnapshot(d.Host, d.Id, epoch, snapshot));
+    }
+
+    /// <summary>A floating desktop's release: reset to <paramref name="image"/> at the next epoch, which the host records with it.</summary>
+    private static TransitionResult Reset(Desktop d, ImageId image)
+    {
+        var epoch = d.Epoch.Next();
+        return Accept(
+            d with { State = DesktopState.Resetting, Epoch = epoch, Assignee = null, Image = image, LastAckedLayer = null },
+            new ResetToImage(d.Host, d.Id, epoch, image));
+    }
 
     /// <summary>
     /// Delete from any live state. If a device holds authority, the delete also takes it back

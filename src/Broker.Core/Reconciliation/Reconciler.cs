@@ -86,6 +86,9 @@ public static class Reconciler
         hostCommands.AddRange(Promotions(desired.Promotions, desktops, seenOnHost));
         var pools = desired.Pools.ToDictionary(pool => pool.Id);
         var deviceCommands = new List<DeviceCommand>();
+        var transferring = desired.Desktops
+            .Where(desktop => desktop is { State: DesktopState.Transferring, Device: not null } && reportingHosts.Contains(desktop.Host))
+            .ToLookup(desktop => desktop.Device!.Value);
         foreach (var device in desired.Devices.Where(device => onlineDevices.Contains(device.Id)))
         {
             if (!deviceReports.TryGetValue(device.Id, out var report))
@@ -101,6 +104,8 @@ public static class Reconciler
                     deviceCommands.Add(command);
                 }
             }
+
+            deviceCommands.AddRange(PullsOwed(report, transferring[device.Id]));
         }
 
         return new ReconcilePlan(
@@ -161,6 +166,20 @@ public static class Reconciler
         // An epoch the broker never issued: acting on it could only make things worse; an operator looks.
         if (seen.Epoch > desktop.Epoch)
         {
+            yield break;
+        }
+
+        // A reset or restore is owed until the host reports it done; the host recognises a repeat by
+        // its epoch and only reports completion again (the first report may be what got lost).
+        if (desktop.State == DesktopState.Resetting)
+        {
+            yield return new ResetToImage(desktop.Host, desktop.Id, desktop.Epoch, desktop.Image);
+            yield break;
+        }
+
+        if (desktop is { State: DesktopState.RollingBack, LastAckedLayer: { } snapshot })
+        {
+            yield return new RollBackToSnapshot(desktop.Host, desktop.Id, desktop.Epoch, snapshot);
             yield break;
         }
 
@@ -230,6 +249,29 @@ public static class Reconciler
         // no longer authoritative; the server holds everything that was acked.
         var wipe = desktop.State == DesktopState.Deleted || pool?.Offline.WipeOnRevoke == true;
         return new RevokeLocalCopy(device, desktop.Id, desktop.Epoch, wipe);
+    }
+
+    /// <summary>
+    /// The pulls a device should be running but does not report: of the desktops in
+    /// <see cref="DesktopState.Transferring"/> to it whose host reports (<paramref name="transferring"/>),
+    /// those it holds no copy of at the current epoch (the START_PULL was lost, or the device lost its
+    /// state). A paused transfer is paused again at once.
+    /// </summary>
+    private static IEnumerable<DeviceCommand> PullsOwed(DeviceReport report, IEnumerable<Desktop> transferring)
+    {
+        foreach (var desktop in transferring)
+        {
+            if (report.Copies.Any(copy => copy.Desktop == desktop.Id && copy.Epoch >= desktop.Epoch))
+            {
+                continue;
+            }
+
+            yield return new StartPull(report.Device, desktop.Id, desktop.Epoch, desktop.Host);
+            if (desktop.TransferPaused)
+            {
+                yield return new PauseTransfer(report.Device, desktop.Id, desktop.Epoch);
+            }
+        }
     }
 
     /// <summary>Check-outs that may start: their host reports, their device is online, and the host has a free transfer slot.</summary>

@@ -8,14 +8,22 @@ internal sealed partial class DesktopManager
     /// <summary>
     /// Stops the VM and replaces the chain with a new empty top over the named image
     /// (<see cref="HostedDesktop.ReplaceChainAsync"/>); the new base is referenced before the switch,
-    /// the old one released after it. A repeat of the same command (its id) changes nothing. The
-    /// broker expects no report: it applied the reset when it sent it.
+    /// the old one released after it. Each reset has its own epoch, recorded with the switch, so a
+    /// repeat (the broker re-sends until it hears RESET_COMPLETED) changes nothing and only reports
+    /// completion again.
     /// </summary>
     private async Task<CommandOutcome> ResetAsync(HostedDesktop desktop, AgentCommand command, CancellationToken cancellationToken)
     {
-        if (desktop.Record.LastReset == command.CommandId)
+        var resetId = $"epoch-{command.Epoch}";
+        if (desktop.Record.LastReset == resetId)
         {
-            return CommandOutcome.NoOp("Already reset.");
+            if (desktop.Record.Epoch != command.Epoch)
+            {
+                await desktop.UpdateAsync(record => record with { Epoch = command.Epoch }, cancellationToken).ConfigureAwait(false);
+            }
+
+            Report(desktop, command.Epoch, DesktopReportKind.ResetCompleted, null);
+            return CommandOutcome.NoOp("Already reset at this epoch.");
         }
 
         if (desktop.Record.Locked)
@@ -31,18 +39,22 @@ internal sealed partial class DesktopManager
         await desktop.StopAsync().ConfigureAwait(false);
         var oldBase = desktop.Record.BaseAddress;
         var baseChanges = oldBase != image.Address;
+        // The epoch first: once the record names the new chain a repeat does nothing, so nothing may follow the switch but the release.
+        await desktop.UpdateAsync(record => record with { Epoch = command.Epoch, Snapshots = SnapshotSchedule.From(command.Retention) ?? record.Snapshots }, cancellationToken).ConfigureAwait(false);
         if (baseChanges)
         {
             _ = await Images.Bases.AddReferenceAsync(image.Address, cancellationToken).ConfigureAwait(false);
+            HostCrashPoints.ResetReferenced.Hit();
         }
 
-        await desktop.ReplaceChainAsync(image.Path, image.Address, command.CommandId, cancellationToken).ConfigureAwait(false);
-        await desktop.UpdateAsync(record => record with { Epoch = command.Epoch, Snapshots = SnapshotSchedule.From(command.Retention) ?? record.Snapshots }, cancellationToken).ConfigureAwait(false);
+        await desktop.ReplaceChainAsync(image.Path, image.Address, resetId, cancellationToken).ConfigureAwait(false);
+        HostCrashPoints.ResetSwitched.Hit();
         if (baseChanges)
         {
             _ = await Images.Bases.ReleaseAsync(oldBase, cancellationToken).ConfigureAwait(false);
         }
 
+        Report(desktop, command.Epoch, DesktopReportKind.ResetCompleted, null);
         return CommandOutcome.Done;
     }
 

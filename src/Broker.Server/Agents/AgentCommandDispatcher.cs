@@ -10,7 +10,9 @@ namespace Broker.Server.Agents;
 /// <summary>
 /// Sends commands to the agents they are for, if they are connected to this instance. Delivery is
 /// best effort by design: the reconcile loop derives the orders again from the stored desired
-/// state, so a command lost here is sent again the next round.
+/// state, so a command lost here is sent again the next round. The orders the state machine issues
+/// once per epoch (<see cref="IsOncePerEpoch"/>) go out once until the agent's next heartbeat, so a
+/// transition's order and the reconcile round after it never both reach the agent.
 /// </summary>
 internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner leases, IServiceScopeFactory scopes)
 {
@@ -41,9 +43,16 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
                 message.HostTransferAddress = await TransferAddressAsync(pull.Source, cancellationToken) ?? string.Empty;
             }
 
-            sessions.TrySend(agent, new BrokerMessage { Command = message });
+            _ = IsOncePerEpoch(command) ? sessions.TrySendOnce(agent, message) : sessions.TrySend(agent, new BrokerMessage { Command = message });
         }
     }
+
+    /// <summary>
+    /// Orders whose kind, desktop and epoch name exactly one order: each is issued by one transition
+    /// that also moves the epoch on. Others (start, stop, lock, pull…) may recur within an epoch.
+    /// </summary>
+    private static bool IsOncePerEpoch(CoreCommand command) =>
+        command is GrantLease or AcceptDevicePushes or ResetToImage or RollBackToSnapshot;
 
     /// <summary>The lease signer for <paramref name="desktop"/>'s pool, so its leases carry the pool's sync terms; the plain one when the desktop or pool is gone.</summary>
     private async Task<LeaseSigner> LeasesForAsync(DesktopId desktop, CancellationToken cancellationToken)

@@ -94,6 +94,7 @@ internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore poo
             DesktopReportKind.FinalLayerUploaded when hasLayer => new FinalLayerUploaded(epoch, layer, now),
             DesktopReportKind.CheckInCommitted => new CheckInCommitted(epoch),
             DesktopReportKind.RollbackCompleted => new RollbackCompleted(epoch),
+            DesktopReportKind.ResetCompleted => new ResetCompleted(epoch),
             _ => null,
         };
     }

@@ -60,7 +60,7 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
         var now = time.GetUtcNow();
         var previous = session.HostReport;
         var report = new HostReport(host, now, heartbeat.Healthy, observed);
-        session.HostReport = report;
+        session.Observe(report);
         var firstOrNewHealth = previous is null || previous.Healthy != report.Healthy;
         var addressChanged = heartbeat.TransferAddress.Length > 0 && heartbeat.TransferAddress != _storedTransferAddress;
         if (firstOrNewHealth || addressChanged)
@@ -96,7 +96,7 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
 
         var now = time.GetUtcNow();
         var previous = session.DeviceReport;
-        session.DeviceReport = new DeviceReport(device, now, copies);
+        session.Observe(new DeviceReport(device, now, copies));
         if (previous is null)
         {
             await services.GetRequiredService<AgentPresence>().RecordDeviceAsync(device, now, cancellationToken);

@@ -6,8 +6,8 @@ namespace Broker.Server.Agents;
 
 /// <summary>
 /// One agent's open Connect stream: the messages waiting to be written to it and what the agent
-/// last reported. Everything the broker sends goes through <see cref="TrySend"/>, so one writer
-/// task owns the response stream.
+/// last reported. Everything the broker sends goes through <see cref="TrySend"/> or
+/// <see cref="TrySendOnce"/>, so one writer task owns the response stream.
 /// </summary>
 internal sealed class AgentSession(AgentIdentity agent) : IDisposable
 {
@@ -19,22 +19,54 @@ internal sealed class AgentSession(AgentIdentity agent) : IDisposable
 
     private readonly CancellationTokenSource _ended = new();
 
+    /// <summary>Once-per-epoch orders sent since the agent's last heartbeat (see <see cref="TrySendOnce"/>).</summary>
+    private readonly HashSet<(AgentCommandKind Kind, string Desktop, ulong Epoch)> _inFlight = [];
+
     public AgentIdentity Agent { get; } = agent;
 
     /// <summary>Cancelled when the stream ends or a newer stream of the same agent replaces this one.</summary>
     public CancellationToken Ended => _ended.Token;
 
-    /// <summary>The host agent's newest heartbeat, if any.</summary>
-    public HostReport? HostReport { get; set; }
+    /// <summary>The host agent's newest heartbeat, if any (<see cref="Observe(Core.Reconciliation.HostReport)"/>).</summary>
+    public HostReport? HostReport { get; private set; }
 
-    /// <summary>The client agent's newest heartbeat, if any.</summary>
-    public DeviceReport? DeviceReport { get; set; }
+    /// <summary>The client agent's newest heartbeat, if any (<see cref="Observe(Core.Reconciliation.DeviceReport)"/>).</summary>
+    public DeviceReport? DeviceReport { get; private set; }
 
     /// <summary>What is waiting to be written to the stream.</summary>
     public ChannelReader<BrokerMessage> Outbox => _outbox.Reader;
 
     /// <summary>Queues <paramref name="message"/>; false once the session ended or its queue is full.</summary>
     public bool TrySend(BrokerMessage message) => _outbox.Writer.TryWrite(message);
+
+    /// <summary>
+    /// Queues an order the state machine issues once per epoch (a grant, a reset, a restore), unless
+    /// the same kind for the same desktop and epoch went out since the agent's last heartbeat: a
+    /// transition sends it and the reconcile loop would send it again from the heartbeat that
+    /// predates it. A heartbeat that still shows the order missing lets it go out again.
+    /// </summary>
+    public bool TrySendOnce(AgentCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        lock (_inFlight)
+        {
+            return _inFlight.Add((command.Kind, command.DesktopId, command.Epoch)) && TrySend(new BrokerMessage { Command = command });
+        }
+    }
+
+    /// <summary>Records the host agent's newest heartbeat; orders sent before it may be sent again.</summary>
+    public void Observe(HostReport report)
+    {
+        HostReport = report;
+        ClearInFlight();
+    }
+
+    /// <summary>Records the client agent's newest heartbeat; orders sent before it may be sent again.</summary>
+    public void Observe(DeviceReport report)
+    {
+        DeviceReport = report;
+        ClearInFlight();
+    }
 
     /// <summary>Ends the session: its writer stops and its reader sees <see cref="Ended"/>.</summary>
     public void End()
@@ -44,4 +76,12 @@ internal sealed class AgentSession(AgentIdentity agent) : IDisposable
     }
 
     public void Dispose() => _ended.Dispose();
+
+    private void ClearInFlight()
+    {
+        lock (_inFlight)
+        {
+            _inFlight.Clear();
+        }
+    }
 }

@@ -37,4 +37,8 @@ internal sealed class AgentSessions
     /// <summary>Queues <paramref name="message"/> on <paramref name="agent"/>'s stream; false when it is not connected here.</summary>
     public bool TrySend(AgentIdentity agent, BrokerMessage message) =>
         _open.TryGetValue(agent, out var session) && session.TrySend(message);
+
+    /// <summary>As <see cref="AgentSession.TrySendOnce"/> on <paramref name="agent"/>'s stream; false when not connected here or already in flight.</summary>
+    public bool TrySendOnce(AgentIdentity agent, AgentCommand command) =>
+        _open.TryGetValue(agent, out var session) && session.TrySendOnce(command);
 }

@@ -8,11 +8,13 @@ using Broker.Server.Desktops;
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// A device abandons a check-out to itself before it got authority (<c>brokerctl desktop cancel</c>):
-/// the state machine's <see cref="CheckOutCancelled"/> at the check-out's epoch, so the desktop is
-/// Available again and its host unlocks the server copy. Only the device the check-out is for may
-/// cancel it. A repeat (the device's queued report sent again after the first went through) finds
-/// the desktop Available at that epoch, assigned to the device's user, and changes nothing.
+/// A device abandons a check-out to itself (<c>brokerctl desktop cancel</c>): the state machine's
+/// <see cref="CheckOutCancelled"/>, so the desktop is Available again and its host unlocks the server
+/// copy. The device names the epoch of its pull; if the broker has granted the check-out since (the
+/// device cancelled while GRANT_LEASE was on its way, or it was lost), the cancel applies at the
+/// grant's epoch and takes the grant back (the epoch moves on). Only the device the check-out is for
+/// may cancel it. A repeat (the device's queued report sent again after the first went through)
+/// finds the desktop Available at or past that epoch, assigned to the device's user, and changes nothing.
 /// </summary>
 internal sealed class DeviceCheckOutCancellations(IDesktopStore desktops, IDeviceStore devices, IPoolStore pools, DesktopActions actions)
 {
@@ -43,7 +45,7 @@ internal sealed class DeviceCheckOutCancellations(IDesktopStore desktops, IDevic
                 : (null, AgentRefusal.NotYours);
         }
 
-        var result = await actions.ApplyAsync(agent.Actor, desktop, [new CheckOutCancelled(epoch)], cancellationToken);
+        var result = await actions.ApplyAsync(agent.Actor, desktop, [new CheckOutCancelled(GrantedSince(desktop, epoch) ? desktop.Epoch : epoch)], cancellationToken);
         return result.Outcome switch
         {
             DesktopActionOutcome.Done => (await ToWireAsync(result.Desktop!, cancellationToken), null),
@@ -52,10 +54,14 @@ internal sealed class DeviceCheckOutCancellations(IDesktopStore desktops, IDevic
         };
     }
 
-    /// <summary>True when the desktop is Available at <paramref name="epoch"/>, checked out to no one and assigned to <paramref name="device"/>'s user.</summary>
+    /// <summary>True when the desktop was granted to its device at the epoch after <paramref name="pullEpoch"/>, the one the device pulled at.</summary>
+    private static bool GrantedSince(Desktop desktop, Epoch pullEpoch) =>
+        desktop is { State: DesktopState.CheckedOut, Lease: { } lease } && lease.Epoch == desktop.Epoch && pullEpoch.Next() == desktop.Epoch;
+
+    /// <summary>True when the desktop is Available at or past <paramref name="epoch"/>, checked out to no one and assigned to <paramref name="device"/>'s user.</summary>
     private async Task<bool> IsAlreadyCancelledAsync(Desktop desktop, DeviceId device, Epoch epoch, CancellationToken cancellationToken) =>
         desktop is { Device: null, State: DesktopState.Available }
-        && desktop.Epoch == epoch
+        && desktop.Epoch >= epoch
         && await devices.FindAsync(device, cancellationToken) is { } owner
         && desktop.Assignee == owner.Owner;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
@@ -11,8 +10,9 @@ using Google.Protobuf.WellKnownTypes;
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// Signs offline leases (design §8) the way <see cref="TicketSigner"/> signs tickets: ECDSA P-256
-/// over SHA-256 of the serialized <see cref="OfflineLease"/>, IEEE P1363, with the key id. A signer
+/// Signs offline leases (design §8) the way <see cref="TicketSigner"/> signs tickets
+/// (<see cref="BrokerSignatures"/>, over <see cref="BrokerSignatures.LeaseContext"/> and the
+/// serialized <see cref="OfflineLease"/>), with the key id. A signer
 /// made <see cref="For"/> a pool's offline policy also writes the policy's sync terms into the lease.
 /// </summary>
 internal sealed class LeaseSigner
@@ -64,7 +64,7 @@ internal sealed class LeaseSigner
         byte[] signature;
         lock (_lock)
         {
-            signature = _key.LeaseKey.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            signature = BrokerSignatures.Sign(_key.LeaseKey, BrokerSignatures.LeaseContext, bytes);
         }
 
         return new SignedLease { Lease = ByteString.CopyFrom(bytes), Signature = ByteString.CopyFrom(signature), KeyId = _keyId };

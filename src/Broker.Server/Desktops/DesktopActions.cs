@@ -140,9 +140,19 @@ internal sealed class DesktopActions(
         return await ApplyAsync(user.Id.Value, desktop, [new CheckOutRequested(epoch ?? desktop.Epoch, device.Id)], cancellationToken);
     }
 
-    /// <summary>The user abandons a check-out before the device got authority.</summary>
-    public Task<DesktopActionResult> CancelCheckOutAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
-        ApplyOwnAsync(user, id, desktop => [new CheckOutCancelled(epoch ?? desktop.Epoch)], cancellationToken);
+    /// <summary>
+    /// The user abandons a check-out before the device got authority. Once granted only the device
+    /// itself may give it back (it knows whether it holds work the server has not acked); the user
+    /// checks in instead.
+    /// </summary>
+    public async Task<DesktopActionResult> CancelCheckOutAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>
+        await FindOwnAsync(user, id, cancellationToken) switch
+        {
+            null => DesktopActionResult.NotFound,
+            { State: DesktopState.CheckedOut } granted => DesktopActionResult.Refused(
+                nameof(IllegalTransition), $"The desktop is checked out to its device; check it in instead (epoch {granted.Epoch})."),
+            var desktop => await ApplyAsync(user.Id.Value, desktop, [new CheckOutCancelled(epoch ?? desktop.Epoch)], cancellationToken),
+        };
 
     /// <summary>The user asks to bring their checked-out desktop back to the server.</summary>
     public Task<DesktopActionResult> CheckInAsync(UserIdentity user, DesktopId id, Epoch? epoch, CancellationToken cancellationToken) =>

@@ -24,6 +24,7 @@ internal static class PortalText
             DesktopState.Committing => "Saving the changes on the server",
             DesktopState.Revoked => "Taken back by an administrator",
             DesktopState.RollingBack => "Restoring a snapshot",
+            DesktopState.Resetting => "Being reset for its next user",
             DesktopState.Deleted => "Deleted",
             _ => throw new ArgumentOutOfRangeException(nameof(desktop), desktop.State, "Unknown desktop state."),
         };

@@ -103,7 +103,7 @@ public sealed class ConsoleGrantTests : IDisposable
         var contextResult = _verifier.Verify(withContext, TicketFixture.Expectation(layerId: null));
 
         bareResult.ShouldBeOfType<TicketVerification.Unauthenticated>().Reason.ShouldBe(TicketRejectionReason.BadSignature);
-        contextResult.ShouldBeOfType<TicketVerification.Unauthenticated>().Reason.ShouldBe(TicketRejectionReason.Malformed, "the signature holds, but a zero first byte is no ticket");
+        contextResult.ShouldBeOfType<TicketVerification.Unauthenticated>().Reason.ShouldBe(TicketRejectionReason.BadSignature, "a ticket's signature covers the ticket context, never the grant's");
     }
 
     [Fact]

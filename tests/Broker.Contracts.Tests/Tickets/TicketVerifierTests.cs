@@ -259,13 +259,13 @@ public sealed class TicketVerifierTests : IDisposable
 
         signed.Signature.Length.ShouldBe(TicketVerifier.SignatureLength);
         signed.KeyId.ToByteArray().ShouldBe(SHA256.HashData(_brokerKey.ExportSubjectPublicKeyInfo()));
-        _brokerKey.VerifyData(signed.Ticket.Span, signed.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation).ShouldBeTrue();
+        BrokerSignatures.Verify(_brokerKey, BrokerSignatures.TicketContext, signed.Ticket.Span, signed.Signature.Span).ShouldBeTrue();
     }
 
     private SignedTicket SignRaw(byte[] ticketBytes) => new()
     {
         Ticket = ByteString.CopyFrom(ticketBytes),
-        Signature = ByteString.CopyFrom(_brokerKey.SignData(ticketBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
+        Signature = ByteString.CopyFrom(BrokerSignatures.Sign(_brokerKey, BrokerSignatures.TicketContext, ticketBytes)),
         KeyId = ByteString.CopyFrom(TicketKeys.GetKeyId(_brokerKey)),
     };
 

@@ -1,6 +1,7 @@
 using Broker.Core.Assignment;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Commands;
+using Broker.Core.Desktops.Events;
 using Broker.Core.Entitlements;
 using Broker.Core.Hosts;
 using Broker.Core.Images;
@@ -111,7 +112,7 @@ public sealed class DesktopAssignerTests
     }
 
     [Fact]
-    public void Release_FloatingDesktop_ResetsItToThePoolImageAndTheNextUserGetsIt()
+    public void Release_FloatingDesktop_ResetsItToThePoolImageAndTheNextUserGetsItOnlyOnceTheHostResetIt()
     {
         // Arrange
         var pool = NewPool(PoolKind.Floating);
@@ -119,12 +120,15 @@ public sealed class DesktopAssignerTests
 
         // Act
         var released = DesktopAssigner.Release(pool, assigned);
-        var next = DesktopAssigner.Assign(pool, Bob, EntitleEng(pool), [released.Desktop]);
+        var whileResetting = DesktopAssigner.Assign(pool, Bob, EntitleEng(pool), [released.Desktop]);
+        var reset = DesktopStateMachine.Apply(released.Desktop, new ResetCompleted(released.Desktop.Epoch)).Desktop;
+        var next = DesktopAssigner.Assign(pool, Bob, EntitleEng(pool), [reset]);
 
         // Assert
-        released.Commands.ShouldBe([new ResetToImage(Host, assigned.Id, assigned.Epoch, pool.Image)]);
+        released.Commands.ShouldBe([new ResetToImage(Host, assigned.Id, assigned.Epoch.Next(), pool.Image)]);
         released.Desktop.Assignee.ShouldBeNull();
         released.Desktop.Image.ShouldBe(pool.Image);
+        whileResetting.Outcome.ShouldBe(AssignmentOutcome.NoneFree);
         next.Outcome.ShouldBe(AssignmentOutcome.Assigned);
         next.Desktop.ShouldNotBeNull().Assignee.ShouldBe(Bob.Id);
     }

@@ -77,6 +77,7 @@ internal static class DesktopSamples
         DesktopEventKind.ServerCopyResumed => new ServerCopyResumed(epoch),
         DesktopEventKind.RollbackRequested => new RollbackRequested(epoch, SealedLayer),
         DesktopEventKind.RollbackCompleted => new RollbackCompleted(epoch),
+        DesktopEventKind.ResetCompleted => new ResetCompleted(epoch),
         DesktopEventKind.DeleteRequested => new DeleteRequested(epoch),
     };
 
@@ -93,6 +94,7 @@ internal static class DesktopSamples
         DesktopState.Committing => [.. PathTo(DesktopState.Uploading), DesktopEventKind.FinalLayerUploaded],
         DesktopState.Revoked => [.. PathTo(DesktopState.CheckedOut), DesktopEventKind.RevokeRequested],
         DesktopState.RollingBack => [.. PathTo(DesktopState.Available), DesktopEventKind.RollbackRequested],
+        DesktopState.Resetting => [.. PathTo(DesktopState.Available), DesktopEventKind.Released],
         DesktopState.Deleted => [.. PathTo(DesktopState.Available), DesktopEventKind.DeleteRequested],
     };
 }

@@ -158,19 +158,42 @@ public sealed class DesktopStateMachineScenarioTests
     }
 
     [Fact]
-    public void Apply_ReleaseOfAvailableDesktop_ResetsItToTheGivenImageAndUnassignsIt()
+    public void Apply_ReleaseOfAvailableDesktop_ResetsItToTheGivenImageAtTheNextEpochAndUnassignsIt()
     {
         // Arrange
         var desktop = InState(DesktopState.Available);
+        var next = desktop.Epoch.Next();
 
         // Act
-        var result = DesktopStateMachine.Apply(desktop, new Released(desktop.Epoch, ImageB));
+        var resetting = Step(desktop, new Released(desktop.Epoch, ImageB), [new ResetToImage(HostA, DeskId, next, ImageB)]);
+        var done = Step(resetting, new ResetCompleted(next), []);
 
         // Assert
-        result.Commands.ShouldBe([new ResetToImage(HostA, DeskId, desktop.Epoch, ImageB)]);
-        result.Desktop.Assignee.ShouldBeNull();
-        result.Desktop.Image.ShouldBe(ImageB);
-        result.Desktop.State.ShouldBe(DesktopState.Available);
+        resetting.State.ShouldBe(DesktopState.Resetting);
+        resetting.Assignee.ShouldBeNull();
+        resetting.Image.ShouldBe(ImageB);
+        done.State.ShouldBe(DesktopState.Available);
+        done.Epoch.ShouldBe(next);
+    }
+
+    [Fact]
+    public void Apply_DeviceCancelsAfterItsCheckOutWasGranted_ReturnsToTheServerCopyAtTheNextEpoch()
+    {
+        // Arrange: the grant is on its way (or lost) when the device gives the check-out back.
+        var desktop = InState(DesktopState.CheckedOut);
+        var next = desktop.Epoch.Next();
+
+        // Act
+        var available = Step(desktop, new CheckOutCancelled(desktop.Epoch), [new CancelTransfer(DeviceA, DeskId, next), new UnlockAndResume(HostA, DeskId, next)]);
+
+        // Assert
+        available.State.ShouldBe(DesktopState.Available);
+        available.Epoch.ShouldBe(next);
+        available.ServerCopyLocked.ShouldBeFalse();
+        available.Device.ShouldBeNull();
+        available.Lease.ShouldBeNull();
+        available.DeviceHoldsAuthority.ShouldBeFalse();
+        available.LastAckedLayer.ShouldBe(desktop.LastAckedLayer);
     }
 
     [Fact]
@@ -247,20 +270,21 @@ public sealed class DesktopStateMachineScenarioTests
     }
 
     [Fact]
-    public void Apply_RollbackFromAvailable_OrdersTheHostToRollBackAndCompletesToAvailable()
+    public void Apply_RollbackFromAvailable_OrdersTheHostToRollBackAtTheNextEpochAndCompletesToAvailable()
     {
         // Arrange
         var desktop = InState(DesktopState.Available);
         var snapshot = LayerId.New();
+        var next = desktop.Epoch.Next();
 
         // Act
-        var rollingBack = Step(desktop, new RollbackRequested(desktop.Epoch, snapshot), [new RollBackToSnapshot(HostA, DeskId, desktop.Epoch, snapshot)]);
-        var done = Step(rollingBack, new RollbackCompleted(desktop.Epoch), []);
+        var rollingBack = Step(desktop, new RollbackRequested(desktop.Epoch, snapshot), [new RollBackToSnapshot(HostA, DeskId, next, snapshot)]);
+        var done = Step(rollingBack, new RollbackCompleted(next), []);
 
         // Assert
         done.State.ShouldBe(DesktopState.Available);
         done.LastAckedLayer.ShouldBe(snapshot);
-        done.Epoch.ShouldBe(desktop.Epoch);
+        done.Epoch.ShouldBe(next);
     }
 
     [Fact]

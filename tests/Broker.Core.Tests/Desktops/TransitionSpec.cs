@@ -23,9 +23,9 @@ internal sealed record TransitionSpec(DesktopState From, DesktopEventKind Event,
 
         new(DesktopState.Available, DesktopEventKind.StartRequested, DesktopState.Available, 0, [typeof(StartDesktop)]),
         new(DesktopState.Available, DesktopEventKind.StopRequested, DesktopState.Available, 0, [typeof(StopDesktop)]),
-        new(DesktopState.Available, DesktopEventKind.Released, DesktopState.Available, 0, [typeof(ResetToImage)]),
+        new(DesktopState.Available, DesktopEventKind.Released, DesktopState.Resetting, 1, [typeof(ResetToImage)]),
         new(DesktopState.Available, DesktopEventKind.CheckOutRequested, DesktopState.CheckOutRequested, 0, None),
-        new(DesktopState.Available, DesktopEventKind.RollbackRequested, DesktopState.RollingBack, 0, [typeof(RollBackToSnapshot)]),
+        new(DesktopState.Available, DesktopEventKind.RollbackRequested, DesktopState.RollingBack, 1, [typeof(RollBackToSnapshot)]),
         new(DesktopState.Available, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
 
         new(DesktopState.CheckOutRequested, DesktopEventKind.CheckOutAdmitted, DesktopState.Preparing, 0, [typeof(StopAndSeal), typeof(LockServerCopy)]),
@@ -45,6 +45,7 @@ internal sealed record TransitionSpec(DesktopState From, DesktopEventKind Event,
         new(DesktopState.CheckedOut, DesktopEventKind.SyncRequested, DesktopState.CheckedOut, 0, [typeof(SyncNow)]),
         new(DesktopState.CheckedOut, DesktopEventKind.SyncAcknowledged, DesktopState.CheckedOut, 0, None),
         new(DesktopState.CheckedOut, DesktopEventKind.LeaseRenewed, DesktopState.CheckedOut, 0, [typeof(RenewLease)]),
+        new(DesktopState.CheckedOut, DesktopEventKind.CheckOutCancelled, DesktopState.Available, 1, [typeof(CancelTransfer), typeof(UnlockAndResume)]),
         new(DesktopState.CheckedOut, DesktopEventKind.CheckInRequested, DesktopState.CheckInRequested, 0, [typeof(BeginCheckIn)]),
         new(DesktopState.CheckedOut, DesktopEventKind.RevokeRequested, DesktopState.Revoked, 1, Revoke),
         new(DesktopState.CheckedOut, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 1, DeleteHeld),
@@ -67,11 +68,14 @@ internal sealed record TransitionSpec(DesktopState From, DesktopEventKind Event,
         new(DesktopState.Committing, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 1, DeleteHeld),
 
         new(DesktopState.Revoked, DesktopEventKind.ServerCopyResumed, DesktopState.Available, 0, None),
-        new(DesktopState.Revoked, DesktopEventKind.RollbackRequested, DesktopState.RollingBack, 0, [typeof(RollBackToSnapshot)]),
+        new(DesktopState.Revoked, DesktopEventKind.RollbackRequested, DesktopState.RollingBack, 1, [typeof(RollBackToSnapshot)]),
         new(DesktopState.Revoked, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
 
         new(DesktopState.RollingBack, DesktopEventKind.RollbackCompleted, DesktopState.Available, 0, None),
         new(DesktopState.RollingBack, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
+
+        new(DesktopState.Resetting, DesktopEventKind.ResetCompleted, DesktopState.Available, 0, None),
+        new(DesktopState.Resetting, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
     ];
 
     /// <summary>The entry for (<paramref name="from"/>, <paramref name="kind"/>), or <see langword="null"/> when the pair is illegal.</summary>

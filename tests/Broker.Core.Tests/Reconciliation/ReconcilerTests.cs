@@ -242,6 +242,80 @@ public sealed class ReconcilerTests
         plan.DeviceCommands[DeviceA].ShouldBe([new CancelTransfer(DeviceA, DeskId, cancelled.Epoch)]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Reconcile_ReleasedFloatingDesktop_IsResetUntilTheHostReportsItDone(int hostEpochsBehind)
+    {
+        // Arrange: the host missed the order (behind), or carried it out but its report got lost (level).
+        var resetting = InState(DesktopState.Resetting);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, new Epoch(resetting.Epoch.Value - hostEpochsBehind), Locked: false, Running: false)]);
+        var done = Drive(resetting, DesktopEventKind.ResetCompleted);
+
+        // Act
+        var owed = Reconciler.Reconcile(Desired([resetting], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+        var settled = Reconciler.Reconcile(Desired([done], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        owed.HostCommands[HostA].ShouldBe([new ResetToImage(HostA, DeskId, resetting.Epoch, ImageB)]);
+        settled.HostCommands[HostA].ShouldNotContain(command => command is ResetToImage);
+    }
+
+    [Theory]
+    [InlineData(DesktopState.Available, 0)]
+    [InlineData(DesktopState.Available, 1)]
+    [InlineData(DesktopState.Revoked, 1)]
+    [InlineData(DesktopState.Revoked, 2)]
+    public void Reconcile_Restore_IsSentUntilTheHostReportsItDone(DesktopState from, int hostEpochsBehind)
+    {
+        // Arrange
+        var rollingBack = Drive(InState(from), DesktopEventKind.RollbackRequested);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, new Epoch(rollingBack.Epoch.Value - hostEpochsBehind), Locked: hostEpochsBehind > 1, Running: false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([rollingBack], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe([new RollBackToSnapshot(HostA, DeskId, rollingBack.Epoch, SealedLayer)]);
+    }
+
+    [Fact]
+    public void Reconcile_DeviceWithoutTheCopyItShouldBePulling_IsToldToPullAgainAndPausedIfTheUserPaused()
+    {
+        // Arrange: START_PULL was lost; the device reports no copy, or only an old one of an earlier check-out.
+        var pulling = InState(DesktopState.Transferring);
+        var paused = Drive(pulling, DesktopEventKind.TransferPaused);
+        var host = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, pulling.Epoch, Locked: true, Running: false)]);
+        var none = new DeviceReport(DeviceA, _time.GetUtcNow(), []);
+        var old = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, new Epoch(pulling.Epoch.Value - 1))]);
+        var current = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, pulling.Epoch)]);
+
+        // Act
+        ReconcilePlan Plan(Desktop desktop, DeviceReport device) =>
+            Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], [DeviceSeenNow()]), new ObservedState([host], [device]), _time.GetUtcNow(), Options);
+
+        // Assert
+        var pull = new StartPull(DeviceA, DeskId, pulling.Epoch, HostA);
+        Plan(pulling, none).DeviceCommands[DeviceA].ShouldBe([pull]);
+        Plan(pulling, old).DeviceCommands[DeviceA].ShouldBe([pull]);
+        Plan(paused, none).DeviceCommands[DeviceA].ShouldBe([pull, new PauseTransfer(DeviceA, DeskId, pulling.Epoch)]);
+        Plan(pulling, current).DeviceCommands[DeviceA].ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_PullOwedButTheSourceHostSilent_IsNotSent()
+    {
+        // Arrange
+        var pulling = InState(DesktopState.Transferring);
+        var device = new DeviceReport(DeviceA, _time.GetUtcNow(), []);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([pulling], [HostSeenNow()], [DeviceSeenNow()]), Observed(device), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.DeviceCommands[DeviceA].ShouldBeEmpty();
+    }
+
     [Fact]
     public void Reconcile_CheckOutsWaiting_AreAdmittedUpToTheHostTransferLimitAndOnlyForOnlineDevices()
     {

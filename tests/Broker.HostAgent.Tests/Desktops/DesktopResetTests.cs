@@ -37,6 +37,7 @@ public sealed class DesktopResetTests : IAsyncDisposable
         repeat.Succeeded.ShouldBeTrue();
         repeat.Detail.ShouldNotBeEmpty();
         _host.Layers(DesktopId).Manifest.ShouldBeSameAs(manifest);
+        Completions().ShouldBe([2UL, 2UL], "the broker hears of the reset again on a repeat: the first report may be what got lost");
         (await _host.ReadLiveAsync(DesktopId))[4 * 1024 * 1024].ShouldBe((byte)0x44, "a repeated reset keeps what was written since");
     }
 
@@ -87,6 +88,21 @@ public sealed class DesktopResetTests : IAsyncDisposable
         }
 
         await _host.WriteAsync(DesktopId, 3L * 1024 * 1024, 0x30);
+    }
+
+    /// <summary>The epochs of the RESET_COMPLETED reports queued for the broker so far.</summary>
+    private List<ulong> Completions()
+    {
+        var epochs = new List<ulong>();
+        while (_host.Manager.Reports.Reader.TryRead(out var report))
+        {
+            if (report.Kind == DesktopReportKind.ResetCompleted)
+            {
+                epochs.Add(report.Epoch);
+            }
+        }
+
+        return epochs;
     }
 
     private int References(string imageId) => _host.Manager.Images.Resolve(imageId)!.References;

@@ -7,7 +7,7 @@ using CoreAgentKind = Broker.Core.Access.AgentKind;
 
 namespace Broker.Server.Tests.Agents;
 
-/// <summary>A device cancels its own check-out (CancelCheckOut): the desktop is Available again, the host unlocks, only the device it is for may, and a repeat changes nothing.</summary>
+/// <summary>A device cancels its own check-out (CancelCheckOut), also one granted meanwhile: the desktop is Available again, the host unlocks, only the device it is for may, and a repeat changes nothing.</summary>
 public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
 {
     [Fact]
@@ -53,22 +53,56 @@ public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task CancelCheckOut_AfterTheLeaseWasGrantedOrAtAnOldEpoch_IsRefusedAndChangesNothing()
+    public async Task CancelCheckOut_AfterTheLeaseWasGranted_TakesTheGrantBackAtTheNextEpochAndUnlocksTheHost_ARepeatChangesNothing()
     {
+        // The device cancels at its pull's epoch while (unknown to it) the broker already granted the lease.
         using var timeout = Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         var desktop = await world.AliceCheckedOutDesktopAsync(cancellationToken);
         var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, desktop.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true } }, cancellationToken)).Accepted.ShouldBeTrue();
+        var request = new CancelCheckOutRequest { DesktopId = desktop.Id.ToString(), Epoch = (ulong)desktop.Epoch.Value - 1 };
 
-        var granted = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(
-            new CancelCheckOutRequest { DesktopId = desktop.Id.ToString(), Epoch = (ulong)desktop.Epoch.Value }, device, cancellationToken: cancellationToken).ResponseAsync);
+        var cancelled = (await world.Gateway.CancelCheckOutAsync(request, device, cancellationToken: cancellationToken)).Desktop;
+        var unlock = await host.CommandAsync(AgentCommandKind.UnlockAndResume, cancellationToken);
+        var stored = await world.DesktopAsync(desktop.Id, cancellationToken);
+        var repeated = (await world.Gateway.CancelCheckOutAsync(request, device, cancellationToken: cancellationToken)).Desktop;
+
+        cancelled.State.ShouldBe(nameof(DesktopState.Available));
+        cancelled.Epoch.ShouldBe((ulong)desktop.Epoch.Value + 1);
+        unlock.Epoch.ShouldBe((ulong)desktop.Epoch.Value + 1);
+        stored.State.ShouldBe(DesktopState.Available);
+        stored.Epoch.ShouldBe(desktop.Epoch.Next());
+        stored.ServerCopyLocked.ShouldBeFalse();
+        stored.Device.ShouldBeNull();
+        stored.Lease.ShouldBeNull();
+        repeated.State.ShouldBe(nameof(DesktopState.Available));
+        (await world.DesktopAsync(desktop.Id, cancellationToken)).Version.ShouldBe(stored.Version);
+    }
+
+    [Fact]
+    public async Task CancelCheckOut_WhileCheckingInOrMalformed_IsRefusedAndChangesNothing()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        var checkedOut = await world.AliceCheckedOutDesktopAsync(cancellationToken);
+        var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
+        _ = await world.Gateway.RequestCheckInAsync(new RequestCheckInRequest { DesktopId = checkedOut.Id.ToString(), Epoch = (ulong)checkedOut.Epoch.Value }, device, cancellationToken: cancellationToken);
+        var checkingIn = await world.DesktopAsync(checkedOut.Id, cancellationToken);
+
+        var duringCheckIn = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(
+            new CancelCheckOutRequest { DesktopId = checkedOut.Id.ToString(), Epoch = (ulong)checkedOut.Epoch.Value - 1 }, device, cancellationToken: cancellationToken).ResponseAsync);
         var malformed = await Should.ThrowAsync<RpcException>(() => world.Gateway.CancelCheckOutAsync(
             new CancelCheckOutRequest { DesktopId = "not-a-uuid", Epoch = 1 }, device, cancellationToken: cancellationToken).ResponseAsync);
 
-        granted.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
+        checkingIn.State.ShouldBe(DesktopState.CheckInRequested);
+        duringCheckIn.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
         malformed.StatusCode.ShouldBe(StatusCode.InvalidArgument);
-        (await world.DesktopAsync(desktop.Id, cancellationToken)).ShouldBe(desktop);
+        (await world.DesktopAsync(checkedOut.Id, cancellationToken)).ShouldBe(checkingIn);
     }
 
     private static CancellationTokenSource Timeout()

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
@@ -83,8 +82,21 @@ public sealed class TransferTicketTests(PostgresCluster cluster)
         stored.Lease!.ExpiresAt.ShouldBe(lease.ExpiresAt.ToDateTimeOffset());
         stored.Lease.ExpiresAt.ShouldBeGreaterThanOrEqualTo(desktop.Lease!.ExpiresAt);
         using var key = TicketKeys.ImportPrivateKeyPem(await File.ReadAllTextAsync(Path.Combine(world.Api.Site.DataDirectory, SigningKey.FileName), cancellationToken));
-        key.VerifyData(renewed.Lease.Lease.Span, renewed.Lease.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation).ShouldBeTrue();
+        BrokerSignatures.Verify(key, BrokerSignatures.LeaseContext, renewed.Lease.Lease.Span, renewed.Lease.Signature.Span).ShouldBeTrue();
         renewed.Lease.KeyId.ToByteArray().ShouldBe(TicketKeys.GetKeyId(key));
+
+        // The same key signs tickets, but a lease presented as a ticket fails at the signature.
+        using var verifier = await VerifierAsync(world, cancellationToken);
+        var asTicket = new SignedTicket { Ticket = renewed.Lease.Lease, Signature = renewed.Lease.Signature, KeyId = renewed.Lease.KeyId };
+        var expectation = new TicketExpectation
+        {
+            HostId = desktop.Host.ToString(),
+            DesktopId = desktop.Id.ToString(),
+            DeviceId = world.Api.AliceDevice.ToString(),
+            Direction = TransferDirection.Push,
+            Epoch = (ulong)desktop.Epoch.Value,
+        };
+        verifier.Verify(asTicket, expectation).ShouldBeOfType<TicketVerification.Unauthenticated>().Reason.ShouldBe(TicketRejectionReason.BadSignature);
     }
 
     private static async Task<TicketVerifier> VerifierAsync(AgentWorld world, CancellationToken cancellationToken)

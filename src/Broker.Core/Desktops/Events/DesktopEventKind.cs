@@ -72,6 +72,9 @@ public enum DesktopEventKind
     /// <summary>See <see cref="RollbackCompleted"/>.</summary>
     RollbackCompleted,
 
+    /// <summary>See <see cref="ResetCompleted"/>.</summary>
+    ResetCompleted,
+
     /// <summary>See <see cref="DeleteRequested"/>.</summary>
     DeleteRequested,
 }

@@ -1,0 +1,138 @@
+using Broker.Contracts.V1;
+using Broker.Core;
+using Broker.Core.Desktops;
+using Broker.Core.Desktops.Events;
+using Broker.Persistence;
+using Broker.Server.Agents;
+using Broker.Testing.Databases;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using CoreAgentKind = Broker.Core.Access.AgentKind;
+
+namespace Broker.Server.Tests.Agents;
+
+/// <summary>
+/// The reconcile loop over real streams: orders a transition issued but the agent never carried out
+/// are sent again from what the agent reports, and an order already on its way is not sent twice.
+/// </summary>
+public sealed class ReconcileResendTests(PostgresCluster cluster)
+{
+    [Theory]
+    [InlineData(AgentCommandKind.ResetToImage, DesktopReportKind.ResetCompleted)]
+    [InlineData(AgentCommandKind.RollBackToSnapshot, DesktopReportKind.RollbackCompleted)]
+    public async Task LostResetOrRestore_IsSentAgainUntilTheHostReportsItDone(AgentCommandKind order, DesktopReportKind done)
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        await world.Api.CompleteProvisioningAsync(cancellationToken);
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        DesktopEvent @event = order == AgentCommandKind.ResetToImage
+            ? new Released(before.Epoch, before.Image)
+            : new RollbackRequested(before.Epoch, LayerId.New());
+        var owed = await SaveAsync(world, before, @event, cancellationToken); // saved while the host was away: the order went nowhere
+
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        var observed = new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value };
+        (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { observed } } }, cancellationToken)).Accepted.ShouldBeTrue();
+        var sent = await host.CommandAsync(order, cancellationToken);
+        (await host.ReportAsync(assigned.Id, sent.Epoch, done, string.Empty, cancellationToken)).Accepted.ShouldBeTrue();
+
+        sent.Epoch.ShouldBe((ulong)owed.Epoch.Value);
+        sent.DesktopId.ShouldBe(assigned.Id.ToString());
+        var after = await world.DesktopAsync(owed.Id, cancellationToken);
+        after.State.ShouldBe(DesktopState.Available);
+        after.Epoch.ShouldBe(owed.Epoch);
+    }
+
+    [Fact]
+    public async Task GrantAndAcceptDevicePushes_GoOutOnceUntilTheAgentsReportAgain_ThenAgainWhileStillMissing()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        await world.Api.CompleteProvisioningAsync(cancellationToken);
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        var transferring = await SaveAsync(
+            world,
+            before,
+            [new CheckOutRequested(before.Epoch, world.Api.AliceDevice), new CheckOutAdmitted(before.Epoch), new ServerCopyPrepared(before.Epoch, LayerId.New())],
+            cancellationToken);
+        var pullEpoch = (ulong)transferring.Epoch.Value;
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        using var laptopStream = laptop.Call;
+        var hostHeartbeat = new AgentMessage
+        {
+            HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = pullEpoch, Locked = true } } },
+        };
+        var deviceHeartbeat = new AgentMessage { DeviceHeartbeat = new DeviceHeartbeat { Copies = { new LocalCopy { DesktopId = assigned.Id.ToString(), Epoch = pullEpoch } } } };
+        (await host.SendAsync(hostHeartbeat, cancellationToken)).Accepted.ShouldBeTrue();
+        (await laptop.SendAsync(deviceHeartbeat, cancellationToken)).Accepted.ShouldBeTrue();
+
+        // The transition sends both orders; a reconcile round from the heartbeats that predate them sends neither again.
+        (await laptop.ReportAsync(assigned.Id, pullEpoch, DesktopReportKind.TransferCompleted, string.Empty, cancellationToken)).Accepted.ShouldBeTrue();
+        var grant = await laptop.CommandAsync(AgentCommandKind.GrantLease, cancellationToken);
+        var accept = await host.CommandAsync(AgentCommandKind.AcceptDevicePushes, cancellationToken);
+        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
+        var toLaptop = await CommandsBeforeAckAsync(laptop, assigned.Id, pullEpoch + 1, cancellationToken);
+        var toHost = await CommandsBeforeAckAsync(host, assigned.Id, pullEpoch + 1, cancellationToken);
+
+        // Heartbeats that still show the old epoch: the orders were lost, so they go out again.
+        (await host.SendAsync(hostHeartbeat.Clone(), cancellationToken)).Accepted.ShouldBeTrue();
+        (await laptop.SendAsync(deviceHeartbeat.Clone(), cancellationToken)).Accepted.ShouldBeTrue();
+        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
+        var grantAgain = await laptop.CommandAsync(AgentCommandKind.GrantLease, cancellationToken);
+        var acceptAgain = await host.CommandAsync(AgentCommandKind.AcceptDevicePushes, cancellationToken);
+
+        grant.Epoch.ShouldBe(pullEpoch + 1);
+        accept.Epoch.ShouldBe(pullEpoch + 1);
+        toLaptop.ShouldNotContain(command => command.Kind == AgentCommandKind.GrantLease);
+        toHost.ShouldNotContain(command => command.Kind == AgentCommandKind.AcceptDevicePushes);
+        grantAgain.Epoch.ShouldBe(pullEpoch + 1);
+        acceptAgain.Epoch.ShouldBe(pullEpoch + 1);
+    }
+
+    /// <summary>The commands that reach <paramref name="agent"/> before the ack of a report that changes no plan (a stale progress report).</summary>
+    private static async Task<List<Contracts.V1.AgentCommand>> CommandsBeforeAckAsync(AgentStream agent, Guid desktop, ulong epoch, CancellationToken cancellationToken)
+    {
+        var probe = new AgentMessage { Sequence = 1_000_000, DesktopReport = new DesktopReport { DesktopId = desktop.ToString(), Epoch = epoch, Kind = DesktopReportKind.ProvisioningCompleted } };
+        await agent.Call.RequestStream.WriteAsync(probe, cancellationToken);
+        var (_, commands) = await AgentWorld.AckAsync(agent.Call, probe.Sequence, cancellationToken);
+        return commands;
+    }
+
+    private static Task<Desktop> SaveAsync(AgentWorld world, Desktop desktop, DesktopEvent @event, CancellationToken cancellationToken) =>
+        SaveAsync(world, desktop, [@event], cancellationToken);
+
+    /// <summary>Applies <paramref name="events"/> and stores the outcome directly, sending nothing (as if every order was lost).</summary>
+    private static async Task<Desktop> SaveAsync(AgentWorld world, Desktop desktop, DesktopEvent[] events, CancellationToken cancellationToken)
+    {
+        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IDesktopStore>();
+        foreach (var @event in events)
+        {
+            var result = DesktopStateMachine.Apply(desktop, @event);
+            result.IsAccepted.ShouldBeTrue();
+            var saved = await store.UpdateAsync(result.Desktop, cancellationToken);
+            saved.Outcome.ShouldBe(WriteOutcome.Saved);
+            desktop = result.Desktop with { Version = saved.Version };
+        }
+
+        return desktop;
+    }
+
+    private static ReconcileLoop ReconcileLoopOf(AgentWorld world) =>
+        world.Api.Factory.Services.GetServices<IHostedService>().OfType<ReconcileLoop>().Single();
+
+    private static CancellationTokenSource Timeout()
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        return timeout;
+    }
+}
