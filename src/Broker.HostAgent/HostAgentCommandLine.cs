@@ -70,7 +70,7 @@ internal static class HostAgentCommandLine
 
     private static Command ImportImage()
     {
-        var file = new Argument<string>("file") { Description = "A VHDX (by its .vhdx extension) or raw disk image." };
+        var file = new Argument<string>("file") { Description = "A VHDX, qcow2 or raw disk image (told apart by content)." };
         var imageId = new Option<string?>("--image-id") { Description = "The broker's id of this image, so provision orders find it." };
         var dataDirectory = DataDirectory();
         var command = new Command("import", "Import a gold image into the base store; prints its content address.") { file, imageId, dataDirectory };
@@ -78,9 +78,17 @@ internal static class HostAgentCommandLine
         {
             var paths = new HostAgentPaths(Path.GetFullPath(result.GetRequiredValue(dataDirectory)));
             await using var catalog = await ImageCatalog.OpenAsync(paths, cancellationToken).ConfigureAwait(false);
-            var address = await catalog.ImportAsync(result.GetRequiredValue(file), result.GetValue(imageId), cancellationToken).ConfigureAwait(false);
-            await result.InvocationConfiguration.Output.WriteLineAsync(address).ConfigureAwait(false);
-            return 0;
+            try
+            {
+                var address = await catalog.ImportAsync(result.GetRequiredValue(file), result.GetValue(imageId), cancellationToken).ConfigureAwait(false);
+                await result.InvocationConfiguration.Output.WriteLineAsync(address).ConfigureAwait(false);
+                return 0;
+            }
+            catch (ImageImportException refused)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync(refused.Message).ConfigureAwait(false);
+                return 2;
+            }
         });
         return command;
     }

@@ -14,16 +14,23 @@ internal sealed partial class DesktopManager
 {
     /// <summary>
     /// The broker accepted <paramref name="report"/>: a quarantined layer's report is recorded as
-    /// heard, so a restart does not send it again.
+    /// heard, and so is a resume after a revoke, so a restart does not send them again.
     /// </summary>
     public async Task OnReportAcknowledgedAsync(DesktopReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Kind == DesktopReportKind.LayerQuarantined
-            && _desktops.TryGetValue(report.DesktopId, out var desktop)
-            && WireLayerIds.TryFromWire(report.LayerId, out var layer))
+        if (!_desktops.TryGetValue(report.DesktopId, out var desktop))
+        {
+            return;
+        }
+
+        if (report.Kind == DesktopReportKind.LayerQuarantined && WireLayerIds.TryFromWire(report.LayerId, out var layer))
         {
             await desktop.Quarantine.MarkReportedAsync(layer, cancellationToken).ConfigureAwait(false);
+        }
+        else if (report.Kind == DesktopReportKind.ServerCopyResumed && desktop.Record is { ResumePending: true, Locked: false } record && record.Epoch == report.Epoch)
+        {
+            await desktop.UpdateAsync(r => r.Epoch == report.Epoch ? r with { ResumePending = false } : r, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -41,6 +48,7 @@ internal sealed partial class DesktopManager
         await desktop.UpdateAsync(
             record => record with { RevokedEpoch = command.RevokedEpoch, RevokedDeviceId = command.DeviceId, ResumePending = true, Epoch = command.Epoch, DeviceId = null },
             cancellationToken).ConfigureAwait(false);
+        HostCrashPoints.Revoked.Hit();
         return CommandOutcome.Done;
     }
 
@@ -80,6 +88,15 @@ internal sealed partial class DesktopManager
         foreach (var layer in desktop.Quarantine.Layers.Where(layer => !layer.Reported))
         {
             ReportQuarantined(desktop, layer.Id);
+        }
+    }
+
+    /// <summary>Queues the resume report of a desktop unlocked after a revoke that the broker has not acknowledged (after a restart).</summary>
+    private void ReportUnheardResume(HostedDesktop desktop)
+    {
+        if (desktop.Record is { ResumePending: true, Locked: false } record)
+        {
+            Report(desktop, record.Epoch, DesktopReportKind.ServerCopyResumed, null);
         }
     }
 

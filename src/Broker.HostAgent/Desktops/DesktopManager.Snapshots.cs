@@ -49,11 +49,13 @@ internal sealed partial class DesktopManager
 
         var sealedLayer = await desktop.SealAsync(cancellationToken).ConfigureAwait(false);
         LogSnapshot(logger, desktop.Record.DesktopId, sealedLayer.Id);
+        HostCrashPoints.SnapshotSealed.Hit();
         var merges = LayerRetentionPlanner.Plan(desktop.Layers.Manifest.CurrentChain(), schedule.Retention, Pinned(desktop), now);
         foreach (var merge in merges)
         {
             var merged = await desktop.MergeAsync(merge.LowerId, merge.UpperId, cancellationToken).ConfigureAwait(false);
             LogMerged(logger, desktop.Record.DesktopId, merge.LowerId, merge.UpperId, merged.Id);
+            HostCrashPoints.SnapshotMerged.Hit();
         }
     }
 

@@ -40,26 +40,32 @@ internal sealed partial class DesktopManager(
     public int RunningVms => _desktops.Values.Count(desktop => desktop.Running);
 
     /// <summary>
-    /// Opens the image catalog and every desktop on disk; each chain recovers itself on open. A QEMU
-    /// of an earlier agent process died with it (QEMU runs with a parent-death signal), and a start
-    /// kills any survivor named by the desktop's pid file before booting.
+    /// Opens the image catalog and every desktop on disk; each chain recovers itself on open, and the
+    /// base references are settled to the desktops and image names found. A QEMU of an earlier agent
+    /// process died with it (QEMU runs with a parent-death signal), and a start kills any survivor
+    /// named by the desktop's pid file before booting. Reports a kill may have lost are queued again.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _images = await ImageCatalog.OpenAsync(paths, cancellationToken).ConfigureAwait(false);
-        if (!Directory.Exists(paths.Desktops))
+        if (Directory.Exists(paths.Desktops))
         {
-            return;
+            foreach (var directory in Directory.EnumerateDirectories(paths.Desktops))
+            {
+                if (await HostedDesktop.OpenAsync(new DesktopPaths(directory), time, cancellationToken).ConfigureAwait(false) is { } desktop)
+                {
+                    _desktops[desktop.Record.DesktopId] = desktop;
+                    LogAdopted(logger, desktop.Record.DesktopId, desktop.Record.Epoch);
+                    ReportUnheardQuarantine(desktop);
+                    ReportUnheardResume(desktop);
+                }
+            }
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(paths.Desktops))
+        var moved = await _images.SettleReferencesAsync(_desktops.Values.Select(desktop => desktop.Record.BaseAddress), cancellationToken).ConfigureAwait(false);
+        if (moved > 0)
         {
-            if (await HostedDesktop.OpenAsync(new DesktopPaths(directory), time, cancellationToken).ConfigureAwait(false) is { } desktop)
-            {
-                _desktops[desktop.Record.DesktopId] = desktop;
-                LogAdopted(logger, desktop.Record.DesktopId, desktop.Record.Epoch);
-                ReportUnheardQuarantine(desktop);
-            }
+            LogReferencesSettled(logger, moved);
         }
     }
 
@@ -222,8 +228,17 @@ internal sealed partial class DesktopManager(
                     return CommandOutcome.Refused($"'{command.LayerId}' is not a layer of this host.");
                 }
 
+                // Each restore has its own epoch, recorded once the restore is done: a repeat (the
+                // broker re-sends until it hears ROLLBACK_COMPLETED) only reports completion again.
+                if (desktop.Record.Epoch == command.Epoch)
+                {
+                    Report(desktop, command.Epoch, DesktopReportKind.RollbackCompleted, null);
+                    return CommandOutcome.NoOp("Already restored at this epoch.");
+                }
+
                 await desktop.StopAsync().ConfigureAwait(false);
                 _ = await desktop.Layers.RestoreAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                await desktop.UpdateAsync(record => record with { Epoch = command.Epoch }, cancellationToken).ConfigureAwait(false);
                 Report(desktop, command.Epoch, DesktopReportKind.RollbackCompleted, null);
                 return CommandOutcome.Done;
 
@@ -291,6 +306,11 @@ internal sealed partial class DesktopManager(
         return CommandOutcome.Done;
     }
 
+    /// <summary>
+    /// Unlocks the server copy at <paramref name="epoch"/>. After a revoke the resume is reported, and
+    /// the record keeps <see cref="DesktopRecord.ResumePending"/> until the broker acknowledges that
+    /// report, so a repeat or a restart reports it again rather than losing it.
+    /// </summary>
     private async Task<CommandOutcome> UnlockAsync(HostedDesktop desktop, ulong epoch, CancellationToken cancellationToken)
     {
         var revoked = desktop.Record.ResumePending;
@@ -299,7 +319,7 @@ internal sealed partial class DesktopManager(
             return CommandOutcome.NoOp("Already unlocked.");
         }
 
-        await desktop.UpdateAsync(r => r with { Locked = false, Epoch = epoch, DeviceId = null, PreparedLayer = null, ResumePending = false }, cancellationToken).ConfigureAwait(false);
+        await desktop.UpdateAsync(r => r with { Locked = false, Epoch = epoch, DeviceId = null, PreparedLayer = null }, cancellationToken).ConfigureAwait(false);
         HostCrashPoints.Unlocked.Hit();
         if (revoked)
         {
@@ -337,6 +357,9 @@ internal sealed partial class DesktopManager(
 
     [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "{Kind} for desktop {DesktopId} at epoch {Epoch}: succeeded {Succeeded} {Detail}")]
     private static partial void LogApplied(ILogger logger, AgentCommandKind kind, string desktopId, ulong epoch, bool succeeded, string detail);
+
+    [LoggerMessage(EventId = 8104, Level = LogLevel.Warning, Message = "Settled {Moved} base image references an interrupted provision or reset left behind")]
+    private static partial void LogReferencesSettled(ILogger logger, int moved);
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Error, Message = "{Kind} for desktop {DesktopId} failed")]
     private static partial void LogCommandFailed(ILogger logger, Exception exception, AgentCommandKind kind, string desktopId);

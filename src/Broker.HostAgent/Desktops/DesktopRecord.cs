@@ -11,7 +11,7 @@ namespace Broker.HostAgent.Desktops;
 /// <param name="PreparedLayer">The layer sealed for the check-out of this epoch, once prepared.</param>
 /// <param name="RevokedEpoch">The epoch the last revoke took away; its device's pushes under it go to quarantine.</param>
 /// <param name="RevokedDeviceId">The device the last revoke took the desktop from.</param>
-/// <param name="ResumePending">A revoke awaits the unlock that resumes the server copy (reported as resumed).</param>
+/// <param name="ResumePending">A revoke awaits the unlock that resumes the server copy, or the broker's acknowledgement of its resume report.</param>
 /// <param name="Snapshots">The pool's snapshot schedule as last sent; null: no periodic snapshots.</param>
 /// <param name="LayerDirectory">The name of the directory holding the chain (a reset builds the new chain beside the old one).</param>
 /// <param name="LastReset">The id of the last RESET_TO_IMAGE carried out, so that a repeat of it does nothing.</param>

@@ -41,14 +41,29 @@ internal sealed class ImageCatalog : IAsyncDisposable
     }
 
     /// <summary>
-    /// Imports a disk file (VHDX by its extension, else raw) into the base store and, when given,
-    /// records it as broker image <paramref name="imageId"/>. Returns the address as the broker writes it.
+    /// Imports a disk file (VHDX, qcow2 through qemu-img, or raw with 512-byte sectors, told apart by
+    /// content: <see cref="DiskImageFormats"/>) into the base store and, when given, records it as
+    /// broker image <paramref name="imageId"/>. Returns the address as the broker writes it.
     /// </summary>
+    /// <exception cref="ImageImportException">The file is no image of these formats, or a corrupt one; nothing was stored.</exception>
     public async Task<string> ImportAsync(string path, string? imageId, CancellationToken cancellationToken)
     {
-        var image = path.EndsWith(".vhdx", StringComparison.OrdinalIgnoreCase)
-            ? await Bases.ImportVhdxAsync(path, cancellationToken).ConfigureAwait(false)
-            : await Bases.ImportRawAsync(path, 512, cancellationToken).ConfigureAwait(false);
+        var format = await DiskImageFormats.DetectAsync(path, cancellationToken).ConfigureAwait(false);
+        BaseImage image;
+        try
+        {
+            image = format switch
+            {
+                DiskImageFormat.Vhdx => await Bases.ImportVhdxAsync(path, cancellationToken).ConfigureAwait(false),
+                DiskImageFormat.Qcow2 => await Bases.ImportConvertedAsync(path, "qcow2", cancellationToken).ConfigureAwait(false),
+                _ => await Bases.ImportRawAsync(path, 512, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (Exception exception) when (exception is IOException or ArgumentException)
+        {
+            throw new ImageImportException($"'{path}' is not an importable {format} disk image: {exception.Message}", exception);
+        }
+
         if (imageId is not null)
         {
             await NameAsync(imageId, image.Address, cancellationToken).ConfigureAwait(false);
@@ -69,6 +84,32 @@ internal sealed class ImageCatalog : IAsyncDisposable
         _ = await _names.UpdateAsync(
             current => new ImageCatalogRecord((current?.Images ?? ImmutableDictionary<string, string>.Empty).SetItem(id.ToString(), bare)),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets each stored base's reference count to what holds it: one per broker image named to it and
+    /// one per desktop on it (<paramref name="desktopBases"/>, one address per desktop). A base nothing
+    /// holds (imported without an image id) keeps at most one. Undoes a kill between a reference change
+    /// and the record that accounts for it (provision, reset). Returns how many references it moved.
+    /// </summary>
+    public async Task<int> SettleReferencesAsync(IEnumerable<string> desktopBases, CancellationToken cancellationToken)
+    {
+        var named = _names.Read()?.Images.Values ?? Enumerable.Empty<string>();
+        var holders = desktopBases.Concat(named).CountBy(address => address).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        var moved = 0;
+        foreach (var image in Bases.Images)
+        {
+            var held = holders.GetValueOrDefault(image.Address);
+            var target = held > 0 ? held : Math.Min(image.References, 1);
+            for (var count = image.References; count != target; count += Math.Sign(target - count), moved++)
+            {
+                _ = count > target
+                    ? await Bases.ReleaseAsync(image.Address, cancellationToken).ConfigureAwait(false)
+                    : await Bases.AddReferenceAsync(image.Address, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return moved;
     }
 
     /// <summary>The stored base of broker image <paramref name="imageId"/>, or null.</summary>

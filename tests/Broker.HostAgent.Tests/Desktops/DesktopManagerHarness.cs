@@ -26,14 +26,21 @@ internal sealed class DesktopManagerHarness(TimeProvider time) : IAsyncDisposabl
     /// <summary>Stops the manager (if any) and starts a new one over the same data directory, as a restarted agent does.</summary>
     public async Task RestartAsync()
     {
-        if (_manager is not null)
-        {
-            await _manager.DisposeAsync();
-        }
+        await StopAsync();
 
         var options = Options.Create(new HostAgentOptions { MinFreeBytes = 0, PowerdownTimeout = TimeSpan.FromSeconds(1), VmMemoryMiB = 32 });
         _manager = new DesktopManager(new HostAgentPaths(_temp.Path), options, time, Log);
         await _manager.StartAsync(Token);
+    }
+
+    /// <summary>Stops the manager (if any), leaving the data directory to another process.</summary>
+    public async Task StopAsync()
+    {
+        if (_manager is not null)
+        {
+            await _manager.DisposeAsync();
+            _manager = null;
+        }
     }
 
     /// <summary>Imports a raw disk of <see cref="VirtualSize"/> bytes, <paramref name="content"/> at offset 0, as broker image <paramref name="imageId"/>.</summary>
@@ -83,11 +90,7 @@ internal sealed class DesktopManagerHarness(TimeProvider time) : IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
-        if (_manager is not null)
-        {
-            await _manager.DisposeAsync();
-        }
-
+        await StopAsync();
         _temp.Dispose();
     }
 }
