@@ -13,7 +13,11 @@ internal sealed record CliRun(int ExitCode, string Out, string Error, byte[] Sta
         RunAsync(new LiveWriter(), cancellationToken, args);
 
     /// <summary>Runs with <paramref name="cancellationToken"/> as the Ctrl+C token; <paramref name="output"/> can be read while it runs.</summary>
-    public static async Task<CliRun> RunAsync(LiveWriter output, CancellationToken cancellationToken, params string[] args)
+    public static Task<CliRun> RunAsync(LiveWriter output, CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(output, showProgress: false, cancellationToken, args);
+
+    /// <summary>As above; <paramref name="showProgress"/> says standard error is a terminal (progress bars are drawn there).</summary>
+    public static async Task<CliRun> RunAsync(LiveWriter output, bool showProgress, CancellationToken cancellationToken, params string[] args)
     {
         var error = new StringWriter();
         var binary = new MemoryStream();
@@ -23,7 +27,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error, byte[] Sta
             Error = error,
             OpenStandardOutput = () => new NonClosingStream(binary),
             Storage = FileStorage.Instance,
-            ShowProgress = false,
+            ShowProgress = showProgress,
         };
         var exitCode = await BrokerCtl.RunAsync(args, environment, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString(), binary.ToArray());

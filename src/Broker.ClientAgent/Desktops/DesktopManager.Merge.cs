@@ -45,14 +45,28 @@ internal sealed partial class DesktopManager
         }
     }
 
-    /// <summary>Clears the pending merge; when <paramref name="done"/>, the host holds the merged layer in place of the layers it folded.</summary>
+    /// <summary>
+    /// Clears the pending merge; when <paramref name="done"/>, the host holds the merged layer in place
+    /// of the layers it folded, and the merged layer stands for the host layers they stood for.
+    /// </summary>
     private async Task RecordMergeAsync(string desktopId, PendingMerge merge, bool done, CancellationToken cancellationToken) =>
         _ = await _state.UpdateDesktopAsync(
             desktopId,
-            held => held with
-            {
-                PendingMerge = null,
-                HostLayers = done ? [.. held.HostLayers.Where(layer => !merge.Replaced.Contains(layer)), merge.MergedId] : held.HostLayers,
-            },
+            held => done
+                ? held with
+                {
+                    PendingMerge = null,
+                    HostLayers = [.. held.HostLayers.Where(layer => !merge.Replaced.Contains(layer)), merge.MergedId],
+                    MergedHostLayers = CoverageAfter(held.MergedHostLayers, merge),
+                }
+                : held with { PendingMerge = null },
             cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The host layers each merged layer stands for once <paramref name="merge"/> is done: a merged layer folded again hands its host layers on.</summary>
+    private static Dictionary<long, IReadOnlyList<long>> CoverageAfter(IReadOnlyDictionary<long, IReadOnlyList<long>>? before, PendingMerge merge)
+    {
+        var coverage = before?.Where(entry => !merge.Replaced.Contains(entry.Key)).ToDictionary() ?? [];
+        coverage[merge.MergedId] = [.. merge.Replaced.SelectMany(layer => before?.GetValueOrDefault(layer) ?? [layer])];
+        return coverage;
+    }
 }

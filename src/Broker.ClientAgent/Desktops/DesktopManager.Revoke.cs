@@ -1,6 +1,7 @@
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Layers;
+using Broker.Hosting;
 using Broker.Transfer;
 using Broker.Vhdx.Storage;
 using Grpc.Core;
@@ -15,8 +16,9 @@ namespace Broker.ClientAgent.Desktops;
 /// quarantine (<see cref="DesktopPhase.Quarantining"/>); then it wipes the copy or keeps it read-only
 /// (<see cref="DesktopPhase.Revoked"/>), as the command says. A refusal by the broker or the host keeps
 /// the changes here, whatever the command says, and the status tells why. Both phases are durable:
-/// after a crash or while the broker cannot be reached the revoke goes on at the next connection, and
-/// the push resumes from what the host holds (the pusher's acknowledgement record makes it once).
+/// after a crash or while the broker or host cannot be reached the revoke is tried again with durable
+/// backoff and jitter (also at agent start and at every connection), and the push resumes from what
+/// the host holds (the pusher's acknowledgement record makes it once).
 /// </summary>
 internal sealed partial class DesktopManager
 {
@@ -45,11 +47,14 @@ internal sealed partial class DesktopManager
                 break;
         }
 
-        BeginRevocation(held.DesktopId);
-        await live.Revoke.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (await RevocationStepAsync(held.DesktopId, live, cancellationToken).ConfigureAwait(false))
+        {
+            BeginRevocation(held.DesktopId);
+        }
+
         return _state.Current.ById(held.DesktopId) is { Phase: DesktopPhase.Revoked, Revocation: { } revocation }
             ? $"{revocation.Note()} The local copy is kept read-only."
-            : live.Message ?? "The revoke did not finish; it goes on at the next connection to the broker.";
+            : live.Message ?? "The revoke did not finish; it is tried again with backoff.";
     }
 
     /// <summary>The revoke of a copy that never ran (still being checked out): nothing can be unsynced, so it is wiped or kept at once.</summary>
@@ -75,13 +80,41 @@ internal sealed partial class DesktopManager
         return "Revoked; the local copy is kept read-only.";
     }
 
+    /// <summary>Starts <see cref="RevocationWorkAsync"/> unless it runs already.</summary>
     private void BeginRevocation(string desktopId)
     {
         var live = LiveOf(desktopId);
         _ = live.Revoke.TryStart(cancellationToken => RevocationWorkAsync(desktopId, live, cancellationToken));
     }
 
+    /// <summary>
+    /// Carries the revoke on until it is settled: while the broker or host cannot be reached, each
+    /// attempt is followed by a wait with backoff and jitter (<see cref="ClientAgentOptions.ReconnectMinDelay"/>
+    /// to <see cref="ClientAgentOptions.ReconnectMaxDelay"/>). The attempts and the time of the next one
+    /// are durable (<see cref="LocalRevocation.PushAttempts"/>, <see cref="LocalRevocation.NextAttemptAt"/>),
+    /// so a restarted agent waits out the same backoff and counts on from there.
+    /// </summary>
     private async Task RevocationWorkAsync(string desktopId, DesktopLive live, CancellationToken cancellationToken)
+    {
+        try
+        {
+            do
+            {
+                if (_state.Current.ById(desktopId)?.Revocation?.NextAttemptAt is { } next && next > _time.GetUtcNow())
+                {
+                    await Task.Delay(next - _time.GetUtcNow(), _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            while (await RevocationStepAsync(desktopId, live, cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown or release: the durable phase stays, and the revoke goes on from it.
+        }
+    }
+
+    /// <summary>One attempt of the revoke from its durable phase; true when the broker or host could not be reached (the next attempt is scheduled).</summary>
+    private async Task<bool> RevocationStepAsync(string desktopId, DesktopLive live, CancellationToken cancellationToken)
     {
         await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         live.Activity = DesktopActivity.Revoking;
@@ -102,14 +135,14 @@ internal sealed partial class DesktopManager
 
                 await SettleRevocationAsync(record, revocation, live, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown or release: the durable phase stays, and the revoke goes on from it.
+
+            return false;
         }
         catch (ClientRefusedException unreachable) when (unreachable.Reason == ClientRefusal.BrokerUnreachable)
         {
-            live.Message = $"Revoked; the unsynced changes wait to be sent to the server's quarantine: {unreachable.Message} It goes on at the next connection to the broker.";
+            var revocation = await ScheduleRevocationRetryAsync(desktopId, cancellationToken).ConfigureAwait(false);
+            live.Message = $"Revoked; the unsynced changes wait to be sent to the server's quarantine: {unreachable.Message} Attempt {revocation?.PushAttempts} failed; the next is at {revocation?.NextAttemptAt:u}.";
+            return true;
         }
         finally
         {
@@ -117,6 +150,25 @@ internal sealed partial class DesktopManager
             live.Transfer = null;
             _ = live.Gate.Release();
         }
+    }
+
+    /// <summary>Records a failed attempt and when the next one is due (exponential backoff with jitter); returns the revocation as recorded.</summary>
+    private async Task<LocalRevocation?> ScheduleRevocationRetryAsync(string desktopId, CancellationToken cancellationToken)
+    {
+        var state = await _state.UpdateDesktopAsync(
+            desktopId,
+            held => held.Revocation is { } revocation
+                ? held with
+                {
+                    Revocation = revocation with
+                    {
+                        PushAttempts = revocation.PushAttempts + 1,
+                        NextAttemptAt = _time.GetUtcNow() + Backoff.Delay(revocation.PushAttempts, _options.ReconnectMinDelay, _options.ReconnectMaxDelay, Random.Shared),
+                    },
+                }
+                : held,
+            cancellationToken).ConfigureAwait(false);
+        return state.ById(desktopId)?.Revocation;
     }
 
     /// <summary>Stops the VM (graceful, then forced after the stop timeout), closes the copy and seals its top if the VM wrote to it.</summary>

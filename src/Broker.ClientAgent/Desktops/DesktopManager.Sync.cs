@@ -45,7 +45,7 @@ internal sealed partial class DesktopManager
             _syncs.Attempted(desktopId, SyncIntervalOf(record));
             var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
             record = Find(desktopId);
-            if (runtime.TopWritten)
+            if (await runtime.TopWrittenAsync(cancellationToken).ConfigureAwait(false))
             {
                 live.Message = live.Message == NothingToSync ? null : live.Message;
                 _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);

@@ -142,7 +142,7 @@ internal sealed partial class DesktopManager
             var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
             var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
             var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Pull, report => live.Transfer = report, _time);
-            var store = await puller.PullAsync(paths.Chain, progress, cancellationToken).ConfigureAwait(false);
+            var store = await puller.PullAsync(paths.Chain, _state.Current.ById(record.DesktopId)?.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
             ClientCrashPoints.PullCompleted.Hit();
             progress.Complete();
             await live.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Broker.ClientAgent.Leases;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Images;
+using Broker.Transfer.Client;
 using Broker.Vhdx.Storage;
 
 namespace Broker.ClientAgent.Desktops;
@@ -49,7 +50,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
 
     private string WorkDirectory => Path.Combine(_options.DataDirectory, "work");
 
-    /// <summary>Opens the data directory and resumes the pulls a previous run left unfinished.</summary>
+    /// <summary>Opens the data directory and resumes the pulls and revokes a previous run left unfinished.</summary>
     public static async Task<DesktopManager> OpenAsync(IBrokerLink broker, ReportOutbox outbox, ClientAgentOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var state = await AgentStateStore.OpenAsync(FileStorage.Instance, options.DataDirectory, cancellationToken).ConfigureAwait(false);
@@ -68,6 +69,11 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         foreach (var desktop in state.Current.Desktops.Where(desktop => desktop.Phase == DesktopPhase.Pulling))
         {
             manager.BeginPull(desktop);
+        }
+
+        foreach (var desktop in state.Current.Desktops.Where(desktop => desktop.Phase is DesktopPhase.Revoking or DesktopPhase.Quarantining))
+        {
+            manager.BeginRevocation(desktop.DesktopId);
         }
 
         return manager;
@@ -145,13 +151,19 @@ internal sealed partial class DesktopManager : IAsyncDisposable
     private DeviceEnrollment Enrollment() =>
         _state.Current.Enrollment ?? throw new ClientRefusedException(ClientRefusal.NotEnrolled, "This device is not enrolled: run 'brokerctl login --server URL --user NAME'.");
 
+    /// <summary>Where the local branches a resync found diverged from the host's chain are kept, or null when there are none.</summary>
+    private string? DivergedNote(LocalDesktopRecord desktop) =>
+        ChainPuller.DivergedBranches(DesktopPaths.Of(_options.DataDirectory, desktop.DesktopId).Chain) is { Count: > 0 } branches
+            ? $"{branches.Count} local branch(es) diverged from the server's chain; kept unchanged at {string.Join(", ", branches)}."
+            : null;
+
     private async Task<DesktopStatus> StatusOfAsync(LocalDesktopRecord desktop, CancellationToken cancellationToken)
     {
         var live = LiveOf(desktop.DesktopId);
         var pending = live.Runtime is { } runtime ? PendingOf(desktop, runtime) : 0;
         var ready = desktop.Phase == DesktopPhase.Ready;
         var lease = ready ? await _lease.JudgeAsync(desktop, cancellationToken).ConfigureAwait(false) : LeaseVerdict.Valid;
-        var message = live.Message ?? desktop.Revocation?.Note() ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null);
+        var message = live.Message ?? desktop.Revocation?.Note() ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null) ?? DivergedNote(desktop);
         var sync = ready ? new SyncOutlook(NextSyncAt(desktop), IsSyncDeferred(desktop)) : null;
         return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message, sync);
     }

@@ -113,9 +113,14 @@ internal sealed class DesktopRuntime : IAsyncDisposable
     /// Whether anything was written to the top since it was made: the served top is locked by its
     /// device, so this compares its length with the length of an empty top of this chain (every
     /// write the guest made to a new block grows the file at once: payload goes to the file before
-    /// its BAT entry). True while that length is unknown (the copy was open when served).
+    /// its BAT entry), and asks the live device whether its top holds anything: either saying so
+    /// counts, since a write taken for none is lost from the sync while an empty seal only costs a
+    /// layer. While that length is unknown (the copy was open when served) the device alone answers.
     /// </summary>
-    public bool TopWritten => _emptyTopLength is not { } empty || TopLengthOf(Store) > empty;
+    public async Task<bool> TopWrittenAsync(CancellationToken cancellationToken) =>
+        (_emptyTopLength is { } empty && TopLengthOf(Store) > empty)
+        || Store.LiveDevice is not { } live
+        || await live.TopHoldsDataAsync(cancellationToken).ConfigureAwait(false);
 
     private static long TopLengthOf(LayerStore store) => new FileInfo(store.PathOf(store.Manifest.Top)).Length;
 

@@ -14,6 +14,10 @@ namespace Broker.ClientAgent.State;
 /// <param name="Revocation">The broker's revoke and the fate of the unsynced changes; null unless revoked.</param>
 /// <param name="Sync">The lease's sync terms and the user's deferral; null before a lease named them.</param>
 /// <param name="PendingMerge">A local merge of acknowledged layers begun and not yet recorded; null when none.</param>
+/// <param name="MergedHostLayers">
+/// For each local layer a local merge made, the host's layer ids it stands for, oldest first, so a
+/// resync does not take the merged chain for a diverged one (<see cref="Transfer.Client.ChainComparison"/>); null before any merge.
+/// </param>
 internal sealed record LocalDesktopRecord(
     string DesktopId,
     string Name,
@@ -27,7 +31,8 @@ internal sealed record LocalDesktopRecord(
     string? HostAddress = null,
     LocalRevocation? Revocation = null,
     SyncTerms? Sync = null,
-    PendingMerge? PendingMerge = null)
+    PendingMerge? PendingMerge = null,
+    IReadOnlyDictionary<long, IReadOnlyList<long>>? MergedHostLayers = null)
 {
     /// <summary>Whether the device holds data of this desktop that the broker should know of (heartbeat copies).</summary>
     public bool HoldsCopy => Phase != DesktopPhase.Requested && !IsRevoked;

@@ -12,7 +12,16 @@ namespace Broker.ClientAgent.State;
 /// <param name="UnsyncedBytes">Present bytes of the unsynced changes; null until they are sealed and measured.</param>
 /// <param name="Quarantined">Whether the host took the changes (into its quarantine).</param>
 /// <param name="KeptReason">Why the changes stay on this device: the refusal; null unless refused.</param>
-internal sealed record LocalRevocation(ulong RevokedEpoch, bool Wipe, long? UnsyncedBytes = null, bool Quarantined = false, string? KeptReason = null)
+/// <param name="PushAttempts">Attempts that found the broker or host unreachable so far.</param>
+/// <param name="NextAttemptAt">When the next attempt is due (backoff after the last failed one); null before any failed.</param>
+internal sealed record LocalRevocation(
+    ulong RevokedEpoch,
+    bool Wipe,
+    long? UnsyncedBytes = null,
+    bool Quarantined = false,
+    string? KeptReason = null,
+    int PushAttempts = 0,
+    DateTimeOffset? NextAttemptAt = null)
 {
     private const double KiB = 1024;
     private const double MiB = 1024 * 1024;

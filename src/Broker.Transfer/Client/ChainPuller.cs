@@ -20,6 +20,7 @@ namespace Broker.Transfer.Client;
 public sealed class ChainPuller
 {
     private const string LedgerName = "pulls";
+    private const string DivergedSuffix = ".diverged-";
 
     private readonly TransferClient _client;
     private readonly BaseImageStore _bases;
@@ -47,17 +48,23 @@ public sealed class ChainPuller
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>As <see cref="PullAsync(string, IReadOnlyDictionary{long, IReadOnlyList{long}}?, IProgress{TransferProgress}?, CancellationToken)"/> for a chain without local merges.</summary>
+    public Task<LayerStore> PullAsync(string layerDirectory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        PullAsync(layerDirectory, null, progress, cancellationToken);
+
     /// <summary>
     /// Pulls the host's current chain into <paramref name="layerDirectory"/> (created, or opened and
     /// completed) and returns the open store; the caller disposes it. An existing chain is compared
-    /// with the host's (<see cref="ChainComparison"/>): the layers after the last common one are
-    /// pulled; local layers the host lacks stay (they are for a push) unless the host has moved on
-    /// too, in which case nothing changes and <see cref="ChainDivergedException"/> says where they part.
+    /// with the host's (<see cref="ChainComparison"/>, <paramref name="merged"/> naming the host layers
+    /// each local merge stands for): the layers after the last common one are pulled; local layers
+    /// the host lacks stay (they are for a push) unless the host has moved on too. Then the local
+    /// chain is a diverged branch: it is never overwritten but set aside whole, as it is, in a
+    /// directory beside <paramref name="layerDirectory"/> (<see cref="DivergedBranches"/>), and the
+    /// host's chain is pulled afresh in its place.
     /// </summary>
     /// <exception cref="ChunkIntegrityException">Chunks kept failing verification.</exception>
     /// <exception cref="ChunkManifestException">A manifest from the host is malformed or does not match the chain manifest.</exception>
-    /// <exception cref="ChainDivergedException">The local chain holds layers the host lacks and the host holds layers it lacks.</exception>
-    public async Task<LayerStore> PullAsync(string layerDirectory, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public async Task<LayerStore> PullAsync(string layerDirectory, IReadOnlyDictionary<long, IReadOnlyList<long>>? merged, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
         _storage.CreateDirectory(_workDirectory);
@@ -68,10 +75,13 @@ public sealed class ChainPuller
             var store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
             try
             {
-                var comparison = ChainComparison.Compare(store.Manifest, chain);
+                var comparison = ChainComparison.Compare(store.Manifest, chain, merged);
                 if (comparison.Diverged)
                 {
-                    throw new ChainDivergedException(comparison);
+                    await store.DisposeAsync().ConfigureAwait(false);
+                    await SetAsideAsync(layerDirectory, cancellationToken).ConfigureAwait(false);
+                    store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
+                    comparison = ChainComparison.Compare(store.Manifest, chain);
                 }
 
                 var missing = comparison.ToPull;
@@ -89,6 +99,37 @@ public sealed class ChainPuller
                 throw;
             }
         }
+    }
+
+    /// <summary>The diverged branches a pull set aside beside <paramref name="layerDirectory"/>, oldest first: each a whole layer directory, kept as it was.</summary>
+    public static IReadOnlyList<string> DivergedBranches(string layerDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
+        var full = Path.GetFullPath(layerDirectory);
+        var parent = Path.GetDirectoryName(full)!;
+        return Directory.Exists(parent)
+            ? [.. Directory.EnumerateDirectories(parent, Path.GetFileName(full) + DivergedSuffix + "*").Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>
+    /// Renames the diverged chain in <paramref name="layerDirectory"/> to the next free
+    /// <c>&lt;name&gt;.diverged-&lt;n&gt;</c> beside it and flushes the parent directory: its layers,
+    /// manifest and base reference stay together, so nothing of it is lost or overwritten.
+    /// </summary>
+    private async Task SetAsideAsync(string layerDirectory, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(layerDirectory);
+        var taken = DivergedBranches(full).Count;
+        string target;
+        do
+        {
+            target = $"{full}{DivergedSuffix}{++taken:D3}";
+        }
+        while (Directory.Exists(target));
+
+        Directory.Move(full, target);
+        await _storage.FlushDirectoryAsync(Path.GetDirectoryName(full)!, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<LayerStore> OpenOrCreateStoreAsync(string layerDirectory, BaseImageInfo baseInfo, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)

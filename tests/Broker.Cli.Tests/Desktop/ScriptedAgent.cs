@@ -40,6 +40,9 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public bool HangAfterUpdates { get; init; }
 
+    /// <summary>Sync answers only once a Watch sent every update, as a sync that runs while its progress is followed.</summary>
+    public bool SyncAnswersAfterWatch { get; init; }
+
     /// <summary>Watch calls received.</summary>
     public int Watches { get; private set; }
 
@@ -62,13 +65,23 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public override Task<LocalDesktop> CheckIn(DesktopRequest request, ServerCallContext context) => Respond();
 
+    public override Task<LocalDesktop> Status(DesktopRequest request, ServerCallContext context) => Respond(nameof(Status));
+
     public override Task<LocalDesktop> Pause(DesktopRequest request, ServerCallContext context) => Respond(nameof(Pause));
 
     public override Task<LocalDesktop> Resume(DesktopRequest request, ServerCallContext context) => Respond(nameof(Resume));
 
     public override Task<LocalDesktop> Cancel(DesktopRequest request, ServerCallContext context) => Respond(nameof(Cancel));
 
-    public override Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context) => Respond(nameof(Sync));
+    public override async Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context)
+    {
+        if (SyncAnswersAfterWatch)
+        {
+            await _watching.Task.WaitAsync(context.CancellationToken);
+        }
+
+        return await Respond(nameof(Sync));
+    }
 
     public override Task<LocalDesktop> DeferSync(DeferSyncRequest request, ServerCallContext context)
     {

@@ -66,6 +66,63 @@ public sealed class BackgroundSyncTests
         afterFinalBoot.ShouldBe("boot count 6", "the merged local chain holds every write");
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    public async Task Sync_FirstAfterARestart_WithNothingWritten_SealsAndPushesNothing(int syncedBoots, bool killed)
+    {
+        using var directory = new TempDirectory("broker-client-");
+        var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
+        await using var hostLayers = await CounterDesktop.CreateAsync(directory, hostPaths, Token);
+        await using var broker = new StandInBroker(DesktopId, HostId, "unix:" + directory.File("transfer.sock"));
+        await using var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
+        host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
+        broker.AuthorityMoved = epoch => host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
+        await broker.ServeAsync();
+        var agent = await AgentUnderTest.StartAsync(directory);
+        try
+        {
+            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.CheckOutAsync(Desk, Token);
+            _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
+            for (var boot = 0; boot < syncedBoots; boot++)
+            {
+                _ = await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk);
+                (await agent.Manager.SyncAsync(Desk, Token)).PendingLayers.ShouldBe(0);
+            }
+
+            var snapshotsBefore = agent.Manager.Snapshots(Desk).Select(snapshot => snapshot.Layer.Id).ToList();
+            var pushesBefore = host.Recorder.Pushes.Count;
+            var hostChainBefore = hostLayers.Manifest.CurrentChain().Count;
+            var onDisk = killed ? await DiskImage.TakeAsync(directory.File("laptop"), directory.File("laptop-at-kill")) : null;
+            await agent.DisposeAsync();
+            onDisk?.PutBack();
+            agent = await AgentUnderTest.StartAsync(directory);
+
+            var synced = await agent.Manager.SyncAsync(Desk, Token);
+
+            synced.Message.ShouldNotBeNull().ShouldStartWith("Nothing to sync", customMessage: "nothing was written since the last seal");
+            host.Recorder.Pushes.Count.ShouldBe(pushesBefore);
+            hostLayers.Manifest.CurrentChain().Count.ShouldBe(hostChainBefore);
+            agent.Manager.Snapshots(Desk).Select(snapshot => snapshot.Layer.Id).ShouldBe(snapshotsBefore, "no empty layer was sealed");
+            var merges = synced.Record.MergedHostLayers;
+            agent.Manager.Snapshots(Desk).SelectMany(snapshot => merges?.GetValueOrDefault(snapshot.Layer.Id) ?? [snapshot.Layer.Id])
+                .ShouldBe(hostLayers.Manifest.CurrentChain().Select(layer => layer.Id), "each merged layer records the host layers it stands for (resync)");
+            (merges is not null).ShouldBe(syncedBoots >= 3, "three acknowledged layers are merged");
+            (await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk)).ShouldBe($"boot count {syncedBoots + 1}");
+            (await agent.Manager.SyncAsync(Desk, Token)).PendingLayers.ShouldBe(0);
+            hostLayers.Manifest.CurrentChain().Count.ShouldBe(hostChainBefore + 1, "a write after the restart is still synced");
+            (await agent.Manager.SyncAsync(Desk, Token)).Message.ShouldNotBeNull().ShouldStartWith("Nothing to sync");
+            hostLayers.Manifest.CurrentChain().Count.ShouldBe(hostChainBefore + 1, "nothing written since that sync");
+        }
+        finally
+        {
+            await agent.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task DeferSync_WhenTheLeaseDoesNotAllowIt_IsRefused()
     {
@@ -121,5 +178,32 @@ public sealed class BackgroundSyncTests
         broker.State.ShouldBe("Available");
         broker.Cancellations.ShouldBe([broker.Epoch, broker.Epoch]);
         (await agent.Manager.ListAsync(Token)).ShouldBeEmpty("the local copy went at the cancel");
+    }
+
+    /// <summary>The files of a data directory as they are on disk now (what a kill -9 leaves), put back later in place of whatever is there then.</summary>
+    private sealed class DiskImage
+    {
+        private readonly string _source;
+        private readonly string _copy;
+
+        private DiskImage(string source, string copy)
+        {
+            _source = source;
+            _copy = copy;
+        }
+
+        /// <summary>Copies <paramref name="source"/> by <c>cp -a</c> (the agent's open files are locked to this process).</summary>
+        public static async Task<DiskImage> TakeAsync(string source, string copy)
+        {
+            var run = await ExternalTool.RunAsync("cp", ["-a", source, copy], Token);
+            run.ExitCode.ShouldBe(0, run.ToString());
+            return new DiskImage(source, copy);
+        }
+
+        public void PutBack()
+        {
+            Directory.Delete(_source, recursive: true);
+            Directory.Move(_copy, _source);
+        }
     }
 }

@@ -156,51 +156,79 @@ public sealed class RevokeTests
         world.Quarantine.Layers.ShouldHaveSingleItem().Epoch.ShouldBe(revokedEpoch);
     }
 
+    [Fact]
+    public async Task Revoke_WhileTheHostIsUnreachable_RetriesWithDurableBackoffAcrossARestart_UntilTheHostTakesIt()
+    {
+        using var directory = new TempDirectory("broker-client-");
+        var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
+        await using var hostLayers = await CounterDesktop.CreateAsync(directory, hostPaths, Token);
+        await using var world = await RevokeWorld.StartAsync(directory, hostLayers);
+        _ = await CheckOutCycleTests.BootLocallyAsync(world.Agent.Manager, Desk);
+        var revokedEpoch = world.Broker.Epoch;
+        await world.StopHostAsync();
+
+        world.Broker.Revoke(wipe: false);
+        var waiting = await world.WaitForRevokeResultAsync();
+        var retrying = await world.Agent.WaitForAsync(Desk, status => status.Record.Revocation?.PushAttempts >= 3);
+        await world.RestartAgentAsync();
+        var afterRestart = await world.Agent.WaitForAsync(Desk, status => status.Record.Revocation?.PushAttempts > retrying.Record.Revocation!.PushAttempts);
+        var sessions = world.Broker.Sessions;
+        await world.StartHostAsync();
+        var revoked = await world.Agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Revoked);
+
+        waiting.Detail.ShouldContain("wait to be sent to the server's quarantine");
+        var schedule = retrying.Record.Revocation.ShouldNotBeNull();
+        schedule.NextAttemptAt.ShouldNotBeNull().ShouldBeGreaterThan(TimeProvider.System.GetUtcNow().AddSeconds(-10));
+        retrying.Record.Phase.ShouldBe(DesktopPhase.Quarantining);
+        retrying.Message.ShouldNotBeNull().ShouldContain("the next is at");
+        afterRestart.Record.Phase.ShouldBe(DesktopPhase.Quarantining, "the host is still down");
+        world.Broker.Sessions.ShouldBe(sessions, "the retry came from the backoff, not from a new connection to the broker");
+        revoked.Message.ShouldNotBeNull().ShouldContain("of unsynced changes sent to the server's quarantine");
+        var late = world.Host.Recorder.Pushes.ShouldHaveSingleItem("the restarted host took the changes once");
+        late.Header.Epoch.ShouldBe(revokedEpoch);
+        world.Quarantine.Layers.ShouldHaveSingleItem().Epoch.ShouldBe(revokedEpoch);
+    }
+
     /// <summary>A desktop checked out to the agent under test and ready, a host whose quarantine takes the device's late pushes once the broker revokes.</summary>
     private sealed class RevokeWorld : IAsyncDisposable
     {
         private readonly TempDirectory _directory;
+        private readonly LayerStore _hostLayers;
+        private ulong _heldEpoch;
 
-        private RevokeWorld(TempDirectory directory, StandInBroker broker, StandInHost host, LayerQuarantine quarantine, AgentUnderTest agent)
+        private RevokeWorld(TempDirectory directory, LayerStore hostLayers, StandInBroker broker, StandInHost host, LayerQuarantine quarantine)
         {
             _directory = directory;
+            _hostLayers = hostLayers;
             Broker = broker;
             Host = host;
             Quarantine = quarantine;
-            Agent = agent;
+            Agent = null!;
         }
 
         public StandInBroker Broker { get; }
 
-        public StandInHost Host { get; }
+        public StandInHost Host { get; private set; }
 
         public LayerQuarantine Quarantine { get; }
 
         public AgentUnderTest Agent { get; private set; }
+
+        private string HostSocket => _directory.File("transfer.sock");
 
         public static async Task<RevokeWorld> StartAsync(TempDirectory directory, LayerStore hostLayers)
         {
             var broker = new StandInBroker(DesktopId, HostId, "unix:" + directory.File("transfer.sock"));
             var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
             var quarantine = await LayerQuarantine.OpenAsync(FileStorage.Instance, directory.File("host/quarantine"), null, Token);
-            host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
-            broker.AuthorityMoved = epoch =>
-            {
-                if (broker.State == "Revoked")
-                {
-                    host.HoldRevoked(DesktopId, hostLayers, epoch, new RevokedCheckOut(epoch - 1, StandInBroker.DeviceId, quarantine));
-                }
-                else
-                {
-                    host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
-                }
-            };
+            var world = new RevokeWorld(directory, hostLayers, broker, host, quarantine);
+            world.Hold(broker.Epoch);
+            broker.AuthorityMoved = world.Hold;
             await broker.ServeAsync();
-            var agent = await AgentUnderTest.StartAsync(directory);
-            var world = new RevokeWorld(directory, broker, host, quarantine, agent);
-            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
-            _ = await agent.Manager.CheckOutAsync(Desk, Token);
-            _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
+            world.Agent = await AgentUnderTest.StartAsync(directory);
+            _ = await world.Agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await world.Agent.Manager.CheckOutAsync(Desk, Token);
+            _ = await world.Agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
             return world;
         }
 
@@ -218,12 +246,40 @@ public sealed class RevokeTests
             Agent = await AgentUnderTest.StartAsync(_directory);
         }
 
+        /// <summary>Stops the host's transfer service: its socket is gone, so pushes find the host unreachable.</summary>
+        public async Task StopHostAsync()
+        {
+            await Host.DisposeAsync();
+            File.Delete(HostSocket);
+        }
+
+        /// <summary>Starts the host's transfer service again, holding the desktop as the broker last said.</summary>
+        public async Task StartHostAsync()
+        {
+            Host = await StandInHost.StartAsync(HostSocket, HostId, Broker.Verifier());
+            Hold(_heldEpoch);
+        }
+
         public async ValueTask DisposeAsync()
         {
             await Agent.DisposeAsync();
             await Host.DisposeAsync();
             await Quarantine.DisposeAsync();
             await Broker.DisposeAsync();
+        }
+
+        /// <summary>Serves the desktop at <paramref name="epoch"/>: to the device, or after a revoke with its late pushes going to the quarantine.</summary>
+        private void Hold(ulong epoch)
+        {
+            _heldEpoch = epoch;
+            if (Broker.State == "Revoked")
+            {
+                Host.HoldRevoked(DesktopId, _hostLayers, epoch, new RevokedCheckOut(epoch - 1, StandInBroker.DeviceId, Quarantine));
+            }
+            else
+            {
+                Host.Hold(DesktopId, _hostLayers, epoch, StandInBroker.DeviceId);
+            }
         }
     }
 }

@@ -45,10 +45,9 @@ public sealed class ResyncTests
     }
 
     [Fact]
-    public async Task PullAsync_BothSidesSealedNewLayers_DivergedAndTheLocalBranchIsKeptUnchanged()
+    public async Task PullAsync_BothSidesSealedNewLayers_SetsTheLocalBranchAsideUnchanged_AndPullsTheHostsChain()
     {
         await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var common = scenario.HostLayers.Manifest.CurrentChain()[^1].Id;
         ChainManifest before;
         byte[] localContent;
         long local;
@@ -62,16 +61,16 @@ public sealed class ResyncTests
 
         await TransferScenario.WriteAsync(scenario.HostLayers, 0, 65536, 54);
         var theirs = await scenario.HostLayers.SealAsync(TestContext.Current.CancellationToken);
+        ChainPuller.DivergedBranches(scenario.ClientLayerDirectory).ShouldBeEmpty();
 
-        var failure = await Should.ThrowAsync<ChainDivergedException>(() => scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken));
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
 
-        failure.Comparison.ShouldNotBeNull();
-        failure.Comparison.LastCommonLayerId.ShouldBe(common);
-        failure.Comparison.ToPull.Select(layer => layer.LayerId).ShouldBe([LayerIds.Format(theirs.Id)]);
-        failure.Comparison.LocalOnly.Select(layer => layer.Id).ShouldBe([local]);
-        await using var reopened = await LayerStore.OpenAsync(FileStorage.Instance, scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
-        reopened.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(before.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
-        reopened.Manifest.Top.Id.ShouldBe(before.Top.Id);
-        (await TransferScenario.ReadSnapshotAsync(reopened, local)).ShouldBe(localContent);
+        pulled.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(scenario.HostLayers.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
+        (await TransferScenario.ReadSnapshotAsync(pulled, theirs.Id)).ShouldBe(await TransferScenario.ReadSnapshotAsync(scenario.HostLayers, theirs.Id));
+        var branch = ChainPuller.DivergedBranches(scenario.ClientLayerDirectory).ShouldHaveSingleItem();
+        await using var kept = await LayerStore.OpenAsync(FileStorage.Instance, branch, null, TestContext.Current.CancellationToken);
+        kept.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(before.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
+        kept.Manifest.Top.Id.ShouldBe(before.Top.Id);
+        (await TransferScenario.ReadSnapshotAsync(kept, local)).ShouldBe(localContent, "the diverged branch is kept as it was");
     }
 }
