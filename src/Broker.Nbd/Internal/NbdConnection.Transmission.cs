@@ -107,13 +107,10 @@ internal sealed partial class NbdConnection
                     continue;
                 }
 
-                // More bytes already received mean another request follows: a request that may wait
-                // for the disk (a read missing the page cache, a flush, a FUA write) then runs on a
-                // pool thread so that the device work of queued requests overlaps. Everything else
-                // runs inline, which saves a thread hop: the last request of a burst, and plain
-                // writes, which only copy into the page cache.
-                var mayWaitForDisk = header.Command != NbdCommand.Write || (header.Flags & NbdCommandFlags.ForceUnitAccess) != 0;
-                Start(export, header, payload, dispatch: end > start && mayWaitForDisk, stopping);
+                // More bytes already received mean another request follows: run this one on a pool
+                // thread so the device work of queued requests overlaps. The last one runs inline,
+                // which saves a thread hop when requests come one at a time.
+                Start(export, header, payload, dispatch: end > start, stopping);
             }
         }
         finally
