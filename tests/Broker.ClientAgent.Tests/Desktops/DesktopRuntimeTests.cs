@@ -41,4 +41,30 @@ public sealed class DesktopRuntimeTests
         written.ShouldBeTrue();
         afterSeal.ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task TopWritten_AfterAServedMergeReplacedTheTop_SeesTheNextWrite()
+    {
+        using var directory = new TempDirectory("broker-runtime-");
+        var paths = DesktopPaths.Of(directory.File("laptop"), "desktop-1");
+        await (await CounterDesktop.CreateAsync(directory, paths, Token)).DisposeAsync();
+        var store = await LayerStore.OpenAsync(FileStorage.Instance, paths.Chain, null, Token);
+        await using var runtime = await DesktopRuntime.ServeAsync(store, paths, Token);
+
+        // Two synced layers, merged under the export as a sync does: the merge makes a new top file.
+        foreach (var offset in new long[] { 0, 65536 })
+        {
+            await store.LiveDevice!.WriteAsync(offset, new byte[4096], forceUnitAccess: false, Token);
+            _ = await runtime.SealAsync(Token);
+        }
+
+        var sealedLayers = store.Manifest.CurrentChain();
+        _ = await runtime.MergeAsync(sealedLayers[^2].Id, sealedLayers[^1].Id, Token);
+        var untouched = await runtime.TopWrittenAsync(Token);
+        await store.LiveDevice!.WriteAsync(131072, new byte[] { 5, 6, 7, 8 }.Concat(new byte[508]).ToArray(), forceUnitAccess: false, Token);
+        var written = await runtime.TopWrittenAsync(Token);
+
+        untouched.ShouldBeFalse("the merge moved nothing written into the new top");
+        written.ShouldBeTrue("a write after the merge must be synced");
+    }
 }
