@@ -186,9 +186,9 @@ public sealed class LayerPusher
         }
         catch (Exception exception) when (exception is Grpc.Core.RpcException or InvalidOperationException)
         {
-            // The host ended the call early (a rejection): its status says why.
-            await call.ResponseAsync.ConfigureAwait(false);
-            throw;
+            // The host ended the call early: a rejection throws with the status that says why; an
+            // early success (the layer was already present) is the answer.
+            return await call.ResponseAsync.ConfigureAwait(false);
         }
         finally
         {
