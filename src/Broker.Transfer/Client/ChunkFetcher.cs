@@ -22,8 +22,9 @@ namespace Broker.Transfer.Client;
 /// into reserved blocks) the file's payload is flushed while the streams go on writing, so the disk
 /// works while chunks arrive. A killed process loses no more than the chunks in flight: on the next
 /// run the chunks it wrote but did not record are claimed by hash. A chunk is written whole: writing
-/// only its non-zero 4 KiB runs into a fresh block made the bench's pull 7x slower (many small
-/// writes, a fragmented file to flush). Stage times go to <see cref="TransferMetrics"/>.
+/// only its non-zero 4 KiB runs (one VHDX write a run) cost the bench's pull 2–6 client CPU-s more
+/// than the disk time it saved (docs/performance.md). Responses arrive in pooled buffers
+/// (<see cref="PooledPullCall"/>). Stage times go to <see cref="TransferMetrics"/>.
 /// </summary>
 internal sealed class ChunkFetcher(
     TransferClient client,
@@ -122,7 +123,7 @@ internal sealed class ChunkFetcher(
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = client.Calls.PullChunks(client.Options(linked.Token));
+        using var call = PooledPullCall.Start(client.Invoker, client.Options(linked.Token));
         using var inFlight = new SemaphoreSlim(options.RequestsInFlight, options.RequestsInFlight);
         var sender = SendAsync(call.RequestStream, indexes, inFlight, linked.Token);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
@@ -139,7 +140,7 @@ internal sealed class ChunkFetcher(
 
                 TransferMetrics.RecordPullStage(TransferMetrics.Receive, receiving);
                 var verifying = Stopwatch.GetTimestamp();
-                var response = call.ResponseStream.Current;
+                using var response = call.ResponseStream.Current;
                 var chunk = manifest.Chunks[index];
                 ReadOnlyMemory<byte> data;
                 try
@@ -151,7 +152,7 @@ internal sealed class ChunkFetcher(
 
                     var compressed = response.Compression == Compression.Zstd;
                     _ = verifier.Verify(chunk.Span, compressed, response.Data.Span, chunk.Hash.Span, buffer);
-                    data = compressed ? buffer.AsMemory(0, chunk.Span.Length) : response.Data.Memory;
+                    data = compressed ? buffer.AsMemory(0, chunk.Span.Length) : response.Data;
                     TransferMetrics.RecordPullStage(TransferMetrics.Verify, verifying);
                 }
                 catch (ChunkIntegrityException)

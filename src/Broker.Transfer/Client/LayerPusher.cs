@@ -51,6 +51,22 @@ public sealed class LayerPusher
     }
 
     /// <summary>
+    /// Forgets the recorded acknowledgements of <paramref name="layerIds"/> (a resync found the host
+    /// without them), so the next push of each sends it again.
+    /// </summary>
+    public async Task ForgetAcknowledgementsAsync(IReadOnlyCollection<long> layerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layerIds);
+        _storage.CreateDirectory(_workDirectory);
+        var keys = layerIds.Select(layerId => AckLedger.Key(_client.DesktopId, layerId)).ToHashSet(StringComparer.Ordinal);
+        await using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        if (ledger.Read()?.Acked.Any(keys.Contains) == true)
+        {
+            _ = await ledger.UpdateAsync(current => new AckLedger([.. (current?.Acked ?? []).Where(entry => !keys.Contains(entry))]), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Pushes sealed layer <paramref name="layerId"/> of <paramref name="store"/> under
     /// <paramref name="epoch"/>, resuming from what the host holds, and records the acknowledgement.
     /// A rejection surfaces as the host's <see cref="Grpc.Core.RpcException"/> (see <see cref="TransferRejections.ReasonOf"/>).

@@ -21,6 +21,7 @@ public sealed class TransferClient
         ArgumentNullException.ThrowIfNull(callInvoker);
         ArgumentException.ThrowIfNullOrEmpty(desktopId);
         Calls = new DiskTransfer.DiskTransferClient(callInvoker);
+        Invoker = callInvoker;
         DesktopId = desktopId;
         _headers = new Metadata { { TicketEncoding.MetadataKey, TicketEncoding.Encode(ticket) } };
     }
@@ -29,6 +30,9 @@ public sealed class TransferClient
     public string DesktopId { get; }
 
     internal DiskTransfer.DiskTransferClient Calls { get; }
+
+    /// <summary>The channel's invoker, for calls with their own marshallers (<see cref="PooledPullCall"/>).</summary>
+    internal CallInvoker Invoker { get; }
 
     /// <summary>The host's chain manifest of the desktop.</summary>
     public async Task<ChainManifest> GetChainManifestAsync(CancellationToken cancellationToken) =>

@@ -15,6 +15,9 @@ internal sealed class ChainPushTarget(TransferDesktop desktop) : PushTarget(desk
 
     public override string StagingPathOf(string name) => Store.StagingPathOf(name);
 
+    /// <summary>The chain's newest sealed layer (or its base): a push to the chain is a child of it.</summary>
+    public override string? LikelyStagingParentPath => Store.AdoptionParentPath;
+
     public override PushResult NewResult(string layerId) => new() { LayerId = layerId, Epoch = Epoch };
 
     public override async Task<bool> HoldsAsync(long id, ByteString manifestHash, LayerManifestCache manifests, PushResult result, CancellationToken cancellationToken)

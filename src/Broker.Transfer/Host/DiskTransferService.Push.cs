@@ -20,6 +20,7 @@ public sealed partial class DiskTransferService
         var target = _tickets.CheckPush(context, desktop, header.LayerId);
         if (header.Epoch != target.Epoch)
         {
+            await _pushes.DiscardPreparedAsync(desktop.DesktopId, context.CancellationToken).ConfigureAwait(false);
             throw TransferErrors.Rejected(TransferRejection.StaleEpoch, $"The push is for epoch {header.Epoch}, its ticket for {target.Epoch}; desktop {desktop.DesktopId} is at {desktop.Epoch}.");
         }
 

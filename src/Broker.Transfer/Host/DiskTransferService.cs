@@ -38,11 +38,12 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         ArgumentException.ThrowIfNullOrEmpty(options.HostId);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentTransfers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PushCheckpointBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AbandonedPushAge, TimeSpan.Zero);
         _registry = registry;
         _tickets = new TicketGate(verifier, options.HostId);
         _options = options;
         _storage = storage ?? FileStorage.Instance;
-        _manifests = new LayerManifestCache(_storage);
+        _manifests = new LayerManifestCache(_storage, options.ManifestCacheDirectory is { } cache ? new PersistedManifests(_storage, Path.GetFullPath(cache)) : null);
         _transfers = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
         _pushes = new PushReceiver(_storage, _manifests, options, timeProvider ?? TimeProvider.System);
     }
@@ -134,6 +135,19 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         }
 
         return _pushes.GetStatusAsync(target, id, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the staging files of <paramref name="desktop"/>'s pushes that their client left and can
+    /// no longer continue (see <see cref="TransferHostOptions.AbandonedPushAge"/>); a push under the
+    /// desktop's live check-out epoch or its revoked epoch is kept. The host agent calls it at start
+    /// for every desktop it holds (<paramref name="hostStarting"/>: the age does not count) and then
+    /// now and then. Returns how many files were removed.
+    /// </summary>
+    public Task<int> RemoveAbandonedPushesAsync(TransferDesktop desktop, bool hostStarting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desktop);
+        return _pushes.RemoveAbandonedAsync(desktop, hostStarting, cancellationToken);
     }
 
     /// <summary>Releases the transfer slots' semaphore.</summary>

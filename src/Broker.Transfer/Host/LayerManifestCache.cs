@@ -9,9 +9,11 @@ namespace Broker.Transfer.Host;
 /// <summary>
 /// Manifests of sealed layer files and base images by path (a path is one or the other, never both).
 /// Both are immutable and their names are never reused (the layer store names every new file
-/// afresh), so a manifest stays true for its path. Thread-safe; two first requests may both build it.
+/// afresh), so a manifest stays true for its path. Kept in memory and, when
+/// <paramref name="persisted"/> is given, on disk too, so a restarted host reads it instead of
+/// hashing the file again. Thread-safe; two first requests may both build it.
 /// </summary>
-internal sealed class LayerManifestCache(IStorage storage)
+internal sealed class LayerManifestCache(IStorage storage, PersistedManifests? persisted = null)
 {
     private readonly ConcurrentDictionary<string, LayerManifest> _manifests = new(StringComparer.Ordinal);
 
@@ -30,11 +32,31 @@ internal sealed class LayerManifestCache(IStorage storage)
             return cached;
         }
 
+        var length = persisted is null ? 0 : await LengthOfAsync(path, cancellationToken).ConfigureAwait(false);
+        if (persisted is not null && await persisted.TryReadAsync(path, length, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            return _manifests.GetOrAdd(path, kept);
+        }
+
         var file = await VhdxFile.OpenAsync(storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
         await using (file.ConfigureAwait(false))
         {
             var manifest = await build(file, ChunkHasher.Default, cancellationToken).ConfigureAwait(false);
+            if (persisted is not null)
+            {
+                await persisted.WriteAsync(path, length, manifest, file.VirtualSize, file.LogicalSectorSize, cancellationToken).ConfigureAwait(false);
+            }
+
             return _manifests.GetOrAdd(path, manifest);
+        }
+    }
+
+    private async Task<long> LengthOfAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = await storage.OpenAsync(path, StorageOpenMode.OpenReadOnly, cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            return file.Length;
         }
     }
 }

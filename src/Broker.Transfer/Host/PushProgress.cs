@@ -6,7 +6,8 @@ namespace Broker.Transfer.Host;
 /// <param name="Epoch">The desktop epoch the push runs under.</param>
 /// <param name="ManifestHash">The layer's manifest hash: a push with another one starts afresh.</param>
 /// <param name="DurableChunks">Chunks [0, n) are flushed into the staging file.</param>
-internal sealed record PushProgress(long LayerId, long? ParentId, ulong Epoch, byte[] ManifestHash, long DurableChunks);
+/// <param name="CheckpointedAt">When the push last recorded progress: how long its client has been away.</param>
+internal sealed record PushProgress(long LayerId, long? ParentId, ulong Epoch, byte[] ManifestHash, long DurableChunks, DateTimeOffset CheckpointedAt);
 
 /// <summary>
 /// Every push in progress of one desktop, by layer and epoch (a revoked device's late push of a layer

@@ -25,13 +25,17 @@ namespace Broker.Transfer.Host;
 /// hash and the client re-sends only what never reached the file. A push that commits before its
 /// first checkpoint (a small sync) is never recorded: it costs no ledger writes, and a host killed
 /// before its commit has nothing durable to resume from.
-/// One push per desktop at a time.
+/// A status call for a chain push with nothing recorded creates the staging file ahead, while the
+/// client still hashes its layer. One push per desktop at a time.
 /// </summary>
-internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
+internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
 {
     private const string LedgerName = LayerStore.StagingPrefix + "pushes";
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _desktopLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Per desktop, the open staging file created ahead of its next push (under the desktop's gate).</summary>
+    private readonly ConcurrentDictionary<string, PreparedStaging> _prepared = new(StringComparer.Ordinal);
 
     public async Task<PushStatus> GetStatusAsync(PushTarget target, long layerId, CancellationToken cancellationToken)
     {
@@ -47,9 +51,16 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             }
 
             await using var ledger = await OpenLedgerAsync(target.Desktop.Layers, cancellationToken).ConfigureAwait(false);
-            if (ledger.Read()?.Find(layerId, target.Epoch) is { } progress && storage.FileExists(StagedPath(target, layerId)))
+            if (ledger.Read()?.Find(layerId, target.Epoch) is { } progress)
             {
-                status.DurableChunkCount = (ulong)await ReclaimAsync(ledger, target, progress, cancellationToken).ConfigureAwait(false);
+                if (storage.FileExists(StagedPath(target, layerId)))
+                {
+                    status.DurableChunkCount = (ulong)await ReclaimAsync(ledger, target, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (target.LikelyStagingParentPath is { } parentPath)
+            {
+                await PrepareAheadAsync(target, layerId, parentPath, cancellationToken).ConfigureAwait(false);
             }
 
             return status;
@@ -79,11 +90,23 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
                 return result;
             }
 
-            var parentPath = target.StagingParentPath(id, parentId, header.ParentLayerId);
-            var manifest = CheckHeader(header, store.Manifest);
+            string parentPath;
+            LayerManifest manifest;
+            try
+            {
+                parentPath = target.StagingParentPath(id, parentId, header.ParentLayerId);
+                manifest = CheckHeader(header, store.Manifest);
+            }
+            catch (RpcException)
+            {
+                // A refused push leaves nothing behind, not even the staging file made ready for it.
+                await DiscardPreparedAsync(target.Desktop.DesktopId, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
             await using var ledger = await OpenLedgerAsync(store, cancellationToken).ConfigureAwait(false);
             var staged = StagedPath(target, id);
-            var fresh = new PushProgress(id, parentId, target.Epoch, manifest.Hash.ToArray(), 0);
+            var fresh = new PushProgress(id, parentId, target.Epoch, manifest.Hash.ToArray(), 0, time.GetUtcNow());
             var staging = await PrepareStagingAsync(ledger, target, parentPath, fresh, cancellationToken).ConfigureAwait(false);
             await using (staging.File.ConfigureAwait(false))
             {
@@ -125,6 +148,13 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         {
             gate.Dispose();
         }
+
+        foreach (var prepared in _prepared.Values)
+        {
+            prepared.File.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        _prepared.Clear();
     }
 
     private static string StagedPath(PushTarget target, long layerId) => target.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");
@@ -185,10 +215,52 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(recorded), cancellationToken).ConfigureAwait(false);
         }
 
-        await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-        var file = await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
-        return new PushStaging(file, 0, recorded: false);
+        if (TakePrepared(target.Desktop.DesktopId) is { } prepared)
+        {
+            if (prepared.LayerId == fresh.LayerId && prepared.Epoch == fresh.Epoch && string.Equals(prepared.ParentPath, parentPath, StringComparison.Ordinal))
+            {
+                return new PushStaging(prepared.File, 0, recorded: false);
+            }
+
+            await prepared.File.DisposeAsync().ConfigureAwait(false);
+            await storage.DeleteAsync(prepared.Path, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PushStaging(await CreateStagingAsync(staged, parentPath, cancellationToken).ConfigureAwait(false), 0, recorded: false);
     }
+
+    private async Task<VhdxFile> CreateStagingAsync(string staged, string parentPath, CancellationToken cancellationToken)
+    {
+        await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+        return await VhdxFile.CreateAsync(storage, staged, VhdxCreateOptions.Differencing(parentPath), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the staging file of a push whose status was asked (nothing of it is recorded) over
+    /// <paramref name="parentPath"/>, while its client still hashes the layer: the push's header
+    /// then finds it ready. Replaces the desktop's earlier one; it stays unrecorded until the push's
+    /// first checkpoint, like any new staging file.
+    /// </summary>
+    private async Task PrepareAheadAsync(PushTarget target, long layerId, string parentPath, CancellationToken cancellationToken)
+    {
+        await DiscardPreparedAsync(target.Desktop.DesktopId, cancellationToken).ConfigureAwait(false);
+        var staged = StagedPath(target, layerId);
+        var file = await CreateStagingAsync(staged, parentPath, cancellationToken).ConfigureAwait(false);
+        _prepared[target.Desktop.DesktopId] = new PreparedStaging(layerId, target.Epoch, parentPath, staged, file);
+    }
+
+    /// <summary>Removes the desktop's staging file created ahead, if any: its push was refused.</summary>
+    public async Task DiscardPreparedAsync(string desktopId, CancellationToken cancellationToken)
+    {
+        if (TakePrepared(desktopId) is { } prepared)
+        {
+            await prepared.File.DisposeAsync().ConfigureAwait(false);
+            await storage.DeleteAsync(prepared.Path, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes the desktop's staging file created ahead (the caller owns it then); null when there is none.</summary>
+    private PreparedStaging? TakePrepared(string desktopId) => _prepared.TryRemove(desktopId, out var prepared) ? prepared : null;
 
     /// <summary>
     /// Claims the chunks after <paramref name="progress"/>'s durable count that the staging file holds
@@ -334,13 +406,13 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
         await staging.File.FlushAsync(cancellationToken).ConfigureAwait(false);
         await StagedChunkList.WriteAsync(storage, ChunkListPath(target, push.LayerId), header, cancellationToken).ConfigureAwait(false);
         await storage.FlushDirectoryAsync(target.StagingDirectory, cancellationToken).ConfigureAwait(false);
-        _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(push with { DurableChunks = next }), cancellationToken).ConfigureAwait(false);
+        _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).With(push with { DurableChunks = next, CheckpointedAt = time.GetUtcNow() }), cancellationToken).ConfigureAwait(false);
         staging.Recorded = true;
         staging.Durable = next;
     }
 
     /// <summary>Flushes the staging file, then records <paramref name="next"/> chunks as durable; returns the new durable count.</summary>
-    private static async Task<long> CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, VhdxFile file, PushProgress push, long next, long durable, CancellationToken cancellationToken)
+    private async Task<long> CheckpointAsync(TwinCopyJsonStore<PushLedger> ledger, VhdxFile file, PushProgress push, long next, long durable, CancellationToken cancellationToken)
     {
         if (next <= durable)
         {
@@ -352,9 +424,12 @@ internal sealed class PushReceiver(IStorage storage, LayerManifestCache manifest
             current =>
             {
                 var pushes = current ?? new PushLedger([]);
-                return pushes.Find(push.LayerId, push.Epoch) is { } entry ? pushes.With(entry with { DurableChunks = next }) : pushes;
+                return pushes.Find(push.LayerId, push.Epoch) is { } entry ? pushes.With(entry with { DurableChunks = next, CheckpointedAt = time.GetUtcNow() }) : pushes;
             },
             cancellationToken).ConfigureAwait(false);
         return next;
     }
+
+    /// <summary>A staging file created ahead of the push of <paramref name="LayerId"/> under <paramref name="Epoch"/> over <paramref name="ParentPath"/>.</summary>
+    private sealed record PreparedStaging(long LayerId, ulong Epoch, string ParentPath, string Path, VhdxFile File);
 }

@@ -35,6 +35,12 @@ internal abstract class PushTarget(TransferDesktop desktop)
     /// <summary>Fills in <paramref name="status"/> when the layer is committed to this target.</summary>
     public abstract void DescribeCommitted(long id, PushStatus status);
 
+    /// <summary>
+    /// The file a push's staged layer will be a child of as far as it is known before the push's
+    /// header arrives (then <see cref="StagingParentPath"/> decides); null when it cannot be known.
+    /// </summary>
+    public virtual string? LikelyStagingParentPath => null;
+
     /// <summary>The file the staged layer must be a differencing child of; <c>WRONG_PARENT</c> when <paramref name="parentId"/> cannot be one.</summary>
     public abstract string StagingParentPath(long id, long? parentId, string parentText);
 

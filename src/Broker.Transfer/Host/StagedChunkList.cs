@@ -33,32 +33,17 @@ internal static class StagedChunkList
     /// <summary>The list as a manifest when it is there, whole and hashes to <paramref name="manifestHash"/>; otherwise null.</summary>
     public static async Task<LayerManifest?> TryReadAsync(IStorage storage, string path, ReadOnlyMemory<byte> manifestHash, Disks.Layers.ChainManifest chain, CancellationToken cancellationToken)
     {
-        if (!storage.FileExists(path))
+        if (await ManifestPartFile.TryReadAsync(storage, path, cancellationToken).ConfigureAwait(false) is not { Header: { } header } part
+            || !header.ManifestHash.Span.SequenceEqual(manifestHash.Span))
         {
             return null;
         }
 
-        byte[] bytes;
-        var file = await storage.OpenAsync(path, StorageOpenMode.OpenReadOnly, cancellationToken).ConfigureAwait(false);
-        await using (file.ConfigureAwait(false))
-        {
-            if (file.Length > TransferLimits.MaxMessageBytes)
-            {
-                return null;
-            }
-
-            bytes = new byte[file.Length];
-            _ = await file.ReadAsync(0, bytes, cancellationToken).ConfigureAwait(false);
-        }
-
         try
         {
-            var part = LayerManifestPart.Parser.ParseFrom(bytes);
-            return part.Header is { } header && header.ManifestHash.Span.SequenceEqual(manifestHash.Span)
-                ? LayerManifest.FromWire(header.HashAlgorithm, part.Chunks, header.ManifestHash, chain.VirtualSize, chain.LogicalSectorSize)
-                : null;
+            return LayerManifest.FromWire(header.HashAlgorithm, part.Chunks, header.ManifestHash, chain.VirtualSize, chain.LogicalSectorSize);
         }
-        catch (Exception exception) when (exception is InvalidProtocolBufferException or ChunkManifestException)
+        catch (ChunkManifestException)
         {
             return null;
         }

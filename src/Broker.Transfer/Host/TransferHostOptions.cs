@@ -18,6 +18,21 @@ public sealed record TransferHostOptions
     /// </summary>
     public long PushCheckpointBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Where the manifests of sealed layers and base images are kept across host restarts (one small
+    /// file each, a cache: see <c>PersistedManifests</c>); null keeps them in memory only, and a
+    /// restarted host hashes each file again when it is first asked for.
+    /// </summary>
+    public string? ManifestCacheDirectory { get; init; }
+
     /// <summary>A push checkpoints at least this often while chunks arrive (group commit).</summary>
     public TimeSpan PushCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A push staging file whose push can no longer continue (its epoch is neither the desktop's
+    /// current check-out nor its revoked one) is removed once its last checkpoint is this old
+    /// (<see cref="DiskTransferService.RemoveAbandonedPushesAsync"/>); at host start at once. A push
+    /// its client may still resume is never removed, however old.
+    /// </summary>
+    public TimeSpan AbandonedPushAge { get; init; } = TimeSpan.FromDays(1);
 }

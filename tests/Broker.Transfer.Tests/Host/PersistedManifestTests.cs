@@ -1,0 +1,61 @@
+using Broker.Testing;
+using Broker.Transfer.Host;
+using Broker.Transfer.Manifests;
+using Broker.Vhdx.Storage;
+
+namespace Broker.Transfer.Tests.Host;
+
+/// <summary>Manifests kept on disk across host restarts (<see cref="TransferHostOptions.ManifestCacheDirectory"/>).</summary>
+public sealed class PersistedManifestTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task GetBaseAsync_AfterARestart_ReadsTheKeptManifestWithoutTheImage()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: Token);
+        using var temp = new TempDirectory();
+        var image = temp.File("base.vhdx");
+        File.Copy(scenario.HostLayers.Manifest.BasePath, image);
+        var built = await Cache(temp).GetBaseAsync(image, Token);
+        built.Chunks.Count.ShouldBeGreaterThan(0);
+
+        // Same length, but no longer a VHDX: only a kept manifest can answer now.
+        await using (var stream = new FileStream(image, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write(new byte[64 * 1024]);
+        }
+
+        var kept = await Cache(temp).GetBaseAsync(image, Token);
+
+        Same(kept, built);
+    }
+
+    [Fact]
+    public async Task GetBaseAsync_KeptManifestTorn_BuildsAndKeepsItAgain()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: Token);
+        using var temp = new TempDirectory();
+        var image = temp.File("base.vhdx");
+        File.Copy(scenario.HostLayers.Manifest.BasePath, image);
+        var built = await Cache(temp).GetBaseAsync(image, Token);
+        var keptFile = Directory.GetFiles(temp.File("manifests")).ShouldHaveSingleItem();
+        await File.WriteAllBytesAsync(keptFile, [1, 2, 3], Token);
+
+        var rebuilt = await Cache(temp).GetBaseAsync(image, Token);
+
+        Same(rebuilt, built);
+        new FileInfo(keptFile).Length.ShouldBeGreaterThan(3);
+    }
+
+    /// <summary>A fresh cache (as after a host restart) keeping its manifests in <c>manifests</c> under <paramref name="temp"/>.</summary>
+    private static LayerManifestCache Cache(TempDirectory temp) =>
+        new(FileStorage.Instance, new PersistedManifests(FileStorage.Instance, temp.File("manifests")));
+
+    private static void Same(LayerManifest actual, LayerManifest expected)
+    {
+        actual.Hash.ToArray().ShouldBe(expected.Hash.ToArray());
+        actual.Algorithm.ShouldBe(expected.Algorithm);
+        actual.Chunks.Select(chunk => chunk.Span).ShouldBe(expected.Chunks.Select(chunk => chunk.Span));
+    }
+}
