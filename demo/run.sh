@@ -111,17 +111,27 @@ enroll_host() {
   broker_host enroll --server "$AGENTS" --token "$token" --data-dir "$DIR/host"
 }
 
-# The counter guest as a 1 MiB raw disk in the host's base store, registered as image counter:1.
+# The counter guest as a 1 MiB raw disk, uploaded to the broker as image counter:1; the broker hands
+# it to the (running) host, which imports it into its base store and reports it: the image is Ready.
 import_counter_image() {
-  admin --json images list | jq -e 'any(.[]; .name == "counter")' >/dev/null && return 0
-  local guest=${DEMO_GUEST:-$DIR/counter.bin} address id
-  [[ -n ${DEMO_GUEST:-} ]] || nasm -f bin -w+error -I "$ROOT/tests/guests/common/" -o "$guest" "$ROOT/tests/guests/counter/counter.asm"
-  cp "$guest" "$DIR/counter.raw"
-  truncate -s 1M "$DIR/counter.raw"
-  address=$(broker_host image import "$DIR/counter.raw" --data-dir "$DIR/host")
-  id=$(admin --json images add --name counter --version 1 --base "$address" --size 1M | jq -r .id)
-  broker_host image import "$DIR/counter.raw" --image-id "$id" --data-dir "$DIR/host" >/dev/null
-  say "image counter:1 is $id ($address)"
+  if ! admin --json images list | jq -e 'any(.[]; .name == "counter")' >/dev/null; then
+    local guest=${DEMO_GUEST:-$DIR/counter.bin}
+    [[ -n ${DEMO_GUEST:-} ]] || nasm -f bin -w+error -I "$ROOT/tests/guests/common/" -o "$guest" "$ROOT/tests/guests/counter/counter.asm"
+    cp "$guest" "$DIR/counter.raw"
+    truncate -s 1M "$DIR/counter.raw"
+    admin images import "$DIR/counter.raw" --name counter --version 1
+  fi
+  wait_for "the host to import image counter:1" counter_image_settled
+  local image
+  image=$(admin --json images list | jq -c '.[] | select(.name == "counter")')
+  [[ $(jq -r '.status // "Ready"' <<<"$image") == Ready ]] ||
+    fail "the host could not import image counter:1: $(jq -r .statusReason <<<"$image")"
+  say "image counter:1 is $(jq -r '"\(.id) (\(.baseContentAddress))"' <<<"$image")"
+}
+
+# True once image counter:1 is Ready (a host imported it) or Failed.
+counter_image_settled() {
+  admin --json images list | jq -e 'any(.[]; .name == "counter" and ((.status // "Ready") | IN("Ready", "Failed")))'
 }
 
 start_host() {
@@ -186,8 +196,8 @@ main() {
   login_admin
   create_demo_user
   enroll_host
-  import_counter_image
   start_host
+  import_counter_image
   create_pool
   wait_for "the two desktops of pool demo to be provisioned" pool_provisioned
   start_client

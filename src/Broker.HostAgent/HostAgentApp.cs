@@ -4,6 +4,7 @@ using Broker.Contracts.Tickets;
 using Broker.HostAgent.Broker;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
+using Broker.HostAgent.Images;
 using Broker.HostAgent.SerialConsole;
 using Broker.Hosting;
 using Broker.Transfer;
@@ -53,6 +54,7 @@ internal static class HostAgentApp
         services.AddSingleton<IDesktopRegistry>(provider => provider.GetRequiredService<DesktopManager>());
         services.AddHostedService<DesktopManagerLifetime>();
         services.AddHostedService<SnapshotScheduler>();
+        services.AddSingleton<ImageFetcher>();
         services.AddSingleton<BrokerConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<BrokerConnection>());
 
@@ -62,7 +64,11 @@ internal static class HostAgentApp
             key.ImportFromPem(identity.SigningPublicKeyPem);
             return new TicketVerifier([key], provider.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(new TransferHostOptions { HostId = identity.AgentId });
+        services.AddSingleton(provider => new TransferHostOptions
+        {
+            HostId = identity.AgentId,
+            ManifestCacheDirectory = provider.GetRequiredService<HostAgentPaths>().LayerManifests,
+        });
         services.AddSingleton<PushCommitWatcher>();
         services.AddGrpc(grpc =>
         {
@@ -74,6 +80,7 @@ internal static class HostAgentApp
             provider.GetRequiredService<IDesktopRegistry>(),
             provider.GetRequiredService<TicketVerifier>(),
             provider.GetRequiredService<TransferHostOptions>()));
+        services.AddHostedService<PushStagingSweeper>();
         services.AddSingleton(provider => new HostConsoleService(
             provider.GetRequiredService<DesktopManager>(),
             provider.GetRequiredService<IDesktopRegistry>(),

@@ -2,13 +2,19 @@ namespace Broker.HostAgent;
 
 /// <summary>
 /// The data directory's layout: <c>base/</c> (the content-addressed base images), <c>images</c> (which
-/// broker image is which base), <c>desktops/&lt;id&gt;/</c> (one directory per desktop).
+/// broker image is which base), <c>layer-manifests/</c>, <c>desktops/&lt;id&gt;/</c> (one directory per desktop).
 /// </summary>
 internal sealed record HostAgentPaths(string DataDirectory)
 {
     public string BaseImages => Path.Combine(DataDirectory, "base");
 
+    /// <summary>Where image files downloaded from the broker land until they are imported.</summary>
+    public string IncomingImages => Path.Combine(DataDirectory, "incoming-images");
+
     public string ImageCatalog => Path.Combine(DataDirectory, "images");
+
+    /// <summary>The transfer service's saved layer manifests, so a restarted host need not hash its layers again.</summary>
+    public string LayerManifests => Path.Combine(DataDirectory, "layer-manifests");
 
     public string Desktops => Path.Combine(DataDirectory, "desktops");
 

@@ -43,6 +43,8 @@ public abstract class BrokerDbContext : IdentityDbContext<BrokerUser, IdentityRo
 
     internal DbSet<ImageRow> Images => Set<ImageRow>();
 
+    internal DbSet<ImageImportRow> ImageImports => Set<ImageImportRow>();
+
     internal DbSet<PoolRow> Pools => Set<PoolRow>();
 
     internal DbSet<EntitlementRow> Entitlements => Set<EntitlementRow>();

@@ -61,6 +61,7 @@ public static class PersistenceExtensions
                 DatabaseConfiguration.ContextType(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider)));
 
         services.AddScoped<IImageStore, ImageStore>();
+        services.AddScoped<IImageImportStore, ImageImportStore>();
         services.AddScoped<IPoolStore, PoolStore>();
         services.AddScoped<IEntitlementStore, EntitlementStore>();
         services.AddScoped<IHostStore, HostStore>();

@@ -21,6 +21,7 @@ internal static class AdminCommand
             DesktopsCommand.Create(context),
             TokensCommand.Create(context),
             UsersCommand.Create(context),
+            GroupsCommand.Create(context),
             AuditCommand.Create(context),
         };
     }

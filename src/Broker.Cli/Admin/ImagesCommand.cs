@@ -4,13 +4,14 @@ using Broker.Cli.Disk;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin images list|add</c>: gold images (immutable once registered).</summary>
+/// <summary><c>admin images list|add|import</c>: gold images (immutable once registered).</summary>
 internal static class ImagesCommand
 {
     public static Command Create(AdminContext context) => new("images", "Gold images.")
     {
         List(context),
         Add(context),
+        ImageImportCommand.Create(context),
     };
 
     private static Command List(AdminContext context)
@@ -45,6 +46,6 @@ internal static class ImagesCommand
 
     private static Task WriteTableAsync(AdminOutput output, List<ImageInfo> images) =>
         output.WriteTableAsync(
-            ["ID", "NAME", "VERSION", "SIZE", "BASE"],
-            images.Select(image => new[] { image.Id.ToString(), image.Name, image.Version, DiskOptions.Human(image.SizeBytes), image.BaseContentAddress }));
+            ["ID", "NAME", "VERSION", "SIZE", "STATUS", "BASE"],
+            images.Select(image => new[] { image.Id.ToString(), image.Name, image.Version, DiskOptions.Human(image.SizeBytes), ImageImportCommand.StatusOf(image), image.BaseContentAddress }));
 }

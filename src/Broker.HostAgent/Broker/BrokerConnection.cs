@@ -4,6 +4,7 @@ using Broker.Contracts;
 using Broker.Contracts.V1;
 using Broker.HostAgent.Desktops;
 using Broker.HostAgent.Enrollment;
+using Broker.HostAgent.Images;
 using Broker.Hosting;
 using Grpc.Core;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +24,7 @@ namespace Broker.HostAgent.Broker;
 internal sealed partial class BrokerConnection(
     HostIdentity identity,
     DesktopManager desktops,
+    ImageFetcher images,
     BrokerHandler handler,
     IServer server,
     IHostApplicationLifetime lifetime,
@@ -204,8 +206,8 @@ internal sealed partial class BrokerConnection(
     }
 
     /// <summary>
-    /// Acks settle reports (the manager hears of the accepted ones); commands run one at a time, each
-    /// answered with its result and a fresh heartbeat.
+    /// Acks settle reports (the manager hears of the accepted ones); desktop commands run one at a
+    /// time, each answered with its result and a fresh heartbeat; image imports run beside them.
     /// </summary>
     private async Task ReadAsync(IAsyncStreamReader<BrokerMessage> stream, Action<AgentMessage> send, Dictionary<ulong, DesktopReport> inFlight, object gate, CancellationToken cancellationToken)
     {
@@ -233,15 +235,48 @@ internal sealed partial class BrokerConnection(
                     break;
                 case BrokerMessage.BodyOneofCase.Command:
                     var command = message.Command;
-                    var outcome = await desktops.ApplyAsync(command, cancellationToken).ConfigureAwait(false);
-                    send(new AgentMessage { CommandResult = new CommandResult { CommandId = command.CommandId, Succeeded = outcome.Succeeded, Detail = outcome.Detail } });
-                    send(new AgentMessage { HostHeartbeat = Heartbeat() });
+                    if (command.Kind == AgentCommandKind.ImportImage)
+                    {
+                        _ = AnswerWhenImportedAsync(command, images.ImportAsync(command), send);
+                        break;
+                    }
+
+                    Answer(command, await desktops.ApplyAsync(command, cancellationToken).ConfigureAwait(false), send);
                     break;
                 default:
                     break;
             }
         }
     }
+
+    private void Answer(AgentCommand command, CommandOutcome outcome, Action<AgentMessage> send)
+    {
+        send(new AgentMessage { CommandResult = new CommandResult { CommandId = command.CommandId, Succeeded = outcome.Succeeded, Detail = outcome.Detail } });
+        send(new AgentMessage { HostHeartbeat = Heartbeat() });
+    }
+
+    /// <summary>Answers an IMPORT_IMAGE once its import (in the background, beside the other commands) ends; on the stream that asked, if it still stands.</summary>
+    private async Task AnswerWhenImportedAsync(AgentCommand command, Task<CommandOutcome> import, Action<AgentMessage> send)
+    {
+        try
+        {
+            Answer(command, await import.ConfigureAwait(false), send);
+        }
+        catch (OperationCanceledException)
+        {
+            // The agent is stopping: the broker offers the image again to the next run.
+        }
+#pragma warning disable CA1031 // An import that failed unexpectedly is answered as refused, not left to crash the stream.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogImportFailed(logger, exception, command.ImageId);
+            Answer(command, CommandOutcome.Refused($"Image {command.ImageId} could not be imported: {exception.Message}"), send);
+        }
+    }
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "Import of image {ImageId} failed")]
+    private static partial void LogImportFailed(ILogger logger, Exception exception, string imageId);
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Information, Message = "Connected to the broker at {Server}; heartbeat every {Interval}")]
     private static partial void LogConnected(ILogger logger, Uri server, TimeSpan interval);

@@ -69,6 +69,9 @@ internal sealed partial class DesktopManager(
         }
     }
 
+    /// <summary>The ids of every desktop held here.</summary>
+    public IEnumerable<string> DesktopIds => _desktops.Keys;
+
     /// <inheritdoc />
     public TransferDesktop? Find(string desktopId) => _desktops.GetValueOrDefault(desktopId)?.ForTransfer;
 

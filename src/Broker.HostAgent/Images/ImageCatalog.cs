@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using Broker.Contracts.Images;
 using Broker.Disks.Images;
 using Broker.Disks.State;
 using Broker.Vhdx.Storage;
@@ -42,13 +43,13 @@ internal sealed class ImageCatalog : IAsyncDisposable
 
     /// <summary>
     /// Imports a disk file (VHDX, qcow2 through qemu-img, or raw with 512-byte sectors, told apart by
-    /// content: <see cref="DiskImageFormats"/>) into the base store and, when given, records it as
+    /// content: <see cref="DiskImageFiles"/>) into the base store and, when given, records it as
     /// broker image <paramref name="imageId"/>. Returns the address as the broker writes it.
     /// </summary>
     /// <exception cref="ImageImportException">The file is no image of these formats, or a corrupt one; nothing was stored.</exception>
     public async Task<string> ImportAsync(string path, string? imageId, CancellationToken cancellationToken)
     {
-        var format = await DiskImageFormats.DetectAsync(path, cancellationToken).ConfigureAwait(false);
+        var format = await DiskImageFiles.DetectAsync(path, cancellationToken).ConfigureAwait(false);
         BaseImage image;
         try
         {

@@ -26,8 +26,10 @@ internal static class ApplicationServiceExtensions
         services.TryAddScoped<PoolProvisioner>();
         services.TryAddScoped<PoolAdministration>();
         services.TryAddScoped<ImageRegistry>();
+        services.AddBrokerImageImports();
         services.TryAddScoped<HostAdministration>();
         services.TryAddScoped<UserAdministration>();
+        services.TryAddScoped<GroupMembership>();
         services.TryAddSingleton<IDesktopProgressBoard, InMemoryDesktopProgressBoard>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Broker.Contracts;
 using Broker.Contracts.V1;
+using Broker.Server.Images;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -56,6 +57,21 @@ internal sealed class AgentGatewayService(
     {
         var (desktop, refusal) = await Services(context).GetRequiredService<DeviceCheckOutCancellations>().CancelAsync(Agent(context), request, context.CancellationToken);
         return desktop is null ? throw refusal!.ToException() : new CancelCheckOutResponse { Desktop = desktop };
+    }
+
+    public override async Task DownloadImage(DownloadImageRequest request, IServerStreamWriter<ImageFileChunk> responseStream, ServerCallContext context)
+    {
+        var refusal = await Services(context).GetRequiredService<ImageImportReports>().DownloadAsync(Agent(context), request, responseStream, context.CancellationToken);
+        if (refusal is not null)
+        {
+            throw refusal.ToException();
+        }
+    }
+
+    public override async Task<ImageImportReportResponse> ReportImageImport(ImageImportReport request, ServerCallContext context)
+    {
+        var refusal = await Services(context).GetRequiredService<ImageImportReports>().ReportAsync(Agent(context), request, context.CancellationToken);
+        return refusal is null ? new ImageImportReportResponse() : throw refusal.ToException();
     }
 
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<BrokerMessage> responseStream, ServerCallContext context)

@@ -1,3 +1,4 @@
+using Broker.Server.Api.Images;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,8 @@ internal sealed class ApiBodyLimitMiddleware(RequestDelegate next, IOptions<ApiO
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!ApiExtensions.IsApi(context.Request.Path))
+        // Image uploads stream to disk under their own limit (ImageEndpoints).
+        if (!ApiExtensions.IsApi(context.Request.Path) || ImageEndpoints.IsUpload(context.Request))
         {
             await next(context);
             return;

@@ -110,6 +110,9 @@ public sealed partial class CheckOutCycleTests
         var requested = await device.Gateway.RequestCheckOutAsync(new RequestCheckOutRequest { Desktop = id.Value.ToString() }, device.Credential, cancellationToken: cancellationToken);
         requested.Desktop.DeviceId.ShouldBe(device.Id);
         var pull = await device.CommandAsync(AgentCommandKind.StartPull, cancellationToken);
+        // The broker sends SERVE_TRANSFER to the host and START_PULL to the device together; a pull
+        // ahead of the host is refused with NOT_CHECKED_OUT (the client agent retries it).
+        await HostAgentWorld.WaitUntilAsync(() => Task.FromResult(world.Desktops.Find(pull.DesktopId)?.DeviceId == device.Id), "the host serves the device", cancellationToken);
         var copy = await LaptopCopy.PullAsync(device, pull, world.Directory, cancellationToken);
         try
         {

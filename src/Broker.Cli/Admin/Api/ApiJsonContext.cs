@@ -31,6 +31,8 @@ namespace Broker.Cli.Admin.Api;
 [JsonSerializable(typeof(List<UserInfo>))]
 [JsonSerializable(typeof(UserInfo))]
 [JsonSerializable(typeof(UserRequest))]
+[JsonSerializable(typeof(GroupPage))]
+[JsonSerializable(typeof(UserGroupsInfo))]
 [JsonSerializable(typeof(ProblemInfo))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -13,6 +13,9 @@ internal sealed class BrokerApiClient : IDisposable
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
 
+    /// <summary>How long a request may take before the broker counts as not answering.</summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(100);
+
     private readonly HttpClient _http;
 
     /// <param name="server">The broker's base address (a path is kept: the API is under it).</param>
@@ -20,7 +23,7 @@ internal sealed class BrokerApiClient : IDisposable
     public BrokerApiClient(Uri server, HttpMessageHandler handler)
     {
         Server = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
-        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = Server, Timeout = TimeSpan.FromSeconds(100) };
+        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = Server, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri Server { get; }
@@ -31,7 +34,7 @@ internal sealed class BrokerApiClient : IDisposable
     /// <summary>Signs in to the portal with a password; later requests carry the session cookie (used to create a token).</summary>
     public async Task SignInAsync(string user, string password, CancellationToken cancellationToken)
     {
-        var cookie = await CallAsync(() => PortalSignIn.SignInAsync(_http, user, password, cancellationToken)).ConfigureAwait(false);
+        var cookie = await CallAsync(answer => PortalSignIn.SignInAsync(_http, user, password, answer), AnswerTimeout, cancellationToken).ConfigureAwait(false);
         _http.DefaultRequestHeaders.Add("Cookie", cookie);
     }
 
@@ -40,6 +43,19 @@ internal sealed class BrokerApiClient : IDisposable
 
     public Task<ApiReply<ImageInfo>> AddImageAsync(ImageRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "api/v1/admin/images", JsonContent.Create(request, Json.ImageRequest), Json.ImageInfo, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /api/v1/admin/images/import</c>: streams <paramref name="file"/> (<paramref name="length"/>
+    /// bytes) as image <paramref name="name"/> <paramref name="version"/>, without the usual answer
+    /// timeout (an upload takes as long as its bytes take).
+    /// </summary>
+    public Task<ApiReply<ImageInfo>> ImportImageAsync(string name, string version, Stream file, long length, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var path = $"api/v1/admin/images/import?name={Uri.EscapeDataString(name)}&version={Uri.EscapeDataString(version)}";
+        var content = new UploadContent(file, length, progress);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return SendAsync(HttpMethod.Post, path, content, Json.ImageInfo, cancellationToken, Timeout.InfiniteTimeSpan);
+    }
 
     public Task<ApiReply<List<PoolInfo>>> ListPoolsAsync(CancellationToken cancellationToken) =>
         GetAsync("api/v1/admin/pools", Json.ListPoolInfo, cancellationToken);
@@ -119,6 +135,14 @@ internal sealed class BrokerApiClient : IDisposable
     public Task<ApiReply<DesktopInfo>> RestoreAsync(Guid desktop, Guid snapshot, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"api/v1/admin/desktops/{desktop}/restore", JsonContent.Create(new RestoreRequest(snapshot), Json.RestoreRequest), Json.DesktopInfo, cancellationToken);
 
+    /// <summary>One page of groups by name, with their members.</summary>
+    public Task<ApiReply<GroupPage>> ListGroupsAsync(int skip, int take, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/groups?skip={skip}&take={take}", Json.GroupPage, cancellationToken);
+
+    /// <summary>Puts user <paramref name="userId"/> in <paramref name="group"/> (or takes them out); answers their groups after.</summary>
+    public Task<ApiReply<UserGroupsInfo>> SetGroupMembershipAsync(string userId, string group, bool member, CancellationToken cancellationToken) =>
+        SendAsync(member ? HttpMethod.Put : HttpMethod.Delete, $"api/v1/admin/users/{Uri.EscapeDataString(userId)}/groups/{Uri.EscapeDataString(group)}", null, Json.UserGroupsInfo, cancellationToken);
+
     public Task<ApiReply<List<TokenInfo>>> ListTokensAsync(CancellationToken cancellationToken) =>
         GetAsync("api/v1/me/tokens", Json.ListTokenInfo, cancellationToken);
 
@@ -141,14 +165,14 @@ internal sealed class BrokerApiClient : IDisposable
     private Task<ApiReply<T>> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, type, cancellationToken);
 
-    private async Task<ApiReply<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<ApiReply<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await CallAsync(async () =>
+        return await CallAsync(async answer =>
         {
-            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, answer).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(answer).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new ApiRefusedException(response.StatusCode, ProblemText.Describe(response.StatusCode, body));
@@ -167,21 +191,23 @@ internal sealed class BrokerApiClient : IDisposable
             {
                 throw new BrokerUnreachableException($"{Server} answered {path} with something other than the broker's JSON ({exception.Message}).", exception);
             }
-        }).ConfigureAwait(false);
+        }, timeout ?? AnswerTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one exchange; a transport failure becomes one line naming the server.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> exchange)
+    /// <summary>Runs one exchange, given <paramref name="timeout"/> to answer; a transport failure or no answer in time becomes one line naming the server.</summary>
+    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> exchange, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answer.CancelAfter(timeout);
         try
         {
-            return await exchange().ConfigureAwait(false);
+            return await exchange(answer.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException exception)
         {
             throw new BrokerUnreachableException($"cannot reach the broker at {Server}: {exception.Message}", exception);
         }
-        catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new BrokerUnreachableException($"the broker at {Server} did not answer in time.", exception);
         }

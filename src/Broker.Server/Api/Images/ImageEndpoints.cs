@@ -3,12 +3,16 @@ using Broker.Core;
 using Broker.Core.Images;
 using Broker.Server.Desktops;
 using Broker.Server.Images;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Broker.Server.Api.Images;
 
-/// <summary>Admin: register and read gold images (immutable once registered).</summary>
+/// <summary>Admin: register, upload and read gold images (immutable once registered).</summary>
 internal static class ImageEndpoints
 {
+    private const string UploadPath = "/api/v1/admin/images/import";
+
     public static RouteGroupBuilder MapImageEndpoints(this RouteGroupBuilder admin)
     {
         var images = admin.MapGroup("/images").WithTags("Images");
@@ -18,14 +22,27 @@ internal static class ImageEndpoints
             .Produces<ImageResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        images.MapPost("/import", ImportAsync)
+            .Accepts<Stream>("application/octet-stream")
+            .Produces<ImageResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(IImageStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(ImageResponse.From).ToList());
+    /// <summary>True for the upload, which streams its body to disk under <see cref="ImageUploadOptions.MaxFileBytes"/> rather than the API's body limit.</summary>
+    public static bool IsUpload(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HttpMethods.IsPost(request.Method) && request.Path.Equals(UploadPath, StringComparison.OrdinalIgnoreCase);
+    }
 
-    private static async Task<IResult> GetAsync(Guid id, IImageStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(new ImageId(id), cancellationToken) is { } image
+    private static async Task<IResult> ListAsync(ImageImports images, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await images.ListAsync(cancellationToken)).Select(ImageResponse.From).ToList());
+
+    private static async Task<IResult> GetAsync(Guid id, ImageImports images, CancellationToken cancellationToken) =>
+        await images.FindAsync(new ImageId(id), cancellationToken) is { } image
             ? TypedResults.Ok(ImageResponse.From(image))
             : ApiProblems.NotFound($"There is no image {id}.");
 
@@ -34,6 +51,38 @@ internal static class ImageEndpoints
         List<ValidationError> errors = request.SizeBytes is null ? [new ValidationError(nameof(GoldImage.SizeBytes), "is required.")] : [];
         var draft = new GoldImageDraft(request.Name, request.Version, request.BaseContentAddress, request.SizeBytes ?? 1);
         var registered = await registry.RegisterAsync(draft, errors, Actor.UserId(user), cancellationToken);
-        return ApiProblems.For(registered, image => TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(image)));
+        return ApiProblems.For(registered, image => TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(ImageListing.Of(image))));
     }
+
+    /// <summary>
+    /// The image file is the request body (any content type), streamed to disk; <c>name</c> and
+    /// <c>version</c> come in the query. 202: stored and offered to the hosts; 400: not a disk
+    /// image; 413: over the limit.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(string? name, string? version, HttpRequest request, ClaimsPrincipal user, ImageImports images, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > images.MaxFileBytes)
+        {
+            return TooLarge(images.MaxFileBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = images.MaxFileBytes;
+        }
+
+        var result = await images.UploadAsync(name, version, request.Body, Actor.UserId(user), cancellationToken);
+        return result.Outcome switch
+        {
+            ImageUploadOutcome.Done => TypedResults.Accepted($"/api/v1/admin/images/{result.Import!.Id}", ImageResponse.From(ImageListing.Of(result.Import))),
+            ImageUploadOutcome.Invalid => ApiProblems.Validation(result.Errors),
+            ImageUploadOutcome.Duplicate => ApiProblems.Conflict("Duplicate", result.Detail),
+            ImageUploadOutcome.NotAnImage => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a disk image", detail: result.Detail),
+            ImageUploadOutcome.TooLarge => TooLarge(images.MaxFileBytes),
+            _ => throw new InvalidOperationException($"Unknown outcome {result.Outcome}."),
+        };
+    }
+
+    private static ProblemHttpResult TooLarge(long maxFileBytes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Image file too large", detail: $"Image files may be at most {maxFileBytes} bytes.");
 }

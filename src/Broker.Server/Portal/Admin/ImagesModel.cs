@@ -8,12 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Broker.Server.Portal.Admin;
 
-/// <summary>Gold images: the list, and a form to register one through <see cref="ImageRegistry"/>.</summary>
-internal sealed class ImagesModel(IImageStore images, ImageRegistry registry) : PageModel
+/// <summary>Gold images: the list (with the import status of uploaded ones), and a form to register one through <see cref="ImageRegistry"/>.</summary>
+internal sealed class ImagesModel(ImageImports images, ImageRegistry registry) : PageModel
 {
     public const string FormPrefix = "Input";
 
-    public IReadOnlyList<GoldImage> Images { get; private set; } = [];
+    public IReadOnlyList<ImageListing> Images { get; private set; } = [];
 
     [BindProperty]
     public ImageForm Input { get; set; } = new();

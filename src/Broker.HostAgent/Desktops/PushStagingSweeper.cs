@@ -1,0 +1,59 @@
+using Broker.Transfer.Host;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.HostAgent.Desktops;
+
+/// <summary>
+/// Removes the staging files of pushes no client will come back to: every desktop's at host start
+/// (a push cut off by the restart resumes only under its desktop's live epoch), then every
+/// <see cref="Interval"/> those whose last checkpoint is older than <see cref="TransferHostOptions.AbandonedPushAge"/>.
+/// </summary>
+internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTransferService transfers, TimeProvider time, ILogger<PushStagingSweeper> logger) : BackgroundService
+{
+    /// <summary>How often abandoned pushes are looked for.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var hostStarting = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await SweepAsync(hostStarting, stoppingToken).ConfigureAwait(false);
+            hostStarting = false;
+            await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SweepAsync(bool hostStarting, CancellationToken cancellationToken)
+    {
+        foreach (var desktopId in desktops.DesktopIds)
+        {
+            if (desktops.Find(desktopId) is not { } desktop)
+            {
+                continue;
+            }
+
+            try
+            {
+                var removed = await transfers.RemoveAbandonedPushesAsync(desktop, hostStarting, cancellationToken).ConfigureAwait(false);
+                if (removed > 0)
+                {
+                    LogRemoved(logger, removed, desktopId);
+                }
+            }
+#pragma warning disable CA1031 // One desktop's unreadable staging must not stop the others' sweep.
+            catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                LogSweepFailed(logger, exception, desktopId);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 8120, Level = LogLevel.Information, Message = "Removed {Count} abandoned push staging file(s) of desktop {DesktopId}")]
+    private static partial void LogRemoved(ILogger logger, int count, string desktopId);
+
+    [LoggerMessage(EventId = 8121, Level = LogLevel.Warning, Message = "Could not sweep abandoned pushes of desktop {DesktopId}")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, string desktopId);
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Broker.Server.Images;
+
+/// <summary>Registers gold image uploads and their distribution to hosts.</summary>
+internal static class ImageImportExtensions
+{
+    public static IServiceCollection AddBrokerImageImports(this IServiceCollection services)
+    {
+        services.AddOptions<ImageUploadOptions>().BindConfiguration(ImageUploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ImageUploadFiles>();
+        services.TryAddSingleton<ImageDistribution>();
+        services.TryAddScoped<ImageImports>();
+        services.TryAddScoped<ImageImportReports>();
+        services.AddHostedService<ImageDistributionLoop>();
+        return services;
+    }
+}

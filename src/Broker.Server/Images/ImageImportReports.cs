@@ -1,0 +1,111 @@
+using Broker.Contracts.V1;
+using Broker.Core;
+using Broker.Core.Audit;
+using Broker.Core.Images;
+using Broker.Server.Administration;
+using Broker.Server.Agents;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Broker.Server.Images;
+
+/// <summary>
+/// The host agents' side of an image import: the download of the uploaded file (header with size
+/// and SHA-256, then the bytes) and the host's report. The first success registers the image with
+/// the base address that host computed and makes it Ready; a failure while no host has it makes
+/// it Failed with the host's reason.
+/// </summary>
+internal sealed class ImageImportReports(IImageImportStore imports, IImageStore images, ImageUploadFiles files, IAuditLog audit, TimeProvider time)
+{
+    private const int ChunkBytes = 256 * 1024;
+
+    /// <summary>Streams image <paramref name="request"/>'s file to host <paramref name="agent"/>; a refusal when it may not have it or there is none.</summary>
+    public async Task<AgentRefusal?> DownloadAsync(AgentIdentity agent, DownloadImageRequest request, IAsyncStreamWriter<ImageFileChunk> stream, CancellationToken cancellationToken)
+    {
+        var (import, refusal) = await FindAsync(agent, request.ImageId, cancellationToken);
+        if (import is null)
+        {
+            return refusal;
+        }
+
+        var file = files.Open(import.Id);
+        if (file is null)
+        {
+            return AgentRefusal.NotFound($"The file of image {import.Id} is gone.");
+        }
+
+        await using (file)
+        {
+            await stream.WriteAsync(new ImageFileChunk { Header = new ImageFileHeader { SizeBytes = (ulong)import.FileSizeBytes, Sha256 = import.FileSha256 } }, cancellationToken);
+            var buffer = new byte[ChunkBytes];
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await stream.WriteAsync(new ImageFileChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies host <paramref name="agent"/>'s <paramref name="report"/>; a refusal when it is malformed or not the host's to make.</summary>
+    public async Task<AgentRefusal?> ReportAsync(AgentIdentity agent, ImageImportReport report, CancellationToken cancellationToken)
+    {
+        var (import, refusal) = await FindAsync(agent, report.ImageId, cancellationToken);
+        if (import is null)
+        {
+            return refusal;
+        }
+
+        if (import.State == ImageImportState.Ready)
+        {
+            return null;
+        }
+
+        if (!report.Succeeded)
+        {
+            await FailAsync(agent, import, $"host {agent.Subject}: {report.Detail}", cancellationToken);
+            return null;
+        }
+
+        var draft = new GoldImageDraft(import.Name, import.Version, report.ContentAddress, (long)Math.Min(report.VirtualSizeBytes, long.MaxValue));
+        var validated = GoldImage.Create(import.Id, draft);
+        if (!validated.IsValid)
+        {
+            return AgentRefusal.Malformed($"A successful import names the base's content address and virtual size: {string.Join("; ", validated.Errors.Select(error => $"{error.Field} {error.Message}"))}");
+        }
+
+        if ((await images.AddAsync(validated.Value!, cancellationToken)).Outcome != WriteOutcome.Saved && await images.FindAsync(import.Id, cancellationToken) is null)
+        {
+            await FailAsync(agent, import, $"An image named '{import.Name}' with version '{import.Version}' was registered meanwhile.", cancellationToken);
+            return null;
+        }
+
+        _ = await imports.SetStateAsync(import.Id, ImageImportState.Ready, null, cancellationToken);
+        await audit.RecordAsync(time, agent.Actor, "image.ready", $"image:{import.Id}", $"{import.Name} {import.Version} is {report.ContentAddress}", cancellationToken);
+        return null;
+    }
+
+    private async Task FailAsync(AgentIdentity agent, ImageImport import, string reason, CancellationToken cancellationToken)
+    {
+        _ = await imports.SetStateAsync(import.Id, ImageImportState.Failed, reason, cancellationToken);
+        await audit.RecordAsync(time, agent.Actor, "image.failed", $"image:{import.Id}", reason, cancellationToken);
+    }
+
+    private async Task<(ImageImport? Import, AgentRefusal? Refusal)> FindAsync(AgentIdentity agent, string imageId, CancellationToken cancellationToken)
+    {
+        if (agent.Host is null)
+        {
+            return (null, AgentRefusal.Denied("Only host agents import images."));
+        }
+
+        if (!Guid.TryParse(imageId, out var id))
+        {
+            return (null, AgentRefusal.Malformed("The image id must be a UUID."));
+        }
+
+        return await imports.FindAsync(new ImageId(id), cancellationToken) is { } import
+            ? (import, null)
+            : (null, AgentRefusal.NotFound($"There is no uploaded image {id}."));
+    }
+}
