@@ -39,6 +39,12 @@ public sealed class ApiAuthorizationTests(PostgresCluster cluster)
             // The desktop's host has reported no transfer address: the admin gets 503, nobody else gets that far.
             ("GET", $"/api/v1/admin/desktops/{aliceDesktop}/snapshots", () => null, [HttpStatusCode.ServiceUnavailable, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/restore", () => new { snapshot = Guid.NewGuid() }, [HttpStatusCode.ServiceUnavailable, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("GET", "/api/v1/admin/groups", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("PUT", $"/api/v1/admin/users/{world.AliceId}/groups/not%20a%20name", () => null, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("DELETE", $"/api/v1/admin/users/{world.AliceId}/groups/eng", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            // Alice's desktop's host has reported no transfer address: 503 for her, 404 for everyone else.
+            ("GET", $"/api/v1/me/desktops/{aliceDesktop}/snapshots", () => null, [HttpStatusCode.NotFound, HttpStatusCode.ServiceUnavailable, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),
+            ("POST", $"/api/v1/me/desktops/{aliceDesktop}/restore", () => new { snapshot = Guid.NewGuid() }, [HttpStatusCode.NotFound, HttpStatusCode.ServiceUnavailable, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),
             ("GET", "/api/v1/me/desktops", () => null, [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/me/desktops/{aliceDesktop}", () => null, [HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/me/desktops/{aliceDesktop}/check-in", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized]),

@@ -3,25 +3,31 @@ using Broker.Cli.Admin.Api;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin users list|create</c>: the broker's accounts.</summary>
+/// <summary><c>admin users list|create|group add|group remove</c> (also <c>admin user …</c>): the broker's accounts and their groups.</summary>
 internal static class UsersCommand
 {
-    public static Command Create(AdminContext context) => new("users", "Accounts that sign in to the portal, the API and client agents.")
+    public static Command Create(AdminContext context)
     {
-        List(context),
-        CreateUser(context),
-    };
+        var command = new Command("users", "Accounts that sign in to the portal, the API and client agents.")
+        {
+            List(context),
+            CreateUser(context),
+            UserGroupCommands.Create(context),
+        };
+        command.Aliases.Add("user");
+        return command;
+    }
 
     private static Command List(AdminContext context)
     {
-        var command = new Command("list", "List accounts with their roles.");
+        var command = new Command("list", "List accounts with their roles and groups.");
         AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
         {
             var output = context.Output(parseResult);
             var reply = await client.ListUsersAsync(cancellationToken).ConfigureAwait(false);
             await output.PrintAsync(reply, users => output.WriteTableAsync(
-                ["ID", "NAME", "ROLES"],
-                users.Select(user => new[] { user.Id, user.UserName, string.Join(',', user.Roles) }))).ConfigureAwait(false);
+                ["ID", "NAME", "GROUPS", "ROLES"],
+                users.Select(user => new[] { user.Id, user.UserName, string.Join(',', user.Groups ?? []), string.Join(',', user.Roles) }))).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

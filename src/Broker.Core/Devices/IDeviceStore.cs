@@ -14,6 +14,12 @@ public interface IDeviceStore
     /// <summary>The devices <paramref name="owner"/> enrolled, ordered by name.</summary>
     Task<IReadOnlyList<Device>> ListByOwnerAsync(UserId owner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The devices stored as <see cref="Device.Online"/>, wherever they are connected: the reconcile
+    /// loop of any broker instance marks the overdue ones offline from their stored last-seen times.
+    /// </summary>
+    Task<IReadOnlyList<Device>> ListOnlineAsync(CancellationToken cancellationToken);
+
     /// <summary>Adds a device; <see cref="WriteOutcome.Conflict"/> when the id exists.</summary>
     Task<WriteResult> AddAsync(Device device, CancellationToken cancellationToken);
 

@@ -21,6 +21,12 @@ internal sealed class DeviceStore(BrokerDbContext context) : IDeviceStore
         return rows.ConvertAll(row => row.ToDomain());
     }
 
+    public async Task<IReadOnlyList<Device>> ListOnlineAsync(CancellationToken cancellationToken)
+    {
+        var rows = await context.Devices.AsNoTracking().Where(device => device.Online).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(row => row.ToDomain());
+    }
+
     public async Task<IReadOnlyList<Device>> ListByOwnerAsync(UserId owner, CancellationToken cancellationToken)
     {
         var rows = await context.Devices.AsNoTracking()

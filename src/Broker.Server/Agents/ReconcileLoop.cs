@@ -103,7 +103,9 @@ internal sealed partial class ReconcileLoop(
 
     /// <summary>
     /// Every host; the desktops of reporting hosts and those devices report copies of; the reporting
-    /// devices; the promotions hosts still owe. A fixed number of queries however many agents report.
+    /// devices and every device stored online (so an instance marks a device offline from its stored
+    /// last-seen time wherever it was connected, and admits a check-out to a device connected to
+    /// another instance); the promotions hosts still owe. A fixed number of queries however many agents report.
     /// </summary>
     private static async Task<DesiredState> LoadDesiredAsync(
         IServiceProvider services, List<HostReport> hostReports, List<DeviceReport> deviceReports, CancellationToken cancellationToken)
@@ -121,13 +123,22 @@ internal sealed partial class ReconcileLoop(
             }
         }
 
-        var devices = deviceReports.Count == 0 ? []
-            : await services.GetRequiredService<IDeviceStore>().FindManyAsync([.. deviceReports.Select(report => report.Device).Distinct()], cancellationToken);
+        var deviceStore = services.GetRequiredService<IDeviceStore>();
+        var devices = (await deviceStore.ListOnlineAsync(cancellationToken)).ToDictionary(device => device.Id);
+        var offlineReporting = deviceReports.Select(report => report.Device).Where(id => !devices.ContainsKey(id)).Distinct().ToList();
+        if (offlineReporting.Count > 0)
+        {
+            foreach (var device in await deviceStore.FindManyAsync(offlineReporting, cancellationToken))
+            {
+                devices.Add(device.Id, device);
+            }
+        }
+
         return new DesiredState(
             [.. desktops.Values],
             await services.GetRequiredService<IPoolStore>().ListAsync(cancellationToken),
             await services.GetRequiredService<IHostStore>().ListAsync(cancellationToken),
-            devices)
+            [.. devices.Values])
         {
             Promotions = await services.GetRequiredService<IQuarantineStore>().ListAwaitingPromotionAsync(cancellationToken),
         };

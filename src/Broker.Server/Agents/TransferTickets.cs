@@ -1,10 +1,12 @@
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
+using Broker.Core.Audit;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Events;
 using Broker.Core.Hosts;
 using Broker.Core.Leases;
 using Broker.Core.Pools;
+using Broker.Server.Administration;
 using Broker.Server.Desktops;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -17,7 +19,8 @@ namespace Broker.Server.Agents;
 /// of the host that serves them, and lease renewals.
 /// Only the device the desktop is checked out to gets either, and only for the current epoch, with
 /// one exception: the device a desktop was revoked from gets a short push ticket at the revoked
-/// epoch, so the layer it still had reaches the host's quarantine (the host never applies it).
+/// epoch, so the layer it still had reaches the host's quarantine (the host never applies it);
+/// each such ticket is audited (<c>desktop.late-push-ticket</c>), as the push bypasses the normal rules.
 /// </summary>
 internal sealed class TransferTickets(
     IDesktopStore desktops,
@@ -27,6 +30,7 @@ internal sealed class TransferTickets(
     TicketSigner tickets,
     LeaseSigner leases,
     IOptions<AgentOptions> options,
+    IAuditLog audit,
     TimeProvider time)
 {
     /// <summary>A signed ticket for <paramref name="request"/>, or why not.</summary>
@@ -47,7 +51,16 @@ internal sealed class TransferTickets(
 
         if (latePushAllowed && IsLatePush(desktop!, agent, request.Epoch))
         {
-            return (await SignAsync(desktop!, agent, request, desktop!.LastRevocation!.Epoch, options.Value.LatePushTicketLifetime, cancellationToken), null);
+            var revoked = desktop!.LastRevocation!.Epoch;
+            var lifetime = options.Value.LatePushTicketLifetime;
+            await audit.RecordAsync(
+                time,
+                agent.Actor,
+                "desktop.late-push-ticket",
+                $"desktop:{desktop.Id}",
+                $"push ticket at revoked epoch {revoked.Value} for {request.LayerIds.Count} layer(s) into quarantine, valid {lifetime:c}",
+                cancellationToken);
+            return (await SignAsync(desktop, agent, request, revoked, lifetime, cancellationToken), null);
         }
 
         var allowed = request.Direction == TransferDirection.Push

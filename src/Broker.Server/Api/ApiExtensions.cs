@@ -63,6 +63,7 @@ internal static class ApiExtensions
         var me = endpoints.MapGroup("/api/v1/me").RequireAuthorization();
         me.MapMyEndpoints();
         me.MapMyDesktopPowerEndpoints();
+        me.MapMySnapshotEndpoints();
         me.MapAccessTokenEndpoints();
 
         // Anonymous on purpose: an unknown route is 404 for everyone; the routes that exist decide their own access.

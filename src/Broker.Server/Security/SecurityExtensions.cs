@@ -45,6 +45,7 @@ internal static class SecurityExtensions
             .AddPolicyScheme(CookieOrToken, "Login cookie or access token", scheme => scheme.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
         services.AddScoped<AccessTokens>();
+        services.AddScoped<IClaimsTransformation, GroupClaimsTransformation>();
         services.AddSingleton<IAuthorizationHandler, TokenScopeHandler>();
         var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new TokenScopeRequirement(Admin: false)).Build();
         services.AddAuthorizationBuilder()

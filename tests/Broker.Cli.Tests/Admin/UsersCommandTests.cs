@@ -43,4 +43,33 @@ public sealed class UsersCommandTests : IAsyncLifetime
         weak.ExitCode.ShouldBe(2, weak.ToString());
         weak.Error.ShouldContain("Password");
     }
+
+    [Fact]
+    public async Task GroupAddAndRemove_ChangeMembership_ThatGroupsAndListShow()
+    {
+        var created = await _broker.RunWithInputAsync("Demo-password-1\n", null, "admin", "users", "create", "--name", "dana", "--password-stdin");
+        created.ExitCode.ShouldBe(0, created.ToString());
+
+        var added = await _broker.RunAsync("admin", "user", "group", "add", "dana", "eng");
+        var groups = await _broker.RunAsync("admin", "groups");
+        var list = await _broker.RunAsync("admin", "users", "list");
+        var badName = await _broker.RunAsync("admin", "user", "group", "add", "dana", "two words");
+        var nobody = await _broker.RunAsync("admin", "user", "group", "add", "nobody", "eng");
+        var removed = await _broker.RunAsync("admin", "user", "group", "remove", "dana", "eng");
+        var again = await _broker.RunAsync("admin", "user", "group", "remove", "dana", "eng");
+        var empty = await _broker.RunAsync("admin", "groups");
+
+        added.ExitCode.ShouldBe(0, added.ToString());
+        added.Out.ShouldBe("user dana is in groups: eng" + Environment.NewLine);
+        groups.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).ShouldBe(["GROUP  MEMBERS", "eng    dana"], groups.ToString());
+        list.Out.ShouldContain(" dana ");
+        list.Out.Split(Environment.NewLine).Single(line => line.Contains(" dana ", StringComparison.Ordinal)).ShouldContain(" eng ");
+        badName.ExitCode.ShouldBe(2, badName.ToString());
+        badName.Error.ShouldContain("may contain only");
+        nobody.ExitCode.ShouldBe(1, nobody.ToString());
+        nobody.Error.ShouldContain("no user 'nobody'");
+        removed.Out.ShouldBe("user dana is in groups: none" + Environment.NewLine);
+        again.ExitCode.ShouldBe(1, again.ToString());
+        empty.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).ShouldBe(["GROUP  MEMBERS"]);
+    }
 }

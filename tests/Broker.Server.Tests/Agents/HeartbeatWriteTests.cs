@@ -78,6 +78,40 @@ public sealed class HeartbeatWriteTests(PostgresCluster cluster)
         (await FindHostAsync(world, hostId, cancellationToken)).Health.ShouldBe(HostHealth.Unhealthy);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnyInstance_MarksADeviceOfflineFromItsStoredLastSeen_WhereverItWasConnected(DatabaseProvider provider)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await AgentWorld.CreateAsync(provider, cluster, cancellationToken);
+        var now = TimeProvider.System.GetUtcNow();
+        var gone = await AddOnlineDeviceAsync(world, "gone-laptop", now.AddHours(-3), cancellationToken);
+        var elsewhere = await AddOnlineDeviceAsync(world, "laptop-on-the-other-instance", now, cancellationToken);
+
+        await ReconcileLoopOf(world.Api.Factory).RunRoundAsync(cancellationToken); // no agent is connected to this instance
+        var afterFirst = await FindDeviceAsync(world, gone, cancellationToken);
+        await ReconcileLoopOf(world.Api.Factory).RunRoundAsync(cancellationToken); // idempotent: nothing left to change
+
+        afterFirst.Online.ShouldBeFalse();
+        (await FindDeviceAsync(world, gone, cancellationToken)).ShouldBe(afterFirst);
+        (await FindDeviceAsync(world, elsewhere, cancellationToken)).Online.ShouldBeTrue();
+    }
+
+    private static async Task<DeviceId> AddOnlineDeviceAsync(AgentWorld world, string name, DateTimeOffset lastSeen, CancellationToken cancellationToken)
+    {
+        var device = Device.Create(DeviceId.New(), new DeviceDraft(new Core.Entitlements.UserId(world.Api.AliceId), name)).Value! with { Online = true, LastSeen = lastSeen };
+        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
+        (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().AddAsync(device, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        return device.Id;
+    }
+
+    private static async Task<Device> FindDeviceAsync(AgentWorld world, DeviceId id, CancellationToken cancellationToken)
+    {
+        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().FindAsync(id, cancellationToken))!;
+    }
+
     private static async Task<HostId> AddHostAsync(AgentWorld world, string name, DateTimeOffset lastSeen, CancellationToken cancellationToken)
     {
         var host = CoreHost.Create(HostId.New(), new HostDraft(name, 5)).Value! with { Health = HostHealth.Healthy, LastSeen = lastSeen };

@@ -102,6 +102,7 @@ public sealed class QuarantineTests(PostgresCluster cluster)
         (await world.DesktopAsync(revoked.Id, cancellationToken)).ShouldBe(revoked);
         var audited = await AuditActionsAsync(world, revoked.Id, cancellationToken);
         audited.ShouldContain("desktop.layer-quarantined");
+        audited.Count(action => action == "desktop.late-push-ticket").ShouldBe(1); // the refused requests issued none
         audited.ShouldContain("desktop.quarantine-promote-requested");
         audited.ShouldContain("desktop.quarantine-promoted");
         audited.Count(action => action == "desktop.layer-quarantined").ShouldBe(1);

@@ -222,7 +222,31 @@ public sealed class AdminPageTests(PostgresCluster cluster)
 
         promoted.QuerySelector("tr[data-user=carol] .roles")!.TextContent.ShouldBe("Admin");
         var carol = await ApiWorld.LoginAsync(world.Factory, "carol", ApiWorld.Password, cancellationToken);
-        (await GetAsync(carol, "/Admin/Users", cancellationToken)).QuerySelector("h1")!.TextContent.ShouldBe("Users");
+        (await GetAsync(carol, "/Admin/Users", cancellationToken)).QuerySelector("h1")!.TextContent.ShouldBe("Users and groups");
+    }
+
+    [Fact]
+    public async Task Users_AddToGroupWithABadName_ShowsTheRule_ThenAddAndRemove()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await PortalWorld.CreateAsync(cluster, cancellationToken);
+        var fingerprint = await world.FingerprintAsync(cancellationToken);
+
+        using var bad = await PostAsync(world.Admin, "/Admin/Users", "/Admin/Users?handler=AddToGroup", [Field("Membership.UserId", world.AliceId), Field("Membership.Group", "two words")], cancellationToken);
+        bad.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var badPage = await ParseAsync(bad, cancellationToken);
+        FieldError(badPage, "Membership.Group").ShouldContain("may contain only");
+        badPage.QuerySelector("#no-groups").ShouldNotBeNull();
+        (await world.FingerprintAsync(cancellationToken)).ShouldBe(fingerprint);
+
+        var added = await PostAndFollowAsync(world.Admin, "/Admin/Users", "/Admin/Users?handler=AddToGroup", [Field("Membership.UserId", world.AliceId), Field("Membership.Group", "eng")], cancellationToken);
+        Notice(added).ShouldBe("'alice' is now in group 'eng'.");
+        added.QuerySelector("#groups tr[data-group=eng] .members")!.TextContent.ShouldBe("alice");
+        var remove = added.QuerySelector("tr[data-user=alice] form[data-group=eng]")!.GetAttribute("action")!;
+
+        var removed = await PostAndFollowAsync(world.Admin, "/Admin/Users", remove, [], cancellationToken);
+        Notice(removed).ShouldBe("'alice' is no longer in group 'eng'.");
+        removed.QuerySelector("#no-groups").ShouldNotBeNull();
     }
 
     [Fact]

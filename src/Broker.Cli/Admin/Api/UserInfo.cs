@@ -1,4 +1,4 @@
 namespace Broker.Cli.Admin.Api;
 
-/// <summary>An account (<c>/api/v1/admin/users</c>).</summary>
-internal sealed record UserInfo(string Id, string UserName, List<string> Roles);
+/// <summary>An account (<c>/api/v1/admin/users</c>) with its roles and groups (an older broker sends no groups).</summary>
+internal sealed record UserInfo(string Id, string UserName, List<string> Roles, List<string>? Groups = null);

@@ -27,13 +27,8 @@ internal static class DesktopSnapshotEndpoints
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(Guid id, DesktopSnapshots snapshots, CancellationToken cancellationToken)
-    {
-        var listing = await snapshots.ListAsync(new DesktopId(id), cancellationToken);
-        return listing.Outcome == HostCallOutcome.Done
-            ? TypedResults.Ok(listing.Snapshots!.Select(DesktopSnapshotResponse.From).ToList())
-            : Problem(listing.Outcome, listing.Detail!);
-    }
+    private static async Task<IResult> ListAsync(Guid id, DesktopSnapshots snapshots, CancellationToken cancellationToken) =>
+        For(await snapshots.ListAsync(new DesktopId(id), cancellationToken));
 
     /// <summary>The optional <c>?epoch=</c> refuses a restore based on an out-of-date view (<c>StaleEpoch</c>).</summary>
     private static async Task<IResult> RestoreAsync(
@@ -46,10 +41,29 @@ internal static class DesktopSnapshotEndpoints
     {
         if (request.Snapshot is not { } snapshot || snapshot == Guid.Empty)
         {
-            return ApiProblems.Validation(nameof(DesktopRestoreRequest.Snapshot), "must name a snapshot (a layer id from the desktop's snapshot list).");
+            return MissingSnapshot();
         }
 
-        var restore = await snapshots.RestoreAsync(Actor.UserId(user), new DesktopId(id), new LayerId(snapshot), AdminDesktopEndpoints.ToEpoch(epoch), cancellationToken);
+        return For(await snapshots.RestoreAsync(Actor.UserId(user), new DesktopId(id), new LayerId(snapshot), AdminDesktopEndpoints.ToEpoch(epoch), cancellationToken));
+    }
+
+    /// <summary>The answer to a restore body that names no snapshot.</summary>
+    public static IResult MissingSnapshot() =>
+        ApiProblems.Validation(nameof(DesktopRestoreRequest.Snapshot), "must name a snapshot (a layer id from the desktop's snapshot list).");
+
+    /// <summary>The answer for a snapshot list: the snapshots, or the problem.</summary>
+    public static IResult For(DesktopSnapshotListing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        return listing.Outcome == HostCallOutcome.Done
+            ? TypedResults.Ok(listing.Snapshots!.Select(DesktopSnapshotResponse.From).ToList())
+            : Problem(listing.Outcome, listing.Detail!);
+    }
+
+    /// <summary>The answer for a restore: the desktop, a 409 the state machine gave, or the host problem.</summary>
+    public static IResult For(DesktopRestore restore)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
         return restore.Outcome == HostCallOutcome.Done ? ApiProblems.For(restore.Action!) : Problem(restore.Outcome, restore.Detail!);
     }
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Broker.Server.Api.Users;
 
-/// <summary>Admin: list accounts and create one (through <see cref="UserAdministration"/>, as the portal's Users page does).</summary>
+/// <summary>Admin: list accounts and create one (through <see cref="UserAdministration"/>, as the portal's Users page does); groups are <see cref="GroupEndpoints"/>.</summary>
 internal static class UserEndpoints
 {
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder admin)
@@ -18,15 +18,20 @@ internal static class UserEndpoints
             .Produces<UserResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGroupEndpoints();
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(UserManager<BrokerUser> users, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(UserManager<BrokerUser> users, GroupMembership groups, CancellationToken cancellationToken)
     {
         var list = new List<UserResponse>();
         foreach (var user in await users.Users.OrderBy(user => user.UserName).ToListAsync(cancellationToken))
         {
-            list.Add(await ResponseAsync(users, user));
+            list.Add(new UserResponse(
+                user.Id,
+                user.UserName ?? string.Empty,
+                [.. (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)],
+                await groups.GroupsOfAsync(user.Id, cancellationToken)));
         }
 
         return TypedResults.Ok(list);
@@ -37,9 +42,6 @@ internal static class UserEndpoints
         var created = await administration.CreateAsync(request.UserName, request.Password, request.Role, Actor.UserId(principal), cancellationToken);
 
         // A created account holds exactly the one role it was created with.
-        return ApiProblems.For(created, user => TypedResults.Created($"/api/v1/admin/users/{user.Id}", new UserResponse(user.Id, user.UserName!, [request.Role!])));
+        return ApiProblems.For(created, user => TypedResults.Created($"/api/v1/admin/users/{user.Id}", new UserResponse(user.Id, user.UserName!, [request.Role!], [])));
     }
-
-    private static async Task<UserResponse> ResponseAsync(UserManager<BrokerUser> users, BrokerUser user) =>
-        new(user.Id, user.UserName ?? string.Empty, [.. (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)]);
 }
