@@ -6,7 +6,9 @@ namespace Broker.ClientAgent;
 /// <summary>
 /// Syncs each ready desktop when its background sync is due (the lease's interval, the user's
 /// deferral: <see cref="Desktops.DesktopManager.SyncDueAsync"/>) and sleeps until the next is due
-/// or the schedule changes; what cannot be pushed stays queued.
+/// or the schedule changes; what cannot be pushed stays queued. Before that, each ready desktop's
+/// chain is verified against its host's once per run, as soon as the host can be reached
+/// (<see cref="Desktops.DesktopManager.VerifyChainsAsync"/>; a broker connection wakes the loop).
 /// </summary>
 internal sealed partial class BackgroundSync(AgentDesktops desktops, TimeProvider time, ILogger<BackgroundSync> logger) : BackgroundService
 {
@@ -24,6 +26,7 @@ internal sealed partial class BackgroundSync(AgentDesktops desktops, TimeProvide
                 DateTimeOffset next;
                 try
                 {
+                    await manager.VerifyChainsAsync(stoppingToken).ConfigureAwait(false);
                     next = await manager.SyncDueAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

@@ -78,6 +78,7 @@ internal sealed partial class DeviceSession(
         var commands = Channel.CreateUnbounded<AgentCommand>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         stream.Send(new AgentMessage { DeviceHeartbeat = Heartbeat() });
         desktops.Manager.ResumeBrokerWork();
+        desktops.Manager.VerifyChainsWhenReachable();
         Task[] tasks =
         [
             WriteAsync(call.RequestStream, stream.Outgoing.Reader, session.Token),

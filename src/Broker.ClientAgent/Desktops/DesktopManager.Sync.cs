@@ -45,20 +45,21 @@ internal sealed partial class DesktopManager
             _syncs.Attempted(desktopId, SyncIntervalOf(record));
             var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
             record = Find(desktopId);
-            if (await runtime.TopWrittenAsync(cancellationToken).ConfigureAwait(false))
+            var top = await runtime.CheckTopAsync(cancellationToken).ConfigureAwait(false);
+            if (top.Written)
             {
-                live.Message = live.Message == NothingToSync ? null : live.Message;
+                live.Message = live.Message?.StartsWith(NothingToSync, StringComparison.Ordinal) == true ? null : live.Message;
                 _ = await runtime.SealAsync(cancellationToken).ConfigureAwait(false);
                 ClientCrashPoints.SyncSealed.Hit();
             }
             else if (PendingOf(record, runtime) == 0)
             {
-                live.Message = NothingToSync;
+                live.Message = $"{NothingToSync} {top}";
                 return;
             }
 
-            await PushPendingAsync(record, live, DesktopActivity.Syncing, final: false, cancellationToken).ConfigureAwait(false);
-            await MergeAcknowledgedAsync(Find(desktopId), runtime, cancellationToken).ConfigureAwait(false);
+            await PushResyncingAsync(desktopId, live, cancellationToken).ConfigureAwait(false);
+            await MergeAcknowledgedAsync(Find(desktopId), live.Runtime!, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -2,6 +2,8 @@ using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Layers;
+using Broker.Hosting;
+using Broker.Transfer;
 using Broker.Transfer.Client;
 using Broker.Vhdx.Storage;
 
@@ -137,12 +139,9 @@ internal sealed partial class DesktopManager
     {
         try
         {
-            var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Pull, record.Epoch, cancellationToken).ConfigureAwait(false);
-            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
-            var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
             var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
             var progress = new TransferProgressReporter(_outbox, record.DesktopId, record.Epoch, TransferDirection.Pull, report => live.Transfer = report, _time);
-            var store = await puller.PullAsync(paths.Chain, _state.Current.ById(record.DesktopId)?.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
+            var store = await PullChainAsync(record, paths, progress, cancellationToken).ConfigureAwait(false);
             ClientCrashPoints.PullCompleted.Hit();
             progress.Complete();
             await live.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -174,6 +173,33 @@ internal sealed partial class DesktopManager
         {
             live.Activity = null;
             live.Transfer = null;
+        }
+    }
+
+    /// <summary>How long a pull waits for its host to serve the check-out.</summary>
+    private static readonly TimeSpan ServeWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Pulls the chain from the host. The broker tells the host to serve the check-out and this agent
+    /// to pull at the same moment, so the first call may reach the host before it serves the device
+    /// (NOT_CHECKED_OUT): that is retried with backoff for <see cref="ServeWait"/>, then given up.
+    /// </summary>
+    private async Task<LayerStore> PullChainAsync(LocalDesktopRecord record, DesktopPaths paths, TransferProgressReporter progress, CancellationToken cancellationToken)
+    {
+        var giveUpAt = _time.GetUtcNow() + ServeWait;
+        for (var attempt = 0; ; attempt++)
+        {
+            var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Pull, record.Epoch, cancellationToken).ConfigureAwait(false);
+            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
+            var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
+            try
+            {
+                return await puller.PullAsync(paths.Chain, _state.Current.ById(record.DesktopId)?.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Grpc.Core.RpcException notYet) when (TransferRejections.ReasonOf(notYet) == TransferRejection.NotCheckedOut && _time.GetUtcNow() < giveUpAt)
+            {
+                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Random.Shared), _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

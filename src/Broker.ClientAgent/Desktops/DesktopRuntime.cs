@@ -118,9 +118,11 @@ internal sealed class DesktopRuntime : IAsyncDisposable
     /// layer. While that length is unknown (the copy was open when served) the device alone answers.
     /// </summary>
     public async Task<bool> TopWrittenAsync(CancellationToken cancellationToken) =>
-        (_emptyTopLength is { } empty && TopLengthOf(Store) > empty)
-        || Store.LiveDevice is not { } live
-        || await live.TopHoldsDataAsync(cancellationToken).ConfigureAwait(false);
+        (await CheckTopAsync(cancellationToken).ConfigureAwait(false)).Written;
+
+    /// <summary>The measurements behind <see cref="TopWrittenAsync"/>, both always taken (they are kept in the status when nothing was written).</summary>
+    public async Task<TopWriteCheck> CheckTopAsync(CancellationToken cancellationToken) =>
+        new(TopLengthOf(Store), _emptyTopLength, Store.LiveDevice is { } live ? await live.TopHoldsDataAsync(cancellationToken).ConfigureAwait(false) : null);
 
     private static long TopLengthOf(LayerStore store) => new FileInfo(store.PathOf(store.Manifest.Top)).Length;
 
