@@ -48,7 +48,7 @@ internal static class HostAgentApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(identity);
-        services.AddSingleton(new BrokerHandler(brokerHandler));
+        services.AddSingleton(new BrokerHandler(brokerHandler ?? BrokerChannels.PinnedHandler(identity.BrokerPin)));
         services.AddSingleton(provider => new HostAgentPaths(provider.GetRequiredService<IOptions<BrokerOptions>>().Value.FullDataDirectory));
         services.AddSingleton<DesktopManager>();
         services.AddSingleton<IDesktopRegistry>(provider => provider.GetRequiredService<DesktopManager>());

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Broker.Contracts.Tls;
 using Broker.HostAgent.Enrollment;
 using Broker.HostAgent.Images;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 
 namespace Broker.HostAgent;
@@ -34,15 +36,43 @@ internal static class HostAgentCommandLine
             CustomParser = ParseBrokerAddress,
         };
         var token = new Option<string>("--token") { Description = "The one-time enrollment token an admin created.", Required = true };
+        var fingerprint = new Option<CertificatePin?>("--fingerprint")
+        {
+            Description = "Trust exactly the broker TLS certificate with this SHA-256 fingerprint (SHA256:…), e.g. a self-signed one; 'brokerctl admin hosts add' prints it.",
+            CustomParser = ParseFingerprint,
+        };
         var dataDirectory = DataDirectory();
-        var command = new Command("enroll", "Enroll this host with the broker (once).") { server, token, dataDirectory };
+        var command = new Command("enroll", "Enroll this host with the broker (once).") { server, token, fingerprint, dataDirectory };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var identity = await HostEnrollment.EnrollAsync(result.GetRequiredValue(server), result.GetRequiredValue(token), result.GetRequiredValue(dataDirectory), null, cancellationToken).ConfigureAwait(false);
-            await result.InvocationConfiguration.Output.WriteLineAsync($"Enrolled as host {identity.AgentId}.").ConfigureAwait(false);
-            return 0;
+            var pin = result.GetValue(fingerprint);
+            try
+            {
+                var identity = await HostEnrollment.EnrollAsync(result.GetRequiredValue(server), result.GetRequiredValue(token), pin, result.GetRequiredValue(dataDirectory), null, cancellationToken).ConfigureAwait(false);
+                await result.InvocationConfiguration.Output.WriteLineAsync($"Enrolled as host {identity.AgentId}.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (RpcException exception)
+            {
+                var why = pin?.DescribeRefusal(exception) ?? exception.Status.Detail;
+                await result.InvocationConfiguration.Error.WriteLineAsync($"broker-host: enrollment failed ({exception.StatusCode}): {why}").ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
+    }
+
+    private static CertificatePin? ParseFingerprint(ArgumentResult result)
+    {
+        try
+        {
+            return CertificatePin.Parse(result.Tokens.Single().Value);
+        }
+        catch (FormatException exception)
+        {
+            result.AddError(exception.Message);
+            return null;
+        }
     }
 
     private static Command Run()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Broker.Contracts.Tickets;
 using Broker.Contracts.V1;
@@ -48,7 +49,10 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
     }
 
     /// <summary>Where the broker listens (also while it is down).</summary>
-    public string Address => $"http://127.0.0.1:{_port}";
+    public string Address => $"{(Certificate is null ? "http" : "https")}://127.0.0.1:{_port}";
+
+    /// <summary>When set before <see cref="ServeAsync"/>: the broker serves HTTPS with this certificate.</summary>
+    public X509Certificate2? Certificate { get; init; }
 
     public ulong Epoch { get; private set; } = 2;
 
@@ -92,7 +96,14 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (Certificate is not null)
+            {
+                listen.UseHttps(Certificate);
+            }
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);
         _app = builder.Build();

@@ -5,4 +5,5 @@ namespace Broker.Cli.Admin;
 /// <param name="Token">The personal access token, sent as <c>Authorization: Bearer</c>.</param>
 /// <param name="TokenId">The token's id on the broker, so <c>logout</c> can revoke it; null when unknown.</param>
 /// <param name="User">Who logged in, for messages.</param>
-internal sealed record AdminConfig(string Server, string Token, string? TokenId, string? User);
+/// <param name="BrokerCertificate">The pinned fingerprint of the broker's TLS certificate (<c>SHA256:…</c>, <c>--fingerprint</c>); null for the system's trust.</param>
+internal sealed record AdminConfig(string Server, string Token, string? TokenId, string? User, string? BrokerCertificate = null);

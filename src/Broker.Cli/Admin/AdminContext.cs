@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Broker.Cli.Admin.Api;
+using Broker.Contracts.Tls;
 
 namespace Broker.Cli.Admin;
 
@@ -25,8 +26,21 @@ internal sealed class AdminContext(CliEnvironment environment)
 
     public AdminOutput Output(ParseResult parseResult) => new(Environment.Out, parseResult.GetValue(Json), Environment.Admin.OutputIsTerminal);
 
-    /// <summary>A client without credentials for the server given or stored.</summary>
-    public BrokerApiClient Anonymous(Uri server) => new(server, Environment.Admin.CreateHandler());
+    /// <summary>A client without credentials for the server given or stored; with <paramref name="pin"/>, trusting exactly that TLS certificate.</summary>
+    public BrokerApiClient Anonymous(Uri server, CertificatePin? pin = null)
+    {
+        var handler = Environment.Admin.CreateHandler();
+        if (pin is not null && handler is SocketsHttpHandler sockets)
+        {
+            _ = pin.Apply(sockets);
+        }
+
+        return new(server, handler);
+    }
+
+    /// <summary>The certificate pin stored by <c>admin login</c> for <paramref name="server"/>; null when none is.</summary>
+    public static CertificatePin? StoredPin(AdminConfig? stored, Uri server) =>
+        stored is { BrokerCertificate: { } text } && ParseServer(stored.Server) == server ? CertificatePin.Parse(text) : null;
 
     /// <summary>
     /// A client for the server and token in effect: an option beats its environment variable, which
@@ -40,7 +54,7 @@ internal sealed class AdminContext(CliEnvironment environment)
         var token = Given(parseResult.GetValue(Token)) ?? Given(Environment.Admin.GetVariable(TokenVariable))
             ?? (stored is not null && ParseServer(stored.Server) == server ? stored.Token : null)
             ?? throw new UsageException($"no token for {server}: run 'brokerctl admin login', or give --token or ${TokenVariable}.");
-        var client = Anonymous(server);
+        var client = Anonymous(server, StoredPin(stored, server));
         client.UseToken(token);
         return client;
     }

@@ -58,10 +58,12 @@ internal static class HostsCommand
         {
             var output = context.Output(parseResult);
             var reply = await client.CreateEnrollmentTokenAsync(new Api.EnrollmentTokenRequest(parseResult.GetRequiredValue(name), parseResult.GetValue(capacity), parseResult.GetValue(validHours)), cancellationToken).ConfigureAwait(false);
+            var pin = AdminContext.StoredPin(await context.ConfigFile.ReadAsync(cancellationToken).ConfigureAwait(false), client.Server);
+            var pinned = pin is null ? string.Empty : $" --fingerprint {pin}";
             await output.PrintAsync(reply, async enrollment =>
             {
                 await output.WriteLineAsync($"host {enrollment.HostId} registered; enrollment token (shown once, expires {Formats.Time(enrollment.ExpiresAt)}): {enrollment.Token}").ConfigureAwait(false);
-                await output.WriteLineAsync($"on the new host run: broker-host enroll --server {client.Server} --token {enrollment.Token}").ConfigureAwait(false);
+                await output.WriteLineAsync($"on the new host run: broker-host enroll --server {client.Server} --token {enrollment.Token}{pinned}").ConfigureAwait(false);
             }).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Broker.Cli.Admin.Api;
+using Broker.Contracts.Tls;
 
 namespace Broker.Cli.Admin;
 
@@ -17,14 +18,19 @@ internal static class LoginCommands
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
         var scope = TokensCommand.ScopeOption("read", "write", "admin");
         var validDays = TokensCommand.ValidDaysOption();
-        var command = new Command("login", "Sign in to a broker and store a personal access token for later commands.") { user, passwordStdin, scope, validDays };
+        var fingerprint = new Option<string?>("--fingerprint") { Description = "Trust exactly the broker TLS certificate with this SHA-256 fingerprint (SHA256:…), e.g. a self-signed one; stored with the token." };
+        var command = new Command("login", "Sign in to a broker and store a personal access token for later commands.") { user, passwordStdin, scope, validDays, fingerprint };
         AdminAction.Set(command, context, async (parseResult, cancellationToken) =>
         {
             var configFile = context.ConfigFile;
             var stored = await configFile.ReadAsync(cancellationToken).ConfigureAwait(false);
             var server = context.ServerUri(parseResult, stored?.Server)
                 ?? throw new UsageException($"give --server URL (or ${AdminContext.ServerVariable}).");
-            using var client = context.Anonymous(server);
+            var pinText = parseResult.GetValue(fingerprint);
+            var pin = pinText is null ? null
+                : CertificatePin.TryParse(pinText, out var parsed) ? parsed
+                : throw new UsageException($"'{pinText}' is no certificate fingerprint: give SHA256: and 64 hex digits (colons allowed), as 'openssl x509 -noout -fingerprint -sha256' prints.");
+            using var client = context.Anonymous(server, pin);
             AdminConfig config;
             if ((parseResult.GetValue(context.Token) ?? context.Environment.Admin.GetVariable(AdminContext.TokenVariable)) is { Length: > 0 } token)
             {
@@ -45,7 +51,7 @@ internal static class LoginCommands
                     userName);
             }
 
-            await configFile.WriteAsync(config, cancellationToken).ConfigureAwait(false);
+            await configFile.WriteAsync(config with { BrokerCertificate = pin?.ToString() }, cancellationToken).ConfigureAwait(false);
             await context.Environment.Out.WriteLineAsync($"logged in to {server}{(config.User is null ? string.Empty : $" as {config.User}")}; token stored in {configFile.Path}").ConfigureAwait(false);
             return ExitCodes.Success;
         });
@@ -75,7 +81,8 @@ internal static class LoginCommands
     /// <summary>Revokes the stored token; a token the broker no longer accepts counts as revoked. False (with a message) when the broker could not be asked.</summary>
     private static async Task<bool> TryRevokeAsync(AdminContext context, AdminConfig stored, CancellationToken cancellationToken)
     {
-        using var client = context.Anonymous(new Uri(stored.Server));
+        var server = new Uri(stored.Server);
+        using var client = context.Anonymous(server, AdminContext.StoredPin(stored, server));
         client.UseToken(stored.Token);
         try
         {

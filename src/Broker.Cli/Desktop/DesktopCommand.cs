@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Broker.Cli.Admin;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -44,7 +45,15 @@ internal static class DesktopCommand
         var server = new Option<string>("--server") { Description = "The broker's address, e.g. https://broker.example.", Required = true };
         var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
-        var command = new Command("login", "Enroll this machine with a broker (the client agent keeps the device credential).") { socket, server, user, passwordStdin };
+        var fingerprint = new Option<string?>("--fingerprint") { Description = "Trust exactly the broker TLS certificate with this SHA-256 fingerprint (SHA256:…), e.g. a self-signed one." };
+        fingerprint.Validators.Add(result =>
+        {
+            if (result.Tokens.SingleOrDefault()?.Value is { } text && !CertificatePin.TryParse(text, out _))
+            {
+                result.AddError($"'{text}' is no certificate fingerprint: give SHA256: and 64 hex digits (colons allowed), as 'openssl x509 -noout -fingerprint -sha256' prints.");
+            }
+        });
+        var command = new Command("login", "Enroll this machine with a broker (the client agent keeps the device credential).") { socket, server, user, passwordStdin, fingerprint };
         AgentAction.Set(command, environment, socket, async (agent, parseResult, cancellationToken) =>
         {
             var request = new LoginRequest
@@ -52,6 +61,7 @@ internal static class DesktopCommand
                 Server = ServerUri(parseResult.GetRequiredValue(server)),
                 UserName = parseResult.GetRequiredValue(user),
                 Password = LoginCommands.ReadPassword(environment.Admin, parseResult.GetValue(passwordStdin)),
+                BrokerCertificate = parseResult.GetValue(fingerprint) ?? string.Empty,
             };
             var response = await agent.LoginAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             await environment.Out.WriteLineAsync($"enrolled with {response.Server} as device {response.DeviceId}").ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Broker.ClientAgent.Desktops;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -18,7 +19,17 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
         var deviceName = string.IsNullOrEmpty(request.DeviceName) ? Environment.MachineName : request.DeviceName;
-        var enrollment = await Manager.LoginAsync(request.Server, request.UserName, request.Password, deviceName, context.CancellationToken).ConfigureAwait(false);
+        CertificatePin? pin;
+        try
+        {
+            pin = request.BrokerCertificate is { Length: > 0 } text ? CertificatePin.Parse(text) : null;
+        }
+        catch (FormatException exception)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, exception.Message));
+        }
+
+        var enrollment = await Manager.LoginAsync(request.Server, pin, request.UserName, request.Password, deviceName, context.CancellationToken).ConfigureAwait(false);
         return new LoginResponse { DeviceId = enrollment.DeviceId, Server = enrollment.Server };
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Broker.ClientAgent.Desktops;
 using Broker.ClientAgent.State;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -10,7 +11,9 @@ namespace Broker.ClientAgent.Brokers;
 /// <summary>
 /// <see cref="IBrokerLink"/> over the broker's <c>AgentGateway</c>: Enroll by user login, then the
 /// device calls and the <c>Connect</c> stream with the device credential as bearer. One channel per
-/// broker address, with HTTP/2 keep-alive pings so a broker that vanished ends the stream.
+/// broker address and pinned certificate, with HTTP/2 keep-alive pings so a broker that vanished
+/// ends the stream. With a pin, the broker's certificate is trusted by its fingerprint alone, and a
+/// certificate that is not the pinned one is refused before anything is sent.
 /// </summary>
 internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
 {
@@ -19,7 +22,7 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
 
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
-    public async Task<DeviceEnrollment> EnrollAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken)
+    public async Task<DeviceEnrollment> EnrollAsync(string server, CertificatePin? pin, string userName, string password, string deviceName, CancellationToken cancellationToken)
     {
         var request = new EnrollRequest
         {
@@ -28,45 +31,45 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
             Name = deviceName,
             Hello = ClientAgentHello.Create(),
         };
-        var response = await CallAsync(() => Gateway(server).EnrollAsync(request, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-        return new DeviceEnrollment(server, response.AgentId, response.Credential, response.SigningPublicKeyPem);
+        var response = await CallAsync(() => Gateway(server, pin).EnrollAsync(request, cancellationToken: cancellationToken).ResponseAsync, pin).ConfigureAwait(false);
+        return new DeviceEnrollment(server, response.AgentId, response.Credential, response.SigningPublicKeyPem, pin?.ToString());
     }
 
     public async Task<IReadOnlyList<DeviceDesktop>> ListDesktopsAsync(DeviceEnrollment device, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(() => Gateway(device.Server).ListDesktopsAsync(new ListDesktopsRequest(), Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        var response = await CallAsync(() => Gateway(device).ListDesktopsAsync(new ListDesktopsRequest(), Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
         return response.Desktops;
     }
 
     public async Task<DeviceDesktop> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken)
     {
         var request = new RequestCheckOutRequest { Desktop = desktop };
-        var response = await CallAsync(() => Gateway(device.Server).RequestCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        var response = await CallAsync(() => Gateway(device).RequestCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public async Task<DeviceDesktop> RequestCheckInAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new RequestCheckInRequest { DesktopId = desktopId, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device.Server).RequestCheckInAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        var response = await CallAsync(() => Gateway(device).RequestCheckInAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public async Task<DeviceDesktop> CancelCheckOutAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new CancelCheckOutRequest { DesktopId = desktopId, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device.Server).CancelCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        var response = await CallAsync(() => Gateway(device).CancelCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new IssueTransferTicketRequest { DesktopId = desktopId, Direction = direction, Epoch = epoch };
-        return CallAsync(() => Gateway(device.Server).IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync);
+        return CallAsync(() => Gateway(device).IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device));
     }
 
     public AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Connect(DeviceEnrollment device, CancellationToken cancellationToken) =>
-        Gateway(device.Server).Connect(Credential(device), cancellationToken: cancellationToken);
+        Gateway(device).Connect(Credential(device), cancellationToken: cancellationToken);
 
     public void Dispose()
     {
@@ -78,7 +81,9 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
 
     private static Metadata Credential(DeviceEnrollment device) => [new("authorization", $"Bearer {device.Credential}")];
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    private static CertificatePin? Pin(DeviceEnrollment device) => device.BrokerCertificate is { } text ? CertificatePin.Parse(text) : null;
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, CertificatePin? pin)
     {
         try
         {
@@ -91,23 +96,28 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
             {
                 StatusCode.Unauthenticated => new ClientRefusedException(ClientRefusal.NotEnrolled, $"The broker does not accept this device: {exception.Status.Detail} Run 'brokerctl login' again.", exception),
                 StatusCode.PermissionDenied or StatusCode.FailedPrecondition or StatusCode.NotFound => new ClientRefusedException(ClientRefusal.NotEntitled, $"The broker refused{reason}: {exception.Status.Detail}", exception),
-                _ => new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"The broker cannot be reached: {exception.Status.Detail}", exception),
+                _ => new ClientRefusedException(ClientRefusal.BrokerUnreachable, pin?.DescribeRefusal(exception) ?? $"The broker cannot be reached: {exception.Status.Detail}", exception),
             };
         }
         catch (HttpRequestException exception)
         {
-            throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"The broker cannot be reached: {exception.Message}", exception);
+            throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, pin?.DescribeRefusal(exception) ?? $"The broker cannot be reached: {exception.Message}", exception);
         }
     }
 
-    private AgentGateway.AgentGatewayClient Gateway(string server) =>
-        new(_channels.GetOrAdd(server, static address => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    private AgentGateway.AgentGatewayClient Gateway(DeviceEnrollment device) => Gateway(device.Server, Pin(device));
+
+    private AgentGateway.AgentGatewayClient Gateway(string server, CertificatePin? pin) =>
+        new(_channels.GetOrAdd($"{server} {pin}", _ => GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = Handler(pin) })));
+
+    private static SocketsHttpHandler Handler(CertificatePin? pin)
+    {
+        var handler = new SocketsHttpHandler
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
-                EnableMultipleHttp2Connections = true,
-            },
-        })));
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+            EnableMultipleHttp2Connections = true,
+        };
+        return pin?.Apply(handler) ?? handler;
+    }
 }

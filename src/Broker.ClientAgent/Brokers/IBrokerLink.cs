@@ -1,4 +1,5 @@
 using Broker.ClientAgent.State;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Grpc.Core;
 
@@ -11,8 +12,8 @@ namespace Broker.ClientAgent.Brokers;
 /// </summary>
 internal interface IBrokerLink
 {
-    /// <summary>Enrolls this device by the user's login.</summary>
-    Task<DeviceEnrollment> EnrollAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken);
+    /// <summary>Enrolls this device by the user's login; with <paramref name="pin"/>, trusting exactly that broker certificate from then on.</summary>
+    Task<DeviceEnrollment> EnrollAsync(string server, CertificatePin? pin, string userName, string password, string deviceName, CancellationToken cancellationToken);
 
     /// <summary>The desktops of the device's user, as the broker sees them.</summary>
     Task<IReadOnlyList<DeviceDesktop>> ListDesktopsAsync(DeviceEnrollment device, CancellationToken cancellationToken);

@@ -3,6 +3,7 @@ using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.Hosts;
 using Broker.ClientAgent.Leases;
 using Broker.ClientAgent.State;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Broker.Disks.Images;
 using Broker.Transfer.Client;
@@ -79,10 +80,10 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         return manager;
     }
 
-    /// <summary>Enrolls this device by the user's login and keeps the enrollment.</summary>
-    public async Task<DeviceEnrollment> LoginAsync(string server, string userName, string password, string deviceName, CancellationToken cancellationToken)
+    /// <summary>Enrolls this device by the user's login and keeps the enrollment (with <paramref name="pin"/>, the broker certificate it trusts).</summary>
+    public async Task<DeviceEnrollment> LoginAsync(string server, CertificatePin? pin, string userName, string password, string deviceName, CancellationToken cancellationToken)
     {
-        var enrollment = await _broker.EnrollAsync(server, userName, password, deviceName, cancellationToken).ConfigureAwait(false);
+        var enrollment = await _broker.EnrollAsync(server, pin, userName, password, deviceName, cancellationToken).ConfigureAwait(false);
         _ = await _state.UpdateAsync(state => state with { Enrollment = enrollment }, cancellationToken).ConfigureAwait(false);
         await _lease.TrustClockAsync(cancellationToken).ConfigureAwait(false);
         _ = _enrolled.TrySetResult(enrollment);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -35,6 +36,21 @@ public sealed class CertificatePin : IEquatable<CertificatePin>
             : throw new FormatException($"A SHA-256 certificate fingerprint has 64 hex digits: '{text}'.");
     }
 
+    /// <summary>As <see cref="Parse"/>; false when <paramref name="text"/> is no SHA-256 fingerprint.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out CertificatePin? pin)
+    {
+        try
+        {
+            pin = text is null ? null : Parse(text);
+        }
+        catch (FormatException)
+        {
+            pin = null;
+        }
+
+        return pin is not null;
+    }
+
     /// <summary>The pin of <paramref name="certificate"/> (SHA-256 of its DER encoding).</summary>
     public static CertificatePin Of(X509Certificate certificate)
     {
@@ -58,13 +74,13 @@ public sealed class CertificatePin : IEquatable<CertificatePin>
     }
 
     /// <summary>
-    /// The message for a request that failed on the pinned connection: when the TLS handshake
-    /// refused the certificate, says that the broker's certificate is not the pinned one; null otherwise.
+    /// The message for a request (or gRPC call: its status's debug exception) that failed on the
+    /// pinned connection: when the TLS handshake refused the certificate, says that the broker's certificate is not the pinned one; null otherwise.
     /// </summary>
     public string? DescribeRefusal(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        for (var inner = exception; inner is not null; inner = inner is Grpc.Core.RpcException { Status.DebugException: { } debug } ? debug : inner.InnerException)
         {
             if (inner is System.Security.Authentication.AuthenticationException)
             {

@@ -65,7 +65,7 @@ internal sealed partial class BrokerConnection(
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                LogDisconnected(logger, exception.Message);
+                LogDisconnected(logger, BrokerChannels.Describe(exception, identity.BrokerPin));
             }
             finally
             {

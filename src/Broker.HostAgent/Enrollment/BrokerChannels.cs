@@ -1,3 +1,4 @@
+using Broker.Contracts.Tls;
 using Grpc.Net.Client;
 
 namespace Broker.HostAgent.Enrollment;
@@ -10,4 +11,12 @@ internal static class BrokerChannels
         GrpcChannel.ForAddress(server, handler is null
             ? new GrpcChannelOptions()
             : new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
+
+    /// <summary>A handler that trusts exactly the broker certificate <paramref name="pin"/> names; null without a pin (the system's trust).</summary>
+    public static HttpMessageHandler? PinnedHandler(CertificatePin? pin) =>
+        pin?.Apply(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
+
+    /// <summary>What to say of a failed broker call: the pin's refusal when the certificate was not the pinned one, else the failure's own message.</summary>
+    public static string Describe(Exception exception, CertificatePin? pin) =>
+        pin?.DescribeRefusal(exception) ?? exception.Message;
 }

@@ -1,3 +1,4 @@
+using Broker.Contracts.Tls;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,9 +12,18 @@ namespace Broker.HostAgent.Enrollment;
 /// <param name="AgentId">The host id (UUID) the broker knows this agent as.</param>
 /// <param name="Credential">The bearer credential (<c>brk_agent_…</c>).</param>
 /// <param name="SigningPublicKeyPem">The broker's ticket-signing public key.</param>
-internal sealed record HostIdentity(Uri Server, string AgentId, string Credential, string SigningPublicKeyPem)
+/// <param name="BrokerCertificate">
+/// The fingerprint of the broker's TLS certificate given at enrollment (<c>SHA256:…</c>): every call
+/// to the broker then trusts exactly that certificate, self-signed included. Null: the system's trust.
+/// </param>
+internal sealed record HostIdentity(Uri Server, string AgentId, string Credential, string SigningPublicKeyPem, string? BrokerCertificate = null)
 {
     public const string FileName = "identity.json";
+
+    /// <summary>The pinned broker certificate, or null.</summary>
+    /// <exception cref="FormatException">The stored fingerprint is not one.</exception>
+    [JsonIgnore]
+    public CertificatePin? BrokerPin => BrokerCertificate is { } text ? CertificatePin.Parse(text) : null;
 
     /// <summary>Writes the identity atomically (temporary file, flush, rename) with mode 0600.</summary>
     public async Task SaveAsync(string dataDirectory, CancellationToken cancellationToken)

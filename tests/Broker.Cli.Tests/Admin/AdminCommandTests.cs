@@ -32,6 +32,24 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_WithAFingerprint_StoresThePin_AndHostsAddPrintsItForTheHostsEnrollment()
+    {
+        const string Pin = "SHA256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF";
+        var malformed = await _broker.RunWithInputAsync(_broker.AdminPassword + "\n", null, "admin", "login", "--server", AdminBroker.Server, "--user", "admin", "--password-stdin", "--fingerprint", "SHA256:0123");
+        var login = await _broker.RunWithInputAsync(_broker.AdminPassword + "\n", null, "admin", "login", "--server", AdminBroker.Server, "--user", "admin", "--password-stdin", "--fingerprint", Pin.ToLowerInvariant());
+        var added = await _broker.RunAsync("admin", "hosts", "add", "--name", "host-01", "--capacity", "4");
+
+        malformed.ExitCode.ShouldBe(2, malformed.ToString());
+        malformed.Error.ShouldContain("no certificate fingerprint");
+        login.ExitCode.ShouldBe(0, login.ToString());
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(_broker.ConfigPath, TestContext.Current.CancellationToken));
+        const string Stored = "SHA256:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF";
+        config.RootElement.GetProperty("brokerCertificate").GetString().ShouldBe(Stored);
+        added.ExitCode.ShouldBe(0, added.ToString());
+        added.Out.ShouldContain($"--fingerprint {Stored}");
+    }
+
+    [Fact]
     public async Task Login_WithWrongPassword_Exits1_AndStoresNothing()
     {
         var run = await _broker.RunWithInputAsync("not-the-password\n", null, "admin", "login", "--server", AdminBroker.Server, "--user", "admin", "--password-stdin");

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using Broker.ClientAgent.Api;
 using Broker.ClientAgent.Desktops;
+using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Broker.Testing;
 using Grpc.Core;
@@ -70,6 +71,35 @@ public sealed class LocalApiTests
         status.LeaseExpiresAt.ShouldNotBeNull();
         status.BlockedReason.ShouldBeEmpty();
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Login_WithTheBrokersFingerprint_TrustsItsSelfSignedCertificate_AndAWrongOneEnrollsNothing()
+    {
+        using var directory = new TempDirectory("broker-client-api-");
+        using var certificate = TestCertificates.SelfSigned("broker");
+        using var impostor = TestCertificates.SelfSigned("impostor");
+        await using var broker = new StandInBroker(DesktopId, HostId, "unix:" + directory.File("no-such-host.sock")) { Certificate = certificate };
+        await broker.ServeAsync();
+        await using var agent = await AgentUnderTest.StartAsync(directory);
+        using var channel = Connect(directory.File("agent.sock"));
+        var api = new LocalApi.ClientAgentClient(channel);
+        var pin = CertificatePin.Of(certificate);
+        LoginRequest Login(string fingerprint) => new() { Server = broker.Address, UserName = "alice", Password = "pw", BrokerCertificate = fingerprint };
+
+        var malformed = await Should.ThrowAsync<RpcException>(() => api.LoginAsync(Login("SHA256:00"), cancellationToken: Token).ResponseAsync);
+        var mispinned = await Should.ThrowAsync<RpcException>(() => api.LoginAsync(Login(CertificatePin.Of(impostor).ToString()), cancellationToken: Token).ResponseAsync);
+        var unpinned = await Should.ThrowAsync<RpcException>(() => api.LoginAsync(Login(string.Empty), cancellationToken: Token).ResponseAsync);
+        var notEnrolled = await Should.ThrowAsync<RpcException>(() => api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token).ResponseAsync);
+        var login = await api.LoginAsync(Login(pin.ToString()), cancellationToken: Token);
+        var requested = await api.CheckOutAsync(new DesktopRequest { Desktop = "alice-desk" }, cancellationToken: Token);
+
+        malformed.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        mispinned.Status.Detail.ShouldContain("not the pinned one");
+        unpinned.Trailers.GetValue(RefusalInterceptor.TrailerKey).ShouldBe(nameof(ClientRefusal.BrokerUnreachable), "a self-signed broker is not trusted without its fingerprint");
+        notEnrolled.Trailers.GetValue(RefusalInterceptor.TrailerKey).ShouldBe(nameof(ClientRefusal.NotEnrolled), "refused logins enroll nothing");
+        login.DeviceId.ShouldBe(StandInBroker.DeviceId);
+        requested.Phase.ShouldBe(LocalPhase.Requested, "the device's calls after login go over the pinned connection");
     }
 
     /// <summary>The last state Watch sends before the check-out in progress settles.</summary>

@@ -25,7 +25,7 @@ public sealed class DeviceSessionTests
         await using var world = await StandIns.StartAsync(directory);
         await using (var enrolling = await AgentUnderTest.StartAsync(directory))
         {
-            _ = await enrolling.Manager.LoginAsync(world.Broker.Address, "alice", "pw", "laptop", Token);
+            _ = await enrolling.Manager.LoginAsync(world.Broker.Address, null, "alice", "pw", "laptop", Token);
         }
 
         await world.Broker.GoDownAsync();
@@ -50,7 +50,7 @@ public sealed class DeviceSessionTests
         using var directory = new TempDirectory("broker-session-");
         await using var world = await StandIns.StartAsync(directory);
         await using var agent = await AgentUnderTest.StartAsync(directory);
-        _ = await agent.Manager.LoginAsync(world.Broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(world.Broker.Address, null, "alice", "pw", "laptop", Token);
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
         var ready = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
         var answered = world.Broker.Results.Count;
@@ -76,7 +76,7 @@ public sealed class DeviceSessionTests
         await using var world = await StandIns.StartAsync(directory);
         world.Broker.SignLeasesWithAStrangerKey = true;
         await using var agent = await AgentUnderTest.StartAsync(directory);
-        _ = await agent.Manager.LoginAsync(world.Broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(world.Broker.Address, null, "alice", "pw", "laptop", Token);
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
 
         await AgentUnderTest.WaitUntilAsync(() => world.Broker.Results.Any(answer => answer.Command.Kind == AgentCommandKind.GrantLease));
@@ -103,7 +103,7 @@ public sealed class DeviceSessionTests
         DesktopStatus pulled;
         await using (var agent = await AgentUnderTest.StartAsync(directory))
         {
-            _ = await agent.Manager.LoginAsync(world.Broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.LoginAsync(world.Broker.Address, null, "alice", "pw", "laptop", Token);
             _ = await agent.Manager.CheckOutAsync(Desk, Token);
             pulled = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Pulled);
         }

@@ -29,7 +29,7 @@ public sealed class BackgroundSyncTests
         broker.AuthorityMoved = epoch => host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
         await broker.ServeAsync();
         await using var agent = await AgentUnderTest.StartAsync(directory); // the agent's own interval stays 15 minutes
-        _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
         _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
         var hostChainBefore = hostLayers.Manifest.CurrentChain().Count;
@@ -84,7 +84,7 @@ public sealed class BackgroundSyncTests
         var agent = await AgentUnderTest.StartAsync(directory);
         try
         {
-            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
             _ = await agent.Manager.CheckOutAsync(Desk, Token);
             _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
             for (var boot = 0; boot < syncedBoots; boot++)
@@ -135,7 +135,7 @@ public sealed class BackgroundSyncTests
         broker.AuthorityMoved = epoch => host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
         await broker.ServeAsync();
         await using var agent = await AgentUnderTest.StartAsync(directory);
-        _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
         var ready = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
 
@@ -158,7 +158,7 @@ public sealed class BackgroundSyncTests
         host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
         await broker.ServeAsync();
         await using var agent = await AgentUnderTest.StartAsync(directory);
-        _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
 
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
         _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Pulled);

@@ -40,7 +40,7 @@ public sealed class CheckOutCycleTests
             host.Hold(DesktopId, hostLayers, broker.Epoch, StandInBroker.DeviceId);
             broker.AuthorityMoved = epoch => host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
             await broker.ServeAsync();
-            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
 
             requested = await agent.Manager.CheckOutAsync(Desk, Token);
             ready = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
@@ -80,7 +80,7 @@ public sealed class CheckOutCycleTests
         broker.AuthorityMoved = epoch => host.Hold(DesktopId, hostLayers, epoch, StandInBroker.DeviceId);
         await broker.ServeAsync();
         await using var agent = await AgentUnderTest.StartAsync(directory);
-        _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+        _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
         _ = await agent.Manager.CheckOutAsync(Desk, Token);
         _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
 

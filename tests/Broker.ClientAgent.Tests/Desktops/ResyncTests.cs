@@ -38,7 +38,7 @@ public sealed class ResyncTests
         LayerStore? restored = null;
         try
         {
-            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
             _ = await agent.Manager.CheckOutAsync(Desk, Token);
             _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
             _ = await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk);
@@ -97,7 +97,7 @@ public sealed class ResyncTests
         var agent = await AgentUnderTest.StartAsync(directory);
         try
         {
-            _ = await agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
             _ = await agent.Manager.CheckOutAsync(Desk, Token);
             _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
             _ = await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk);

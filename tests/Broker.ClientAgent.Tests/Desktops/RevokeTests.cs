@@ -226,7 +226,7 @@ public sealed class RevokeTests
             broker.AuthorityMoved = world.Hold;
             await broker.ServeAsync();
             world.Agent = await AgentUnderTest.StartAsync(directory);
-            _ = await world.Agent.Manager.LoginAsync(broker.Address, "alice", "pw", "laptop", Token);
+            _ = await world.Agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
             _ = await world.Agent.Manager.CheckOutAsync(Desk, Token);
             _ = await world.Agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
             return world;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Broker.Contracts.Tls;
+using Broker.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,8 @@ public sealed class CertificatePinTests
     [Fact]
     public async Task A_pinned_connection_trusts_the_self_signed_broker_and_refuses_any_other_certificate()
     {
-        using var brokerCertificate = SelfSigned("broker");
-        using var otherCertificate = SelfSigned("impostor");
+        using var brokerCertificate = TestCertificates.SelfSigned("broker");
+        using var otherCertificate = TestCertificates.SelfSigned("impostor");
         await using var broker = await StartBrokerAsync(brokerCertificate);
         var url = broker.Urls.Single(address => address.StartsWith("https://127.0.0.1:", StringComparison.Ordinal));
         var pin = CertificatePin.Of(brokerCertificate);
@@ -38,7 +39,7 @@ public sealed class CertificatePinTests
     [Fact]
     public void Parse_reads_the_text_form_with_or_without_colons_in_any_case()
     {
-        using var certificate = SelfSigned("broker");
+        using var certificate = TestCertificates.SelfSigned("broker");
         var pin = CertificatePin.Of(certificate);
         var hex = Convert.ToHexString(SHA256.HashData(certificate.RawData));
 
@@ -55,19 +56,6 @@ public sealed class CertificatePinTests
     [InlineData("SHA256:zz00000000000000000000000000000000000000000000000000000000000000")]
     public void Parse_refuses_what_is_no_SHA256_fingerprint(string text) =>
         Should.Throw<FormatException>(() => CertificatePin.Parse(text));
-
-    private static X509Certificate2 SelfSigned(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        var now = TimeProvider.System.GetUtcNow();
-        using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
-    }
 
     private static async Task<WebApplication> StartBrokerAsync(X509Certificate2 certificate)
     {

@@ -87,7 +87,7 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         broker.CreateClient().Dispose(); // starts the server
         var handler = broker.Server.CreateHandler();
         var (host, token) = await CreateEnrollmentTokenAsync(broker.Services, cancellationToken);
-        var identity = await HostEnrollment.EnrollAsync(broker.Server.BaseAddress, token, directory.File("host"), handler, cancellationToken);
+        var identity = await HostEnrollment.EnrollAsync(broker.Server.BaseAddress, token, null, directory.File("host"), handler, cancellationToken);
         identity.AgentId.ShouldNotBeNullOrEmpty();
         var image = await ImportCounterGuestAsync(broker.Services, directory, cancellationToken);
         var user = await CreateUserAsync(broker.Services);
@@ -212,7 +212,7 @@ internal sealed class HostAgentWorld : IAsyncDisposable
     }
 
     /// <summary>What <c>POST /api/v1/admin/hosts/enrollment-tokens</c> does: an offline host and its one-time token.</summary>
-    private static async Task<(HostId Host, string Token)> CreateEnrollmentTokenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    internal static async Task<(HostId Host, string Token)> CreateEnrollmentTokenAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var host = Core.Hosts.Host.Create(HostId.New(), new HostDraft("host-a", 4)).Value.ShouldNotBeNull();
