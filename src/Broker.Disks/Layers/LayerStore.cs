@@ -566,7 +566,9 @@ public sealed partial class LayerStore : IAsyncDisposable
                 change = await build(_manifest, live, cancellationToken).ConfigureAwait(false);
                 using (Trace.StartActivity("commit"))
                 {
-                    await CommitAsync(change.Manifest, cancellationToken).ConfigureAwait(false);
+                    // Not cancellable: a commit cut off by its caller's cancellation would leave the
+                    // store unusable (see CommitAsync) for a change that was already built whole.
+                    await CommitAsync(change.Manifest, CancellationToken.None).ConfigureAwait(false);
                 }
             }
             catch when (live is not null && !_faulted)

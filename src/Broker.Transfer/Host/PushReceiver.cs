@@ -120,7 +120,9 @@ internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache 
 
             try
             {
-                await target.CommitAsync(staged, header, id, parentId, cancellationToken).ConfigureAwait(false);
+                // Every chunk is verified and durable: the commit runs to its end even when the
+                // client goes away now (its cancellation must not cut a commit in half).
+                await target.CommitAsync(staged, header, id, parentId, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is InvalidOperationException or IOException)
             {
