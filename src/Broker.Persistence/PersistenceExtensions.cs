@@ -1,5 +1,6 @@
 using Broker.Core.Access;
 using Broker.Core.Audit;
+using Broker.Core.Cluster;
 using Broker.Core.Desktops;
 using Broker.Core.Devices;
 using Broker.Core.Entitlements;
@@ -9,6 +10,7 @@ using Broker.Core.Pools;
 using Broker.Core.Quarantine;
 using Broker.Persistence.Access;
 using Broker.Persistence.Audit;
+using Broker.Persistence.Cluster;
 using Broker.Persistence.Desktops;
 using Broker.Persistence.Devices;
 using Broker.Persistence.Entitlements;
@@ -21,6 +23,7 @@ using Broker.Persistence.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Broker.Persistence;
@@ -74,6 +77,9 @@ public static class PersistenceExtensions
         services.AddScoped<IEnrollmentTokenStore, EnrollmentTokenStore>();
         services.AddScoped<IAgentCredentialStore, AgentCredentialStore>();
         services.AddScoped<IAccessTokenStore, AccessTokenStore>();
+        services.AddSingleton<IClusterBus>(provider => provider.GetRequiredService<IOptions<DatabaseOptions>>().Value is { Provider: DatabaseProvider.Postgres, ConnectionString: { } connectionString }
+            ? new PostgresNotifyBus(connectionString, provider.GetRequiredService<ILogger<PostgresNotifyBus>>())
+            : new SingleInstanceBus());
         return services;
     }
 

@@ -8,20 +8,24 @@ using CoreCommand = Broker.Core.Desktops.Commands.AgentCommand;
 namespace Broker.Server.Agents;
 
 /// <summary>
-/// Sends commands to the agents they are for, if they are connected to this instance. Delivery is
+/// Sends commands to the agents they are for: on the agent's stream when this instance holds it,
+/// else through <see cref="AgentCommandRelay"/> to the instance that does. Delivery is
 /// best effort by design: the reconcile loop derives the orders again from the stored desired
 /// state, so a command lost here is sent again the next round. The orders the state machine issues
 /// once per epoch (<see cref="IsOncePerEpoch"/>) go out once until the agent's next heartbeat, so a
 /// transition's order and the reconcile round after it never both reach the agent.
 /// </summary>
-internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner leases, IServiceScopeFactory scopes)
+internal sealed class AgentCommandDispatcher(AgentSessions sessions, AgentCommandRelay elsewhere, LeaseSigner leases, IServiceScopeFactory scopes)
 {
     /// <summary>
     /// Queues each command on its agent's stream. A START_PULL also names where the source host's
     /// DiskTransfer service listens, as the host last reported it (read from the store, so a host
     /// connected to another broker instance counts too); a lease carries its pool's sync terms.
+    /// A command for an agent connected elsewhere goes through the relay unless
+    /// <paramref name="relay"/> is false: a reconcile round's orders are for this instance's agents
+    /// (every instance runs its own rounds).
     /// </summary>
-    public async Task DispatchAsync(IEnumerable<CoreCommand> commands, CancellationToken cancellationToken)
+    public async Task DispatchAsync(IEnumerable<CoreCommand> commands, CancellationToken cancellationToken, bool relay = true)
     {
         ArgumentNullException.ThrowIfNull(commands);
         foreach (var command in commands)
@@ -32,7 +36,8 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
                 DeviceCommand device => new AgentIdentity(Core.Access.AgentKind.Device, device.Device.Value),
                 _ => throw new ArgumentException($"{command.GetType().Name} names no agent.", nameof(commands)),
             };
-            if (!sessions.IsOpen(agent))
+            var open = sessions.IsOpen(agent);
+            if (!open && !relay)
             {
                 continue;
             }
@@ -43,7 +48,14 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, LeaseSigner
                 message.HostTransferAddress = await TransferAddressAsync(pull.Source, cancellationToken) ?? string.Empty;
             }
 
-            _ = IsOncePerEpoch(command) ? sessions.TrySendOnce(agent, message) : sessions.TrySend(agent, new BrokerMessage { Command = message });
+            if (!open)
+            {
+                await elsewhere.PublishAsync(agent, message, IsOncePerEpoch(command), cancellationToken);
+            }
+            else
+            {
+                _ = IsOncePerEpoch(command) ? sessions.TrySendOnce(agent, message) : sessions.TrySend(agent, new BrokerMessage { Command = message });
+            }
         }
     }
 

@@ -26,6 +26,8 @@ internal static class AgentsExtensions
         services.AddSingleton(provider => new TicketSigner(provider.GetRequiredService<SigningKey>().TicketKey));
         services.AddSingleton<LeaseSigner>();
         services.AddSingleton<AgentSessions>();
+        services.AddSingleton<AgentCommandRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<AgentCommandRelay>());
         services.AddSingleton<AgentCommandDispatcher>();
         services.AddSingleton<ReconcileSignal>();
         services.AddHostedService<ReconcileLoop>();

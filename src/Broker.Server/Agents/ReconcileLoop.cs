@@ -97,8 +97,8 @@ internal sealed partial class ReconcileLoop(
             }
         }
 
-        await commands.DispatchAsync(plan.HostCommands.SelectMany(group => group), cancellationToken);
-        await commands.DispatchAsync(plan.DeviceCommands.SelectMany(group => group), cancellationToken);
+        await commands.DispatchAsync(plan.HostCommands.SelectMany(group => group), cancellationToken, relay: false);
+        await commands.DispatchAsync(plan.DeviceCommands.SelectMany(group => group), cancellationToken, relay: false);
     }
 
     /// <summary>

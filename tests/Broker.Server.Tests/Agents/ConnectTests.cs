@@ -9,6 +9,7 @@ using Broker.Server.Api.Desktops;
 using Broker.Server.Api.Hosts;
 using Broker.Server.Desktops;
 using Broker.Testing.Databases;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using CoreAgentKind = Broker.Core.Access.AgentKind;
 
@@ -95,6 +96,35 @@ public sealed class ConnectTests(PostgresCluster cluster)
             Weekly = (uint)retention.Weekly,
             Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(retention.SnapshotInterval),
         });
+    }
+
+    [Fact]
+    public async Task StartRequested_OnAnotherInstance_ReachesTheHostOnTheStreamTheOtherHolds()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Postgres, cluster, cancellationToken);
+        await world.Api.CompleteProvisioningAsync(cancellationToken);
+        var desktop = await world.Api.AliceDesktopAsync(cancellationToken);
+        var host = await world.FirstHostAsync(cancellationToken);
+        // The host's stream goes to a second instance on the same PostgreSQL database. Both reconcile
+        // only hourly here, so the order can reach the host only through the instances' relay.
+        await using var holder = new BrokerAppFactory(world.Api.Site);
+        using var channel = GrpcChannel.ForAddress(holder.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = holder.Server.CreateHandler() });
+        var credential = await world.SeedCredentialAsync(CoreAgentKind.Host, host.Value, cancellationToken);
+        using var call = new AgentGateway.AgentGatewayClient(channel).Connect(AgentWorld.Bearer(credential), cancellationToken: cancellationToken);
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { CapabilityVersion = Contracts.ContractVersion.Capability, AgentVersion = "test-agent" } }, cancellationToken);
+        (await AgentWorld.NextAsync(call, cancellationToken)).BodyCase.ShouldBe(BrokerMessage.BodyOneofCase.Welcome);
+
+        await using (var scope = world.Api.Factory.Services.CreateAsyncScope())
+        {
+            var actions = scope.ServiceProvider.GetRequiredService<DesktopActions>();
+            var alice = new UserIdentity(new UserId(world.Api.AliceId), new HashSet<GroupId>());
+            (await actions.StartAsync(alice, new DesktopId(desktop.Id), null, cancellationToken)).Outcome.ShouldBe(DesktopActionOutcome.Done);
+        }
+
+        var command = await AgentWorld.CommandAsync(call, AgentCommandKind.StartDesktop, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        command.DesktopId.ShouldBe(desktop.Id.ToString());
+        command.Epoch.ShouldBe((ulong)desktop.Epoch);
     }
 
     [Fact]
