@@ -130,11 +130,16 @@ internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache 
             }
 
             PushCrashPoints.Committed.Hit();
-            if (staging.Recorded)
+
+            // What the push kept to resume goes now, even when the client has gone: its ledger
+            // entry, and its chunk list, also one an earlier attempt wrote before a kill cut it off
+            // ahead of its ledger entry (this attempt then ran unrecorded).
+            if (staging.Recorded || ledger.Read()?.Find(id, fresh.Epoch) is not null)
             {
-                _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), cancellationToken).ConfigureAwait(false);
-                await storage.DeleteAsync(ChunkListPath(target, id), cancellationToken).ConfigureAwait(false);
+                _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), CancellationToken.None).ConfigureAwait(false);
             }
+
+            await storage.DeleteAsync(ChunkListPath(target, id), CancellationToken.None).ConfigureAwait(false);
 
             return result;
         }
