@@ -45,6 +45,8 @@ public abstract class BrokerDbContext : IdentityDbContext<BrokerUser, IdentityRo
 
     internal DbSet<ImageImportRow> ImageImports => Set<ImageImportRow>();
 
+    internal DbSet<ImageImportHostRow> ImageImportHosts => Set<ImageImportHostRow>();
+
     internal DbSet<PoolRow> Pools => Set<PoolRow>();
 
     internal DbSet<EntitlementRow> Entitlements => Set<EntitlementRow>();

@@ -32,6 +32,10 @@ public sealed class ApiAuthorizationTests(PostgresCluster cluster)
             ("GET", "/api/v1/admin/desktops", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/admin/desktops/{aliceDesktop}", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", "/api/v1/admin/images", () => new { name = "x" }, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("GET", $"/api/v1/admin/images/{world.Pool.ImageId}", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            // No host failed the image (it was registered by address): the admin's retry answers it and changes nothing.
+            ("POST", $"/api/v1/admin/images/{world.Pool.ImageId}/retry", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
+            ("POST", $"/api/v1/admin/images/{Guid.NewGuid()}/retry", () => null, [HttpStatusCode.NotFound, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/pools/{world.Pool.Id}/entitlements", () => new { kind = "Group", id = "" }, [HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("POST", $"/api/v1/admin/desktops/{aliceDesktop}/revoke", () => null, [HttpStatusCode.Conflict, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),
             ("GET", $"/api/v1/admin/desktops/{aliceDesktop}/quarantine", () => null, [HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized]),

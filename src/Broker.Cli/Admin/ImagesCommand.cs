@@ -4,15 +4,22 @@ using Broker.Cli.Disk;
 
 namespace Broker.Cli.Admin;
 
-/// <summary><c>admin images list|add|import</c>: gold images (immutable once registered).</summary>
+/// <summary>
+/// <c>admin images list|show|add|import|retry</c>: gold images (immutable once registered); an
+/// uploaded image's state on each host, and a retry of the hosts that failed it.
+/// </summary>
 internal static class ImagesCommand
 {
     public static Command Create(AdminContext context) => new("images", "Gold images.")
     {
         List(context),
+        Show(context),
         Add(context),
         ImageImportCommand.Create(context),
+        Retry(context),
     };
+
+    private static Argument<string> ImageArgument() => new("IMAGE") { Description = "The image's id, NAME:VERSION, or a name that has one version only." };
 
     private static Command List(AdminContext context)
     {
@@ -21,6 +28,39 @@ internal static class ImagesCommand
         {
             var reply = await client.ListImagesAsync(cancellationToken).ConfigureAwait(false);
             await context.Output(parseResult).PrintAsync(reply, images => WriteTableAsync(context.Output(parseResult), images)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Show(AdminContext context)
+    {
+        var image = ImageArgument();
+        var command = new Command("show", "Show an image and, for an uploaded one, its state on each host (with each failed host's reason).") { image };
+        AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
+        {
+            var id = await Lookup.ImageIdAsync(client, parseResult.GetRequiredValue(image), cancellationToken).ConfigureAwait(false);
+            var reply = await client.GetImageAsync(id, cancellationToken).ConfigureAwait(false);
+            var output = context.Output(parseResult);
+            await output.PrintAsync(reply, found => WriteDetailsAsync(output, found)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Retry(AdminContext context)
+    {
+        var image = ImageArgument();
+        var command = new Command("retry", "Offer an uploaded image again to the hosts that failed it (changes nothing when none did).") { image };
+        AdminAction.SetWithClient(command, context, async (client, parseResult, cancellationToken) =>
+        {
+            var id = await Lookup.ImageIdAsync(client, parseResult.GetRequiredValue(image), cancellationToken).ConfigureAwait(false);
+            var failed = (await client.GetImageAsync(id, cancellationToken).ConfigureAwait(false)).Value.Hosts?.Count(host => host.State == "Failed") ?? 0;
+            var reply = await client.RetryImageAsync(id, cancellationToken).ConfigureAwait(false);
+            var output = context.Output(parseResult);
+            await output.PrintAsync(reply, retried => output.WriteLineAsync(failed == 0
+                ? $"no host failed image {retried.Name} {retried.Version} ({retried.Id}): nothing to retry"
+                : $"image {retried.Name} {retried.Version} ({retried.Id}) is offered again to {failed} host(s): {ImageImportCommand.StatusOf(retried)}")).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
@@ -46,6 +86,31 @@ internal static class ImagesCommand
 
     private static Task WriteTableAsync(AdminOutput output, List<ImageInfo> images) =>
         output.WriteTableAsync(
-            ["ID", "NAME", "VERSION", "SIZE", "STATUS", "BASE"],
-            images.Select(image => new[] { image.Id.ToString(), image.Name, image.Version, DiskOptions.Human(image.SizeBytes), ImageImportCommand.StatusOf(image), image.BaseContentAddress }));
+            ["ID", "NAME", "VERSION", "SIZE", "STATUS", "HOSTS", "BASE"],
+            images.Select(image => new[] { image.Id.ToString(), image.Name, image.Version, DiskOptions.Human(image.SizeBytes), ImageImportCommand.StatusOf(image), HostsOf(image), image.BaseContentAddress }));
+
+    /// <summary>"n of m" hosts that imported an upload; "-" for an image registered by address.</summary>
+    private static string HostsOf(ImageInfo image) =>
+        image is { HostsImported: { } imported, HostsTotal: { } total } ? $"{imported} of {total}" : "-";
+
+    private static async Task WriteDetailsAsync(AdminOutput output, ImageInfo image)
+    {
+        await output.WriteFieldsAsync(
+        [
+            ("id", image.Id.ToString()),
+            ("name", image.Name),
+            ("version", image.Version),
+            ("status", ImageImportCommand.StatusOf(image)),
+            ("size", image.SizeBytes > 0 ? DiskOptions.Human(image.SizeBytes) : "-"),
+            ("base", image.BaseContentAddress is { Length: > 0 } address ? address : "-"),
+            ("hosts", image.Hosts is null ? "- (registered by address)" : $"{HostsOf(image)} imported"),
+        ]).ConfigureAwait(false);
+        if (image.Hosts is { Count: > 0 } hosts)
+        {
+            await output.WriteLineAsync(string.Empty).ConfigureAwait(false);
+            await output.WriteTableAsync(
+                ["HOST", "ID", "STATE", "UPDATED", "DETAIL"],
+                hosts.Select(host => new[] { host.HostName, host.HostId.ToString(), host.State, Formats.Time(host.UpdatedAt), host.Detail ?? "-" })).ConfigureAwait(false);
+        }
+    }
 }

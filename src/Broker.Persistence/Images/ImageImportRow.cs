@@ -11,10 +11,6 @@ internal sealed class ImageImportRow
 
     public string Version { get; set; } = string.Empty;
 
-    public ImageImportState State { get; set; }
-
-    public string? Reason { get; set; }
-
     public long FileSizeBytes { get; set; }
 
     public string FileSha256 { get; set; } = string.Empty;
@@ -26,8 +22,6 @@ internal sealed class ImageImportRow
         Id = import.Id,
         Name = import.Name,
         Version = import.Version,
-        State = import.State,
-        Reason = import.Reason,
         FileSizeBytes = import.FileSizeBytes,
         FileSha256 = import.FileSha256,
         UploadedAt = import.UploadedAt,
@@ -38,8 +32,6 @@ internal sealed class ImageImportRow
         Id = Id,
         Name = Name,
         Version = Version,
-        State = State,
-        Reason = Reason,
         FileSizeBytes = FileSizeBytes,
         FileSha256 = FileSha256,
         UploadedAt = UploadedAt,

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Broker.Server.Images;
 
 /// <summary>
-/// Every <see cref="ImageUploadOptions.OfferInterval"/>, offers every uploaded image that did not
-/// fail to the connected hosts that were not offered it on their current stream (a host that
-/// connected or reconnected since), so each host fetches every image eagerly; an image offered to
-/// a host for the first time moves from Uploaded to Distributing.
+/// Every <see cref="ImageUploadOptions.OfferInterval"/>, offers every uploaded image to the
+/// connected hosts that may have it (<see cref="ImageOffers"/>): hosts that connected or
+/// reconnected since, hosts that enrolled after the upload, and hosts whose failure an admin
+/// cleared, so each host fetches every image eagerly, Ready ones included.
 /// </summary>
 internal sealed partial class ImageDistributionLoop(
     IServiceScopeFactory scopes,
@@ -34,20 +34,16 @@ internal sealed partial class ImageDistributionLoop(
 
     private async Task TryOfferAsync(CancellationToken cancellationToken)
     {
+        if (!distribution.AnyHostConnected)
+        {
+            return;
+        }
+
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var imports = scope.ServiceProvider.GetRequiredService<IImageImportStore>();
-            var offerable = (await imports.ListAsync(cancellationToken)).Where(import => import.State != ImageImportState.Failed).ToList();
-            if (offerable.Count == 0 || distribution.Offer([.. offerable.Select(import => import.Id)]) == 0)
-            {
-                return;
-            }
-
-            foreach (var import in offerable.Where(import => import.State == ImageImportState.Uploaded))
-            {
-                _ = await imports.SetStateAsync(import.Id, ImageImportState.Distributing, null, cancellationToken);
-            }
+            var uploads = await scope.ServiceProvider.GetRequiredService<IImageImportStore>().ListAsync(cancellationToken);
+            _ = await scope.ServiceProvider.GetRequiredService<ImageOffers>().OfferAsync([.. uploads.Select(upload => upload.Id)], cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

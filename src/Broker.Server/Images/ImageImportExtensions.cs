@@ -10,6 +10,7 @@ internal static class ImageImportExtensions
         services.AddOptions<ImageUploadOptions>().BindConfiguration(ImageUploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ImageUploadFiles>();
         services.TryAddSingleton<ImageDistribution>();
+        services.TryAddScoped<ImageOffers>();
         services.TryAddScoped<ImageImports>();
         services.TryAddScoped<ImageImportReports>();
         services.AddHostedService<ImageDistributionLoop>();

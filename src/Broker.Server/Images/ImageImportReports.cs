@@ -11,9 +11,10 @@ namespace Broker.Server.Images;
 
 /// <summary>
 /// The host agents' side of an image import: the download of the uploaded file (header with size
-/// and SHA-256, then the bytes) and the host's report. The first success registers the image with
-/// the base address that host computed and makes it Ready; a failure while no host has it makes
-/// it Failed with the host's reason.
+/// and SHA-256, then the bytes) and the host's report, kept per host (<see cref="ImageImportHost"/>).
+/// The first success registers the image with the base address that host computed, which makes it
+/// Ready; a failure marks only that host Failed (the image is Failed once every host that tried
+/// failed and none has it, <see cref="ImageImport.StateOf"/>).
 /// </summary>
 internal sealed class ImageImportReports(IImageImportStore imports, IImageStore images, ImageUploadFiles files, IAuditLog audit, TimeProvider time)
 {
@@ -48,7 +49,11 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
         return null;
     }
 
-    /// <summary>Applies host <paramref name="agent"/>'s <paramref name="report"/>; a refusal when it is malformed or not the host's to make.</summary>
+    /// <summary>
+    /// Applies host <paramref name="agent"/>'s <paramref name="report"/> to its own state with the
+    /// image; a refusal when it is malformed or not the host's to make. A failure from a host that
+    /// imported the image already is a late echo and changes nothing.
+    /// </summary>
     public async Task<AgentRefusal?> ReportAsync(AgentIdentity agent, ImageImportReport report, CancellationToken cancellationToken)
     {
         var (import, refusal) = await FindAsync(agent, report.ImageId, cancellationToken);
@@ -57,14 +62,15 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
             return refusal;
         }
 
-        if (import.State == ImageImportState.Ready)
-        {
-            return null;
-        }
-
+        var host = agent.Host!.Value;
         if (!report.Succeeded)
         {
-            await FailAsync(agent, import, $"host {agent.Subject}: {report.Detail}", cancellationToken);
+            var held = (await imports.ListHostsAsync(import.Id, cancellationToken)).Any(state => state.Host == host && state.State == ImageHostImportState.Imported);
+            if (!held)
+            {
+                await FailAsync(agent, import, report.Detail, cancellationToken);
+            }
+
             return null;
         }
 
@@ -75,21 +81,38 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
             return AgentRefusal.Malformed($"A successful import names the base's content address and virtual size: {string.Join("; ", validated.Errors.Select(error => $"{error.Field} {error.Message}"))}");
         }
 
-        if ((await images.AddAsync(validated.Value!, cancellationToken)).Outcome != WriteOutcome.Saved && await images.FindAsync(import.Id, cancellationToken) is null)
+        var imported = validated.Value!;
+        var registered = await images.FindAsync(import.Id, cancellationToken);
+        if (registered is null)
         {
-            await FailAsync(agent, import, $"An image named '{import.Name}' with version '{import.Version}' was registered meanwhile.", cancellationToken);
+            if ((await images.AddAsync(imported, cancellationToken)).Outcome == WriteOutcome.Saved)
+            {
+                registered = imported;
+                await audit.RecordAsync(time, agent.Actor, "image.ready", $"image:{import.Id}", $"{import.Name} {import.Version} is {report.ContentAddress}", cancellationToken);
+            }
+            else if ((registered = await images.FindAsync(import.Id, cancellationToken)) is null)
+            {
+                await FailAsync(agent, import, $"An image named '{import.Name}' with version '{import.Version}' was registered meanwhile.", cancellationToken);
+                return null;
+            }
+        }
+
+        if (registered.Base != imported.Base)
+        {
+            // The same file gives the same content on every host; a different address is a host that imported something else.
+            await FailAsync(agent, import, $"The host's base is {imported.Base}, but the image was registered as {registered.Base}.", cancellationToken);
             return null;
         }
 
-        _ = await imports.SetStateAsync(import.Id, ImageImportState.Ready, null, cancellationToken);
-        await audit.RecordAsync(time, agent.Actor, "image.ready", $"image:{import.Id}", $"{import.Name} {import.Version} is {report.ContentAddress}", cancellationToken);
+        _ = await imports.RecordAsync(new ImageImportHost { Image = import.Id, Host = host, State = ImageHostImportState.Imported, UpdatedAt = time.GetUtcNow() }, cancellationToken);
         return null;
     }
 
-    private async Task FailAsync(AgentIdentity agent, ImageImport import, string reason, CancellationToken cancellationToken)
+    private async Task FailAsync(AgentIdentity agent, ImageImport import, string detail, CancellationToken cancellationToken)
     {
-        _ = await imports.SetStateAsync(import.Id, ImageImportState.Failed, reason, cancellationToken);
-        await audit.RecordAsync(time, agent.Actor, "image.failed", $"image:{import.Id}", reason, cancellationToken);
+        var state = new ImageImportHost { Image = import.Id, Host = agent.Host!.Value, State = ImageHostImportState.Failed, Detail = detail, UpdatedAt = time.GetUtcNow() };
+        _ = await imports.RecordAsync(state, cancellationToken);
+        await audit.RecordAsync(time, agent.Actor, "image.failed", $"image:{import.Id}", $"host {agent.Subject}: {detail}", cancellationToken);
     }
 
     private async Task<(ImageImport? Import, AgentRefusal? Refusal)> FindAsync(AgentIdentity agent, string imageId, CancellationToken cancellationToken)

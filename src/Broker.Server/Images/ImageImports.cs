@@ -1,5 +1,6 @@
 using Broker.Core;
 using Broker.Core.Audit;
+using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Server.Administration;
 using Microsoft.Extensions.Options;
@@ -11,13 +12,15 @@ namespace Broker.Server.Images;
 /// file that cannot be a disk image, records the upload (<see cref="ImageImportState.Uploaded"/>)
 /// and offers it to every connected host (<see cref="ImageImportState.Distributing"/>). The image
 /// becomes a registered <see cref="GoldImage"/> when the first host reports it imported
-/// (<see cref="ImageImportReports"/>).
+/// (<see cref="ImageImportReports"/>). Lists images with their per-host states, and lets an admin
+/// retry the hosts that failed one.
 /// </summary>
 internal sealed class ImageImports(
     IImageImportStore imports,
     IImageStore images,
+    IHostStore hosts,
     ImageUploadFiles files,
-    ImageDistribution distribution,
+    ImageOffers offers,
     IAuditLog audit,
     IOptions<ImageUploadOptions> options,
     TimeProvider time)
@@ -25,20 +28,58 @@ internal sealed class ImageImports(
     /// <summary>The largest file an upload may carry.</summary>
     public long MaxFileBytes => options.Value.MaxFileBytes;
 
-    /// <summary>Every image being imported or refused, and every registered image, by name and version.</summary>
+    /// <summary>Every registered image and every upload (with its per-host states), by name and version.</summary>
     public async Task<IReadOnlyList<ImageListing>> ListAsync(CancellationToken cancellationToken)
     {
-        var registered = await images.ListAsync(cancellationToken);
-        var pending = (await imports.ListAsync(cancellationToken)).Where(import => import.State != ImageImportState.Ready);
-        return [.. registered.Select(ImageListing.Of).Concat(pending.Select(ImageListing.Of))
+        var registered = (await images.ListAsync(cancellationToken)).ToDictionary(image => image.Id);
+        var uploads = await imports.ListAsync(cancellationToken);
+        var states = (await imports.ListAllHostsAsync(cancellationToken)).ToLookup(state => state.Image);
+        var known = await hosts.ListAsync(cancellationToken);
+        var names = known.ToDictionary(host => host.Id, host => host.Name);
+        var uploaded = uploads.Select(upload => upload.Id).ToHashSet();
+        return [.. uploads.Select(upload => ImageListing.Of(upload, registered.GetValueOrDefault(upload.Id), states[upload.Id], names, known.Count))
+            .Concat(registered.Values.Where(image => !uploaded.Contains(image.Id)).Select(ImageListing.Of))
             .OrderBy(image => image.Name, StringComparer.Ordinal).ThenBy(image => image.Version, StringComparer.Ordinal)];
     }
 
-    /// <summary>Image <paramref name="id"/>, registered or being imported, or null.</summary>
-    public async Task<ImageListing?> FindAsync(ImageId id, CancellationToken cancellationToken) =>
-        await images.FindAsync(id, cancellationToken) is { } image ? ImageListing.Of(image)
-        : await imports.FindAsync(id, cancellationToken) is { } import ? ImageListing.Of(import)
-        : null;
+    /// <summary>Image <paramref name="id"/>, registered or uploaded (with its per-host states), or null.</summary>
+    public async Task<ImageListing?> FindAsync(ImageId id, CancellationToken cancellationToken)
+    {
+        var registered = await images.FindAsync(id, cancellationToken);
+        if (await imports.FindAsync(id, cancellationToken) is not { } upload)
+        {
+            return registered is null ? null : ImageListing.Of(registered);
+        }
+
+        var states = await imports.ListHostsAsync(id, cancellationToken);
+        var known = await hosts.ListAsync(cancellationToken);
+        return ImageListing.Of(upload, registered, states, known.ToDictionary(host => host.Id, host => host.Name), known.Count);
+    }
+
+    /// <summary>
+    /// Forgets the hosts that failed uploaded image <paramref name="id"/> and offers it to those
+    /// connected at once (the others get it when they connect); audited when there were any.
+    /// Null when there is no image <paramref name="id"/>; nothing changes when no host failed it.
+    /// </summary>
+    public async Task<ImageListing?> RetryAsync(ImageId id, string actor, CancellationToken cancellationToken)
+    {
+        var before = await FindAsync(id, cancellationToken);
+        var failed = before?.FailedHosts.ToList() ?? [];
+        if (before is null || failed.Count == 0)
+        {
+            return before;
+        }
+
+        var cleared = await imports.ClearFailedAsync(id, cancellationToken);
+        if (cleared == 0)
+        {
+            return await FindAsync(id, cancellationToken); // another admin retried meanwhile
+        }
+
+        await audit.RecordAsync(time, actor, "image.retried", $"image:{id}", $"{before.Name} {before.Version}: offered again to {string.Join(", ", failed.Select(host => host.HostName))}", cancellationToken);
+        _ = await offers.OfferAsync([id], cancellationToken);
+        return await FindAsync(id, cancellationToken);
+    }
 
     /// <summary>Receives the image file <paramref name="body"/> as image <paramref name="name"/> <paramref name="version"/>.</summary>
     public async Task<ImageUploadResult> UploadAsync(string? name, string? version, Stream body, string actor, CancellationToken cancellationToken)
@@ -76,7 +117,6 @@ internal sealed class ImageImports(
                 Id = ImageId.New(),
                 Name = name,
                 Version = version,
-                State = ImageImportState.Uploaded,
                 FileSizeBytes = received.Length,
                 FileSha256 = received.Sha256,
                 UploadedAt = time.GetUtcNow(),
@@ -89,12 +129,8 @@ internal sealed class ImageImports(
             }
 
             await audit.RecordAsync(time, actor, "image.uploaded", $"image:{import.Id}", $"{name} {version} ({received.Length} bytes, sha256 {received.Sha256})", cancellationToken);
-            if (distribution.Offer([import.Id]) > 0 && await imports.SetStateAsync(import.Id, ImageImportState.Distributing, null, cancellationToken))
-            {
-                import = import with { State = ImageImportState.Distributing };
-            }
-
-            return ImageUploadResult.Done(import);
+            _ = await offers.OfferAsync([import.Id], cancellationToken);
+            return ImageUploadResult.Done((await FindAsync(import.Id, cancellationToken))!);
         }
         finally
         {

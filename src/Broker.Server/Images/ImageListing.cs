@@ -1,3 +1,4 @@
+using Broker.Core.Hosts;
 using Broker.Core.Images;
 
 namespace Broker.Server.Images;
@@ -8,13 +9,50 @@ namespace Broker.Server.Images;
 /// <param name="Version">Its version.</param>
 /// <param name="BaseContentAddress">Empty until a host imported it.</param>
 /// <param name="SizeBytes">The disk's virtual size; 0 until a host imported it.</param>
-/// <param name="Status">How far its import got (<see cref="ImageImportState.Ready"/> for a registered image).</param>
-/// <param name="Reason">Why it failed, for <see cref="ImageImportState.Failed"/>.</param>
-internal sealed record ImageListing(ImageId Id, string Name, string Version, string BaseContentAddress, long SizeBytes, ImageImportState Status, string? Reason)
+/// <param name="Status">How far its import got (<see cref="ImageImport.StateOf"/>; <see cref="ImageImportState.Ready"/> for an image registered by address).</param>
+/// <param name="Reason">Why it failed, for <see cref="ImageImportState.Failed"/>: each failed host's reason.</param>
+/// <param name="Hosts">The per-host states of an uploaded image; null for an image registered by address, which no host is asked to fetch.</param>
+/// <param name="HostCount">How many hosts the broker knows (the "m" of "n of m hosts").</param>
+internal sealed record ImageListing(
+    ImageId Id,
+    string Name,
+    string Version,
+    string BaseContentAddress,
+    long SizeBytes,
+    ImageImportState Status,
+    string? Reason,
+    IReadOnlyList<ImageHostListing>? Hosts,
+    int HostCount)
 {
-    public static ImageListing Of(GoldImage image) =>
-        new(image.Id, image.Name, image.Version, image.Base.Value, image.SizeBytes, ImageImportState.Ready, null);
+    /// <summary>How many hosts imported it.</summary>
+    public int ImportedHostCount => Hosts?.Count(host => host.State == ImageHostImportState.Imported) ?? 0;
 
-    public static ImageListing Of(ImageImport import) =>
-        new(import.Id, import.Name, import.Version, string.Empty, 0, import.State, import.Reason);
+    /// <summary>The hosts that could not import it, with their reasons.</summary>
+    public IEnumerable<ImageHostListing> FailedHosts => Hosts?.Where(host => host.State == ImageHostImportState.Failed) ?? [];
+
+    /// <summary>An image registered by its address, not uploaded.</summary>
+    public static ImageListing Of(GoldImage image) =>
+        new(image.Id, image.Name, image.Version, image.Base.Value, image.SizeBytes, ImageImportState.Ready, null, null, 0);
+
+    /// <summary>An uploaded image with its per-host states; <paramref name="registered"/> once a host imported it.</summary>
+    public static ImageListing Of(
+        ImageImport import,
+        GoldImage? registered,
+        IEnumerable<ImageImportHost> states,
+        IReadOnlyDictionary<HostId, string> hostNames,
+        int hostCount)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        ArgumentNullException.ThrowIfNull(hostNames);
+        var rows = states.ToList();
+        var status = ImageImport.StateOf(registered is not null, rows);
+        var hosts = rows
+            .Select(row => new ImageHostListing(row.Host, hostNames.GetValueOrDefault(row.Host) ?? row.Host.ToString(), row.State, row.Detail, row.UpdatedAt))
+            .OrderBy(host => host.HostName, StringComparer.Ordinal)
+            .ToList();
+        var reason = status == ImageImportState.Failed
+            ? string.Join("; ", hosts.Select(host => $"host {host.HostName}: {host.Detail}"))
+            : null;
+        return new(import.Id, import.Name, import.Version, registered?.Base.Value ?? string.Empty, registered?.SizeBytes ?? 0, status, reason, hosts, hostCount);
+    }
 }

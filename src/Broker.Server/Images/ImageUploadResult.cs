@@ -1,5 +1,4 @@
 using Broker.Core;
-using Broker.Core.Images;
 
 namespace Broker.Server.Images;
 
@@ -23,9 +22,9 @@ internal enum ImageUploadOutcome
 }
 
 /// <summary>The answer of <see cref="ImageImports.UploadAsync"/>: the stored upload, or why nothing was stored.</summary>
-internal sealed record ImageUploadResult(ImageUploadOutcome Outcome, ImageImport? Import, IReadOnlyList<ValidationError> Errors, string Detail)
+internal sealed record ImageUploadResult(ImageUploadOutcome Outcome, ImageListing? Image, IReadOnlyList<ValidationError> Errors, string Detail)
 {
-    public static ImageUploadResult Done(ImageImport import) => new(ImageUploadOutcome.Done, import, [], string.Empty);
+    public static ImageUploadResult Done(ImageListing image) => new(ImageUploadOutcome.Done, image, [], string.Empty);
 
     public static ImageUploadResult Refused(ImageUploadOutcome outcome, string detail) => new(outcome, null, [], detail);
 

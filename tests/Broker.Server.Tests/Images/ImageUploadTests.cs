@@ -38,8 +38,12 @@ public sealed class ImageUploadTests(PostgresCluster cluster)
         response.Headers.Location!.OriginalString.ShouldBe($"/api/v1/admin/images/{uploaded.Id}");
         (uploaded.Name, uploaded.Version, uploaded.Status, uploaded.BaseContentAddress).ShouldBe(("fedora", "42", "Uploaded", string.Empty));
         (await File.ReadAllBytesAsync(UploadedFiles(site).ShouldHaveSingleItem(), Token)).ShouldBe(disk);
-        (await admin.GetFromJsonAsync<List<ImageResponse>>("/api/v1/admin/images", ApiWorld.Json, Token)).ShouldHaveSingleItem().ShouldBe(uploaded);
-        (await admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{uploaded.Id}", ApiWorld.Json, Token)).ShouldBe(uploaded);
+        (uploaded.HostsImported, uploaded.HostsTotal).ShouldBe((0, 0));
+        uploaded.Hosts.ShouldNotBeNull().ShouldBeEmpty();
+        (await admin.GetFromJsonAsync<List<ImageResponse>>("/api/v1/admin/images", ApiWorld.Json, Token)).ShouldHaveSingleItem().ShouldBe(uploaded with { Hosts = null });
+        var found = (await admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{uploaded.Id}", ApiWorld.Json, Token)).ShouldNotBeNull();
+        found.Hosts.ShouldNotBeNull().ShouldBeEmpty();
+        (found with { Hosts = null }).ShouldBe(uploaded with { Hosts = null });
         await using var scope = factory.Services.CreateAsyncScope();
         var stored = (await scope.ServiceProvider.GetRequiredService<IImageImportStore>().FindAsync(new ImageId(uploaded.Id), Token)).ShouldNotBeNull();
         stored.FileSha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(disk)));

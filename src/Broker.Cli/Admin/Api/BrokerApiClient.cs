@@ -41,6 +41,13 @@ internal sealed class BrokerApiClient : IDisposable
     public Task<ApiReply<List<ImageInfo>>> ListImagesAsync(CancellationToken cancellationToken) =>
         GetAsync("api/v1/admin/images", Json.ListImageInfo, cancellationToken);
 
+    public Task<ApiReply<ImageInfo>> GetImageAsync(Guid id, CancellationToken cancellationToken) =>
+        GetAsync($"api/v1/admin/images/{id}", Json.ImageInfo, cancellationToken);
+
+    /// <summary><c>POST /api/v1/admin/images/{id}/retry</c>: the hosts that failed the upload are offered it again.</summary>
+    public Task<ApiReply<ImageInfo>> RetryImageAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/admin/images/{id}/retry", null, Json.ImageInfo, cancellationToken);
+
     public Task<ApiReply<ImageInfo>> AddImageAsync(ImageRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "api/v1/admin/images", JsonContent.Create(request, Json.ImageRequest), Json.ImageInfo, cancellationToken);
 

@@ -408,6 +408,33 @@ namespace Broker.Persistence.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Broker.Persistence.Images.ImageImportHostRow", b =>
+                {
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ImageId", "HostId");
+
+                    b.HasIndex("HostId");
+
+                    b.ToTable("ImageImportHosts", (string)null);
+                });
+
             modelBuilder.Entity("Broker.Persistence.Images.ImageImportRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -425,15 +452,6 @@ namespace Broker.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
 
                     b.Property<long>("UploadedAt")
                         .HasColumnType("bigint");
@@ -775,6 +793,21 @@ namespace Broker.Persistence.Postgres.Migrations
                     b.HasOne("Broker.Persistence.Pools.PoolRow", null)
                         .WithMany()
                         .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broker.Persistence.Images.ImageImportHostRow", b =>
+                {
+                    b.HasOne("Broker.Persistence.Hosts.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broker.Persistence.Images.ImageImportRow", null)
+                        .WithMany()
+                        .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -403,6 +403,33 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Broker.Persistence.Images.ImageImportHostRow", b =>
+                {
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ImageId", "HostId");
+
+                    b.HasIndex("HostId");
+
+                    b.ToTable("ImageImportHosts", (string)null);
+                });
+
             modelBuilder.Entity("Broker.Persistence.Images.ImageImportRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -419,15 +446,6 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UploadedAt")
@@ -766,6 +784,21 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.HasOne("Broker.Persistence.Pools.PoolRow", null)
                         .WithMany()
                         .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broker.Persistence.Images.ImageImportHostRow", b =>
+                {
+                    b.HasOne("Broker.Persistence.Hosts.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broker.Persistence.Images.ImageImportRow", null)
+                        .WithMany()
+                        .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

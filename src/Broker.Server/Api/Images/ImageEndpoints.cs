@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Broker.Server.Api.Images;
 
-/// <summary>Admin: register, upload and read gold images (immutable once registered).</summary>
+/// <summary>Admin: register, upload and read gold images (immutable once registered), and retry the hosts that failed an upload.</summary>
 internal static class ImageEndpoints
 {
     private const string UploadPath = "/api/v1/admin/images/import";
@@ -28,6 +28,7 @@ internal static class ImageEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        images.MapPost("/{id:guid}/retry", RetryAsync).Produces<ImageResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
 
@@ -43,7 +44,16 @@ internal static class ImageEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, ImageImports images, CancellationToken cancellationToken) =>
         await images.FindAsync(new ImageId(id), cancellationToken) is { } image
-            ? TypedResults.Ok(ImageResponse.From(image))
+            ? TypedResults.Ok(ImageResponse.From(image, withHosts: true))
+            : ApiProblems.NotFound($"There is no image {id}.");
+
+    /// <summary>
+    /// Forgets the hosts that failed the uploaded image, so each is offered it again (those connected
+    /// at once); 200 with the image either way, and nothing changes when no host failed it.
+    /// </summary>
+    private static async Task<IResult> RetryAsync(Guid id, ClaimsPrincipal user, ImageImports images, CancellationToken cancellationToken) =>
+        await images.RetryAsync(new ImageId(id), Actor.UserId(user), cancellationToken) is { } image
+            ? TypedResults.Ok(ImageResponse.From(image, withHosts: true))
             : ApiProblems.NotFound($"There is no image {id}.");
 
     private static async Task<IResult> CreateAsync(ImageRequest request, ClaimsPrincipal user, ImageRegistry registry, CancellationToken cancellationToken)
@@ -74,7 +84,7 @@ internal static class ImageEndpoints
         var result = await images.UploadAsync(name, version, request.Body, Actor.UserId(user), cancellationToken);
         return result.Outcome switch
         {
-            ImageUploadOutcome.Done => TypedResults.Accepted($"/api/v1/admin/images/{result.Import!.Id}", ImageResponse.From(ImageListing.Of(result.Import))),
+            ImageUploadOutcome.Done => TypedResults.Accepted($"/api/v1/admin/images/{result.Image!.Id}", ImageResponse.From(result.Image, withHosts: true)),
             ImageUploadOutcome.Invalid => ApiProblems.Validation(result.Errors),
             ImageUploadOutcome.Duplicate => ApiProblems.Conflict("Duplicate", result.Detail),
             ImageUploadOutcome.NotAnImage => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a disk image", detail: result.Detail),

@@ -8,10 +8,41 @@ namespace Broker.Server.Api.Images;
 /// <param name="Version">Its version.</param>
 /// <param name="BaseContentAddress">Empty until a host imported an uploaded image.</param>
 /// <param name="SizeBytes">The disk's virtual size; 0 until a host imported an uploaded image.</param>
-/// <param name="Status"><c>Uploaded</c>, <c>Distributing</c>, <c>Ready</c> (usable by pools) or <c>Failed</c>.</param>
-/// <param name="StatusReason">Why it failed; null otherwise.</param>
-internal sealed record ImageResponse(Guid Id, string Name, string Version, string BaseContentAddress, long SizeBytes, string Status, string? StatusReason)
+/// <param name="Status"><c>Uploaded</c>, <c>Distributing</c>, <c>Ready</c> (usable by pools, once one host imported it) or <c>Failed</c> (every host that tried failed, none has it).</param>
+/// <param name="StatusReason">Why it failed (each failed host's reason); null otherwise.</param>
+/// <param name="HostsImported">How many hosts imported an uploaded image; null for an image registered by address.</param>
+/// <param name="HostsTotal">How many hosts the broker knows, for an uploaded image; null for an image registered by address.</param>
+/// <param name="Hosts">Per-host states of an uploaded image, by host name: in answers about one image (<c>GET …/images/{id}</c>, retry, import); null in the list and for an image registered by address.</param>
+internal sealed record ImageResponse(
+    Guid Id,
+    string Name,
+    string Version,
+    string BaseContentAddress,
+    long SizeBytes,
+    string Status,
+    string? StatusReason,
+    int? HostsImported = null,
+    int? HostsTotal = null,
+    IReadOnlyList<ImageHostResponse>? Hosts = null)
 {
-    public static ImageResponse From(ImageListing image) =>
-        new(image.Id.Value, image.Name, image.Version, image.BaseContentAddress, image.SizeBytes, image.Status.ToString(), image.Reason);
+    /// <summary>The image with its counts; with its per-host rows when <paramref name="withHosts"/>.</summary>
+    public static ImageResponse From(ImageListing image, bool withHosts)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var uploaded = image.Hosts is not null;
+        return new(
+            image.Id.Value,
+            image.Name,
+            image.Version,
+            image.BaseContentAddress,
+            image.SizeBytes,
+            image.Status.ToString(),
+            image.Reason,
+            uploaded ? image.ImportedHostCount : null,
+            uploaded ? image.HostCount : null,
+            withHosts && uploaded ? [.. image.Hosts!.Select(ImageHostResponse.From)] : null);
+    }
+
+    /// <summary>The image as the list shows it: counts, no per-host rows.</summary>
+    public static ImageResponse From(ImageListing image) => From(image, withHosts: false);
 }

@@ -1,0 +1,74 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Broker.Persistence.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class ImageImportHosts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // SQLite drops these columns in place (neither is indexed nor constrained), inside the
+            // migration's transaction; DropColumn would rebuild the table with foreign keys off, outside it.
+            migrationBuilder.Sql("ALTER TABLE \"ImageImports\" DROP COLUMN \"Reason\";");
+            migrationBuilder.Sql("ALTER TABLE \"ImageImports\" DROP COLUMN \"State\";");
+
+            migrationBuilder.CreateTable(
+                name: "ImageImportHosts",
+                columns: table => new
+                {
+                    ImageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HostId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImageImportHosts", x => new { x.ImageId, x.HostId });
+                    table.ForeignKey(
+                        name: "FK_ImageImportHosts_Hosts_HostId",
+                        column: x => x.HostId,
+                        principalTable: "Hosts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ImageImportHosts_ImageImports_ImageId",
+                        column: x => x.ImageId,
+                        principalTable: "ImageImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImageImportHosts_HostId",
+                table: "ImageImportHosts",
+                column: "HostId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ImageImportHosts");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Reason",
+                table: "ImageImports",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "State",
+                table: "ImageImports",
+                type: "TEXT",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "Uploaded");
+        }
+    }
+}
