@@ -1,6 +1,6 @@
-using Broker.Contracts.Tls;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Broker.Contracts.Tls;
 
 namespace Broker.HostAgent.Enrollment;
 
