@@ -20,6 +20,7 @@ public sealed class DesktopProgressTests
     public async Task SyncWait_PrintsThePushsProgressLines_ThenTheDesktop()
     {
         using var directory = new TempDirectory("brokerctl-progress-");
+        var output = new LiveWriter();
         await using var agent = new ScriptedAgent
         {
             Answer = Desktop(LocalPhase.Ready),
@@ -28,17 +29,17 @@ public sealed class DesktopProgressTests
                 Desktop(LocalPhase.Syncing, new TransferState { BytesDone = Total / 2, BytesTotal = Total, BytesPerSecond = 4 * 1024 * 1024, EtaSeconds = 1 }),
                 Desktop(LocalPhase.Syncing, new TransferState { BytesDone = Total, BytesTotal = Total, BytesPerSecond = 4 * 1024 * 1024 }),
             ],
-            SyncAnswersAfterWatch = true,
+            // The sync finishes once its last progress was shown: an update still in flight when the
+            // sync answers is not waited for.
+            SyncAnswersAfter = token => output.WaitForAsync("syncing 100%", token),
         };
         await agent.StartAsync(directory.File("agent.sock"));
 
-        var run = await CliRun.RunAsync("desktop", "sync", Desk, "--wait", "--socket", directory.File("agent.sock"));
+        var run = await CliRun.RunAsync(output, Token, "desktop", "sync", Desk, "--wait", "--socket", directory.File("agent.sock"));
 
         run.ExitCode.ShouldBe(0, run.ToString());
         agent.Calls.ShouldBe(["Sync"]);
         var lines = run.Out.ReplaceLineEndings("\n").Split('\n');
-        // The watch ends when the sync answers: an update still in flight then (here the last, 100 %)
-        // may or may not be shown, but none is shown after the desktop's fields.
         var fields = Array.FindIndex(lines, line => line.StartsWith("phase", StringComparison.Ordinal));
         Array.IndexOf(lines, "syncing 50% of 8388608 bytes, 4.0 MiB/s, 1 s left").ShouldBeInRange(0, fields - 1, run.ToString());
         Array.FindLastIndex(lines, line => line.StartsWith("syncing", StringComparison.Ordinal)).ShouldBeLessThan(fields, "the progress comes before the desktop's fields");

@@ -40,8 +40,8 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public bool HangAfterUpdates { get; init; }
 
-    /// <summary>Sync answers only once a Watch sent every update, as a sync that runs while its progress is followed.</summary>
-    public bool SyncAnswersAfterWatch { get; init; }
+    /// <summary>When set, Sync answers only once this completes, as a sync that runs while its progress is followed.</summary>
+    public Func<CancellationToken, Task>? SyncAnswersAfter { get; init; }
 
     /// <summary>Watch calls received.</summary>
     public int Watches { get; private set; }
@@ -75,9 +75,9 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
 
     public override async Task<LocalDesktop> Sync(DesktopRequest request, ServerCallContext context)
     {
-        if (SyncAnswersAfterWatch)
+        if (SyncAnswersAfter is not null)
         {
-            await _watching.Task.WaitAsync(context.CancellationToken);
+            await SyncAnswersAfter(context.CancellationToken);
         }
 
         return await Respond(nameof(Sync));
