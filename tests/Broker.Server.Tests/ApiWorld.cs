@@ -64,10 +64,10 @@ internal sealed class ApiWorld : IAsyncDisposable
 
     public PoolResponse Pool { get; private set; } = null!;
 
-    public static async Task<ApiWorld> CreateAsync(DatabaseProvider provider, PostgresCluster cluster, CancellationToken cancellationToken)
+    public static async Task<ApiWorld> CreateAsync(DatabaseProvider provider, PostgresCluster cluster, CancellationToken cancellationToken, Action<IServiceCollection>? services = null)
     {
         var site = await BrokerSite.CreateAsync(provider, cluster, cancellationToken);
-        var world = new ApiWorld(site, new BrokerAppFactory(site));
+        var world = new ApiWorld(site, new BrokerAppFactory(site, services: services));
         await world.InitialiseAsync(cancellationToken);
         return world;
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Server.Tests;
 
@@ -11,10 +13,15 @@ namespace Broker.Server.Tests;
 internal sealed class BrokerAppFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public BrokerAppFactory(BrokerSite site, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    /// <param name="site">The data directory and database.</param>
+    /// <param name="extraSettings">Settings over the site's.</param>
+    /// <param name="services">Changes to the app's services (e.g. a decorated store), applied last.</param>
+    public BrokerAppFactory(BrokerSite site, IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
     {
         Site = site;
+        _services = services;
         var settings = new Dictionary<string, string?>(site.Settings);
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
@@ -31,6 +38,11 @@ internal sealed class BrokerAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 }

@@ -169,6 +169,13 @@ public static class Reconciler
             yield break;
         }
 
+        // Built, but its completion never got through: a repeat makes the host report it again.
+        if (desktop.State == DesktopState.Provisioning)
+        {
+            yield return new ProvisionDesktop(desktop.Host, desktop.Id, desktop.Epoch, desktop.Image);
+            yield break;
+        }
+
         // A reset or restore is owed until the host reports it done; the host recognises a repeat by
         // its epoch and only reports completion again (the first report may be what got lost).
         if (desktop.State == DesktopState.Resetting)

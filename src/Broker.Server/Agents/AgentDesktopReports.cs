@@ -15,6 +15,8 @@ namespace Broker.Server.Agents;
 /// </summary>
 internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore pools, DesktopActions actions, IDesktopProgressBoard progress, QuarantineReports quarantine, TimeProvider time)
 {
+    private const int ConcurrentUpdateAttempts = 5;
+
     /// <summary>Applies <paramref name="report"/>; null when accepted, otherwise why not.</summary>
     public async Task<AgentRefusal?> ApplyAsync(AgentIdentity agent, DesktopReport report, CancellationToken cancellationToken)
     {
@@ -25,36 +27,46 @@ internal sealed class AgentDesktopReports(IDesktopStore desktops, IPoolStore poo
             return AgentRefusal.Malformed("A desktop report names a desktop (UUID) and an epoch.");
         }
 
-        var desktop = await desktops.FindAsync(id, cancellationToken);
-        var fromDevice = IsDeviceReport(report.Kind);
-        if (desktop is null || (fromDevice ? desktop.Device != agent.Device : desktop.Host != agent.Host))
+        // A report states a fact: one that met a concurrent change of the desktop (a user's request,
+        // another report) is applied again to the desktop as it now is, not dropped.
+        for (var attempt = 1; ; attempt++)
         {
-            return AgentRefusal.NotYours;
-        }
+            var desktop = await desktops.FindAsync(id, cancellationToken);
+            var fromDevice = IsDeviceReport(report.Kind);
+            if (desktop is null || (fromDevice ? desktop.Device != agent.Device : desktop.Host != agent.Host))
+            {
+                return AgentRefusal.NotYours;
+            }
 
-        if (report.Kind == DesktopReportKind.TransferProgress)
-        {
-            return RecordProgress(desktop, epoch.Value, report.Progress);
-        }
+            if (report.Kind == DesktopReportKind.TransferProgress)
+            {
+                return RecordProgress(desktop, epoch.Value, report.Progress);
+            }
 
-        if (QuarantineReports.Handles(report.Kind))
-        {
-            return await quarantine.ApplyAsync(agent, desktop, report, cancellationToken);
-        }
+            if (QuarantineReports.Handles(report.Kind))
+            {
+                return await quarantine.ApplyAsync(agent, desktop, report, cancellationToken);
+            }
 
-        var @event = await ToEventAsync(report, epoch.Value, desktop, cancellationToken);
-        if (@event is null)
-        {
-            return AgentRefusal.Malformed($"Report {report.Kind} needs a known kind and, where it names one, a layer id (UUID).");
-        }
+            var @event = await ToEventAsync(report, epoch.Value, desktop, cancellationToken);
+            if (@event is null)
+            {
+                return AgentRefusal.Malformed($"Report {report.Kind} needs a known kind and, where it names one, a layer id (UUID).");
+            }
 
-        var result = await actions.ApplyAsync(agent.Actor, desktop, [@event], cancellationToken);
-        return result.Outcome switch
-        {
-            DesktopActionOutcome.Done => null,
-            DesktopActionOutcome.NotFound => AgentRefusal.NotYours,
-            _ => AgentRefusal.Precondition(result.Reason!, result.Detail!),
-        };
+            var result = await actions.ApplyAsync(agent.Actor, desktop, [@event], cancellationToken);
+            if (result == DesktopActionResult.ConcurrentUpdate && attempt < ConcurrentUpdateAttempts)
+            {
+                continue;
+            }
+
+            return result.Outcome switch
+            {
+                DesktopActionOutcome.Done => null,
+                DesktopActionOutcome.NotFound => AgentRefusal.NotYours,
+                _ => AgentRefusal.Precondition(result.Reason!, result.Detail!),
+            };
+        }
     }
 
     private static bool IsDeviceReport(DesktopReportKind kind) =>

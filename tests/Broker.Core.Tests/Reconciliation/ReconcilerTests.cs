@@ -174,6 +174,20 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void Reconcile_HostHoldsADesktopTheBrokerStillProvisions_IsAskedToProvisionAgain()
+    {
+        // Arrange: the host built the desktop, but its ProvisioningCompleted report was lost.
+        var provisioning = DesktopStateMachine.Create(DeskId, PoolA, "desk-01", HostA, ImageA).Desktop;
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, provisioning.Epoch, false, false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([provisioning], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert: the host answers a repeat by reporting completion again.
+        plan.HostCommands[HostA].ShouldBe([new ProvisionDesktop(HostA, DeskId, provisioning.Epoch, ImageA)]);
+    }
+
+    [Fact]
     public void Reconcile_HostThatDidNotReport_GetsNoCommands()
     {
         // Arrange: the desktop needs a lock, but its host is silent this round.

@@ -36,4 +36,17 @@ internal sealed class AgentStream((AsyncDuplexStreamingCall<AgentMessage, Broker
         _pending.RemoveRange(0, index + 1);
         return command;
     }
+
+    /// <summary>The first command of <paramref name="kind"/> about <paramref name="desktop"/>; those about other desktops are passed over.</summary>
+    public async Task<Contracts.V1.AgentCommand> CommandAsync(AgentCommandKind kind, Guid desktop, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var command = await CommandAsync(kind, cancellationToken);
+            if (command.DesktopId == desktop.ToString())
+            {
+                return command;
+            }
+        }
+    }
 }

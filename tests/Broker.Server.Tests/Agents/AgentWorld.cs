@@ -36,8 +36,8 @@ internal sealed class AgentWorld : IAsyncDisposable
 
     public AgentGateway.AgentGatewayClient Gateway { get; }
 
-    public static async Task<AgentWorld> CreateAsync(DatabaseProvider provider, PostgresCluster cluster, CancellationToken cancellationToken) =>
-        new(await ApiWorld.CreateAsync(provider, cluster, cancellationToken));
+    public static async Task<AgentWorld> CreateAsync(DatabaseProvider provider, PostgresCluster cluster, CancellationToken cancellationToken, Action<IServiceCollection>? services = null) =>
+        new(await ApiWorld.CreateAsync(provider, cluster, cancellationToken, services));
 
     /// <summary>The call metadata that signs a call in with <paramref name="credential"/>.</summary>
     public static Metadata Bearer(string credential) => new() { { "authorization", $"Bearer {credential}" } };

@@ -48,6 +48,47 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task ProvisionedDesktopWhoseCompletionWasLost_IsOrderedAgain_AndTheRepeatedReportMakesItAvailable()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        before.State.ShouldBe(DesktopState.Provisioning);
+
+        // The host built the desktop and reports holding it; its ProvisioningCompleted never arrived.
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        var observed = new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value };
+        (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { observed } } }, cancellationToken)).Accepted.ShouldBeTrue();
+        var sent = await host.CommandAsync(AgentCommandKind.ProvisionDesktop, assigned.Id, cancellationToken);
+        (await host.ReportAsync(assigned.Id, sent.Epoch, DesktopReportKind.ProvisioningCompleted, string.Empty, cancellationToken)).Accepted.ShouldBeTrue();
+
+        (await world.DesktopAsync(before.Id, cancellationToken)).State.ShouldBe(DesktopState.Available);
+    }
+
+    [Fact]
+    public async Task ReportThatMeetsAConcurrentChangeOfTheDesktop_IsAppliedToTheDesktopAsItNowIs()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        var race = new RacedDesktopStore.Race(DesktopState.Provisioning);
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken, services => RacedDesktopStore.Register(services, race));
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+
+        race.Arm();
+        var ack = await host.ReportAsync(assigned.Id, (ulong)before.Epoch.Value, DesktopReportKind.ProvisioningCompleted, string.Empty, cancellationToken);
+
+        race.Fired.ShouldBeTrue("another save of the desktop came between the report's read and its save");
+        ack.Accepted.ShouldBeTrue(ack.ToString());
+        (await world.DesktopAsync(before.Id, cancellationToken)).State.ShouldBe(DesktopState.Available);
+    }
+
+    [Fact]
     public async Task GrantAndAcceptDevicePushes_GoOutOnceUntilTheAgentsReportAgain_ThenAgainWhileStillMissing()
     {
         using var timeout = Timeout();
