@@ -40,7 +40,7 @@ internal sealed class AdminContext(CliEnvironment environment)
 
     /// <summary>The certificate pin stored by <c>admin login</c> for <paramref name="server"/>; null when none is.</summary>
     public static CertificatePin? StoredPin(AdminConfig? stored, Uri server) =>
-        stored is { BrokerCertificate: { } text } && ParseServer(stored.Server) == server ? CertificatePin.Parse(text) : null;
+        stored is not null && ParseServer(stored.Server) == server ? CertificatePin.ParseOptional(stored.BrokerCertificate) : null;
 
     /// <summary>
     /// A client for the server and token in effect: an option beats its environment variable, which

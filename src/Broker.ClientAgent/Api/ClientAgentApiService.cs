@@ -22,7 +22,7 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
         CertificatePin? pin;
         try
         {
-            pin = request.BrokerCertificate is { Length: > 0 } text ? CertificatePin.Parse(text) : null;
+            pin = CertificatePin.ParseOptional(request.BrokerCertificate);
         }
         catch (FormatException exception)
         {

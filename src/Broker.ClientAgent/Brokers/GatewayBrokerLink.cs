@@ -31,45 +31,45 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
             Name = deviceName,
             Hello = ClientAgentHello.Create(),
         };
-        var response = await CallAsync(() => Gateway(server, pin).EnrollAsync(request, cancellationToken: cancellationToken).ResponseAsync, pin).ConfigureAwait(false);
+        var response = await CallAsync(server, pin, gateway => gateway.EnrollAsync(request, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return new DeviceEnrollment(server, response.AgentId, response.Credential, response.SigningPublicKeyPem, pin?.ToString());
     }
 
     public async Task<IReadOnlyList<DeviceDesktop>> ListDesktopsAsync(DeviceEnrollment device, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(() => Gateway(device).ListDesktopsAsync(new ListDesktopsRequest(), Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
+        var response = await CallAsync(device, gateway => gateway.ListDesktopsAsync(new ListDesktopsRequest(), Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return response.Desktops;
     }
 
     public async Task<DeviceDesktop> RequestCheckOutAsync(DeviceEnrollment device, string desktop, CancellationToken cancellationToken)
     {
         var request = new RequestCheckOutRequest { Desktop = desktop };
-        var response = await CallAsync(() => Gateway(device).RequestCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
+        var response = await CallAsync(device, gateway => gateway.RequestCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public async Task<DeviceDesktop> RequestCheckInAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new RequestCheckInRequest { DesktopId = desktopId, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device).RequestCheckInAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
+        var response = await CallAsync(device, gateway => gateway.RequestCheckInAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public async Task<DeviceDesktop> CancelCheckOutAsync(DeviceEnrollment device, string desktopId, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new CancelCheckOutRequest { DesktopId = desktopId, Epoch = epoch };
-        var response = await CallAsync(() => Gateway(device).CancelCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device)).ConfigureAwait(false);
+        var response = await CallAsync(device, gateway => gateway.CancelCheckOutAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         return response.Desktop;
     }
 
     public Task<IssueTransferTicketResponse> IssueTicketAsync(DeviceEnrollment device, string desktopId, TransferDirection direction, ulong epoch, CancellationToken cancellationToken)
     {
         var request = new IssueTransferTicketRequest { DesktopId = desktopId, Direction = direction, Epoch = epoch };
-        return CallAsync(() => Gateway(device).IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync, Pin(device));
+        return CallAsync(device, gateway => gateway.IssueTransferTicketAsync(request, Credential(device), cancellationToken: cancellationToken).ResponseAsync);
     }
 
     public AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Connect(DeviceEnrollment device, CancellationToken cancellationToken) =>
-        Gateway(device).Connect(Credential(device), cancellationToken: cancellationToken);
+        Gateway(device.Server, CertificatePin.ParseOptional(device.BrokerCertificate)).Connect(Credential(device), cancellationToken: cancellationToken);
 
     public void Dispose()
     {
@@ -81,13 +81,15 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
 
     private static Metadata Credential(DeviceEnrollment device) => [new("authorization", $"Bearer {device.Credential}")];
 
-    private static CertificatePin? Pin(DeviceEnrollment device) => device.BrokerCertificate is { } text ? CertificatePin.Parse(text) : null;
+    private Task<T> CallAsync<T>(DeviceEnrollment device, Func<AgentGateway.AgentGatewayClient, Task<T>> call) =>
+        CallAsync(device.Server, CertificatePin.ParseOptional(device.BrokerCertificate), call);
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call, CertificatePin? pin)
+    /// <summary>Makes <paramref name="call"/> on the broker at <paramref name="server"/>; a failure becomes a <see cref="ClientRefusedException"/> saying what the user can do.</summary>
+    private async Task<T> CallAsync<T>(string server, CertificatePin? pin, Func<AgentGateway.AgentGatewayClient, Task<T>> call)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call(Gateway(server, pin)).ConfigureAwait(false);
         }
         catch (RpcException exception)
         {
@@ -104,8 +106,6 @@ internal sealed class GatewayBrokerLink : IBrokerLink, IDisposable
             throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, pin?.DescribeRefusal(exception) ?? $"The broker cannot be reached: {exception.Message}", exception);
         }
     }
-
-    private AgentGateway.AgentGatewayClient Gateway(DeviceEnrollment device) => Gateway(device.Server, Pin(device));
 
     private AgentGateway.AgentGatewayClient Gateway(string server, CertificatePin? pin) =>
         new(_channels.GetOrAdd($"{server} {pin}", _ => GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = Handler(pin) })));

@@ -36,6 +36,10 @@ public sealed class CertificatePin : IEquatable<CertificatePin>
             : throw new FormatException($"A SHA-256 certificate fingerprint has 64 hex digits: '{text}'.");
     }
 
+    /// <summary>As <see cref="Parse"/>, with null or empty text (no pin) read as null.</summary>
+    /// <exception cref="FormatException">The text is neither empty nor a SHA-256 fingerprint.</exception>
+    public static CertificatePin? ParseOptional(string? text) => string.IsNullOrEmpty(text) ? null : Parse(text);
+
     /// <summary>As <see cref="Parse"/>; false when <paramref name="text"/> is no SHA-256 fingerprint.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out CertificatePin? pin)
     {

@@ -23,7 +23,7 @@ internal sealed record HostIdentity(Uri Server, string AgentId, string Credentia
     /// <summary>The pinned broker certificate, or null.</summary>
     /// <exception cref="FormatException">The stored fingerprint is not one.</exception>
     [JsonIgnore]
-    public CertificatePin? BrokerPin => BrokerCertificate is { } text ? CertificatePin.Parse(text) : null;
+    public CertificatePin? BrokerPin => CertificatePin.ParseOptional(BrokerCertificate);
 
     /// <summary>Writes the identity atomically (temporary file, flush, rename) with mode 0600.</summary>
     public async Task SaveAsync(string dataDirectory, CancellationToken cancellationToken)

@@ -57,6 +57,18 @@ public sealed class CertificatePinTests
     public void Parse_refuses_what_is_no_SHA256_fingerprint(string text) =>
         Should.Throw<FormatException>(() => CertificatePin.Parse(text));
 
+    [Fact]
+    public void ParseOptional_reads_no_text_as_no_pin_and_refuses_a_wrong_one()
+    {
+        using var certificate = TestCertificates.SelfSigned("broker");
+        var pin = CertificatePin.Of(certificate);
+
+        CertificatePin.ParseOptional(null).ShouldBeNull();
+        CertificatePin.ParseOptional(string.Empty).ShouldBeNull();
+        CertificatePin.ParseOptional(pin.ToString()).ShouldBe(pin);
+        Should.Throw<FormatException>(() => CertificatePin.ParseOptional("SHA256:00"));
+    }
+
     private static async Task<WebApplication> StartBrokerAsync(X509Certificate2 certificate)
     {
         var builder = WebApplication.CreateSlimBuilder();
