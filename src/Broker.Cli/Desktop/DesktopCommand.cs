@@ -35,6 +35,8 @@ internal static class DesktopCommand
         command.Subcommands.Add(OnDesktop(environment, socket, json, "checkin", "Stop, push the final layer and release the local copy.", (agent, request, token) => agent.CheckInAsync(request, cancellationToken: token), DesktopWait.CheckIn));
         command.Subcommands.Add(DesktopConsoleCommand.Create(environment, socket));
         command.Subcommands.Add(DesktopSnapshotsCommand.Create(environment, socket, json));
+        command.Subcommands.Add(DesktopDivergedCommands.List(environment, socket, json));
+        command.Subcommands.Add(DesktopDivergedCommands.Discard(environment, socket, json));
         return command;
     }
 

@@ -98,6 +98,19 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
         return Task.FromResult(list);
     }
 
+    public override async Task<DivergedBranchList> Diverged(DesktopRequest request, ServerCallContext context) =>
+        ToList(await Manager.DivergedAsync(request.Desktop, context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task<DivergedBranchList> DiscardDiverged(DiscardDivergedRequest request, ServerCallContext context)
+    {
+        if (request.All == (request.Branch.Length > 0))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Name one diverged branch to discard, or ask for all of them."));
+        }
+
+        return ToList(await Manager.DiscardDivergedAsync(request.Desktop, request.All ? null : request.Branch, context.CancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>
     /// Sends the status now and at every change; ends when the check-out, check-in or operation that
     /// was in progress settles (ready, revoked, or released: then a last CHECKED_IN status).
@@ -131,5 +144,19 @@ internal sealed class ClientAgentApiService(AgentDesktops desktops, IOptions<Cli
                 return;
             }
         }
+    }
+
+    private static DivergedBranchList ToList(IReadOnlyList<Desktops.DivergedBranch> branches)
+    {
+        var list = new DivergedBranchList();
+        list.Branches.AddRange(branches.Select(branch => new Contracts.V1.DivergedBranch
+        {
+            Name = branch.Name,
+            Path = branch.Path,
+            Layers = (uint)branch.Layers,
+            Bytes = (ulong)branch.Bytes,
+            LastWrittenAt = Timestamp.FromDateTimeOffset(branch.LastWrittenAt),
+        }));
+        return list;
     }
 }

@@ -26,4 +26,7 @@ internal enum ClientRefusal
 
     /// <summary>The desktop's pool does not let the user defer a background sync.</summary>
     SyncDeferNotAllowed,
+
+    /// <summary>Local branches that diverged from the server's chain are kept; a check-in would delete them.</summary>
+    DivergedBranchesKept,
 }

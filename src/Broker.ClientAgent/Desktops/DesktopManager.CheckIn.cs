@@ -21,6 +21,7 @@ internal sealed partial class DesktopManager
         if (record.Phase is not (DesktopPhase.CheckInRequested or DesktopPhase.CheckingIn or DesktopPhase.Uploading or DesktopPhase.Uploaded))
         {
             RequireRunnable(record);
+            RequireNoDivergedBranches(record);
             _ = await _broker.RequestCheckInAsync(Enrollment(), record.DesktopId, record.Epoch, cancellationToken).ConfigureAwait(false);
             _ = await _state.UpdateDesktopAsync(record.DesktopId, held => held.Phase == DesktopPhase.Ready ? held with { Phase = DesktopPhase.CheckInRequested } : held, cancellationToken).ConfigureAwait(false);
         }

@@ -19,14 +19,18 @@ internal sealed partial class DesktopManager
     // The desktops whose chain was verified against the host's since the agent started.
     private readonly ConcurrentDictionary<string, bool> _verifiedChains = new(StringComparer.Ordinal);
 
-    /// <summary>Pushes what the host lacks (background sync); a push refused for its parent resyncs and pushes again once. Call under the gate.</summary>
+    /// <summary>
+    /// Pushes what the host lacks (background sync); a push refused for its parent, or because the
+    /// host holds another layer of that id (both sides sealed layers), resyncs and pushes again once.
+    /// Call under the gate.
+    /// </summary>
     private async Task PushResyncingAsync(string desktopId, DesktopLive live, CancellationToken cancellationToken)
     {
         try
         {
             await PushPendingAsync(Find(desktopId), live, DesktopActivity.Syncing, final: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClientRefusedException refused) when (refused.InnerException is Grpc.Core.RpcException rpc && TransferRejections.ReasonOf(rpc) == TransferRejection.WrongParent)
+        catch (ClientRefusedException refused) when (refused.InnerException is Grpc.Core.RpcException rpc && TransferRejections.ReasonOf(rpc) is TransferRejection.WrongParent or TransferRejection.LayerConflict)
         {
             if (!await ResyncAsync(desktopId, live, cancellationToken).ConfigureAwait(false))
             {
@@ -145,7 +149,7 @@ internal sealed partial class DesktopManager
     private async Task RepullAsync(LocalDesktopRecord record, DesktopLive live, TransferClient client, CancellationToken cancellationToken)
     {
         var paths = DesktopPaths.Of(_options.DataDirectory, record.DesktopId);
-        var divergedBefore = ChainPuller.DivergedBranches(paths.Chain).Count;
+        var divergedBefore = DivergedBranches.List(paths.Chain).Count;
         if (live.Runtime is { } runtime)
         {
             live.Runtime = null;
@@ -159,7 +163,7 @@ internal sealed partial class DesktopManager
             var store = await new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time).PullAsync(paths.Chain, record.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
             progress.Complete();
             live.Runtime = await DesktopRuntime.ServeAsync(store, paths, CancellationToken.None).ConfigureAwait(false);
-            var diverged = ChainPuller.DivergedBranches(paths.Chain).Count > divergedBefore;
+            var diverged = DivergedBranches.List(paths.Chain).Count > divergedBefore;
             var chain = store.Manifest.CurrentChain().Select(layer => layer.Id).ToList();
             _ = await _state.UpdateDesktopAsync(
                 record.DesktopId,

@@ -2,6 +2,7 @@ using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Transfer;
+using Broker.Transfer;
 using Broker.Transfer.Client;
 
 namespace Broker.ClientAgent.Desktops;
@@ -111,6 +112,11 @@ internal sealed partial class DesktopManager
 
             progress.Complete();
             live.Message = null;
+        }
+        catch (Grpc.Core.RpcException rejected) when (TransferRejections.ReasonOf(rejected) is { } reason)
+        {
+            live.Message = $"{pending.Count} layer(s) are queued: the host refused the push ({TransferRejections.Name(reason)}: {rejected.Status.Detail}).";
+            throw new ClientRefusedException(ClientRefusal.BrokerUnreachable, $"The sync is queued: the host refused the push ({TransferRejections.Name(reason)}: {rejected.Status.Detail}).", rejected);
         }
         catch (Exception exception) when (exception is Grpc.Core.RpcException or HttpRequestException or IOException)
         {

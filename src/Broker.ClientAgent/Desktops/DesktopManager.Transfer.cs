@@ -230,6 +230,11 @@ internal sealed partial class DesktopManager
             baseAddress = store.Manifest.BaseAddress;
         }
 
+        foreach (var branch in DivergedBranches.List(paths.Chain))
+        {
+            await DivergedBranches.DiscardAsync(FileStorage.Instance, _bases, branch, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Directory.Exists(paths.Root))
         {
             Directory.Delete(paths.Root, recursive: true);

@@ -154,8 +154,8 @@ internal sealed partial class DesktopManager : IAsyncDisposable
 
     /// <summary>Where the local branches a resync found diverged from the host's chain are kept, or null when there are none.</summary>
     private string? DivergedNote(LocalDesktopRecord desktop) =>
-        ChainPuller.DivergedBranches(DesktopPaths.Of(_options.DataDirectory, desktop.DesktopId).Chain) is { Count: > 0 } branches
-            ? $"{branches.Count} local branch(es) diverged from the server's chain; kept unchanged at {string.Join(", ", branches)}."
+        DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, desktop.DesktopId).Chain) is { Count: > 0 } branches
+            ? $"{branches.Count} local branch(es) diverged from the server's chain; kept unchanged at {string.Join(", ", branches)} ('brokerctl desktop diverged {desktop.Name}')."
             : null;
 
     private async Task<DesktopStatus> StatusOfAsync(LocalDesktopRecord desktop, CancellationToken cancellationToken)

@@ -20,7 +20,6 @@ namespace Broker.Transfer.Client;
 public sealed class ChainPuller
 {
     private const string LedgerName = "pulls";
-    private const string DivergedSuffix = ".diverged-";
 
     private readonly TransferClient _client;
     private readonly BaseImageStore _bases;
@@ -79,7 +78,7 @@ public sealed class ChainPuller
                 if (comparison.Diverged)
                 {
                     await store.DisposeAsync().ConfigureAwait(false);
-                    await SetAsideAsync(layerDirectory, cancellationToken).ConfigureAwait(false);
+                    _ = await DivergedBranches.SetAsideAsync(_storage, layerDirectory, cancellationToken).ConfigureAwait(false);
                     store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
                     comparison = ChainComparison.Compare(store.Manifest, chain);
                 }
@@ -99,37 +98,6 @@ public sealed class ChainPuller
                 throw;
             }
         }
-    }
-
-    /// <summary>The diverged branches a pull set aside beside <paramref name="layerDirectory"/>, oldest first: each a whole layer directory, kept as it was.</summary>
-    public static IReadOnlyList<string> DivergedBranches(string layerDirectory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
-        var full = Path.GetFullPath(layerDirectory);
-        var parent = Path.GetDirectoryName(full)!;
-        return Directory.Exists(parent)
-            ? [.. Directory.EnumerateDirectories(parent, Path.GetFileName(full) + DivergedSuffix + "*").Order(StringComparer.Ordinal)]
-            : [];
-    }
-
-    /// <summary>
-    /// Renames the diverged chain in <paramref name="layerDirectory"/> to the next free
-    /// <c>&lt;name&gt;.diverged-&lt;n&gt;</c> beside it and flushes the parent directory: its layers,
-    /// manifest and base reference stay together, so nothing of it is lost or overwritten.
-    /// </summary>
-    private async Task SetAsideAsync(string layerDirectory, CancellationToken cancellationToken)
-    {
-        var full = Path.GetFullPath(layerDirectory);
-        var taken = DivergedBranches(full).Count;
-        string target;
-        do
-        {
-            target = $"{full}{DivergedSuffix}{++taken:D3}";
-        }
-        while (Directory.Exists(target));
-
-        Directory.Move(full, target);
-        await _storage.FlushDirectoryAsync(Path.GetDirectoryName(full)!, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<LayerStore> OpenOrCreateStoreAsync(string layerDirectory, BaseImageInfo baseInfo, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)

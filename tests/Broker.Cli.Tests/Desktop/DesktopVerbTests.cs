@@ -129,4 +129,44 @@ public sealed class DesktopVerbTests
         lines[2].ShouldStartWith("7");
         lines[2].ShouldEndWith("no");
     }
+
+    [Fact]
+    public async Task Diverged_ListsTheKeptBranches_AndDiscardDeletesTheOneNamed()
+    {
+        using var directory = new TempDirectory("brokerctl-desktop-");
+        var written = new DateTimeOffset(2026, 11, 27, 8, 15, 0, TimeSpan.Zero);
+        await using var agent = new ScriptedAgent
+        {
+            DivergedAnswer = new DivergedBranchList
+            {
+                Branches =
+                {
+                    new DivergedBranch { Name = "diverged-001", Path = "/data/desktops/d/chain.diverged-001", Layers = 3, Bytes = 12_582_912, LastWrittenAt = Timestamp.FromDateTimeOffset(written) },
+                    new DivergedBranch { Name = "diverged-002", Path = "/data/desktops/d/chain.diverged-002", Layers = 2, Bytes = 4096, LastWrittenAt = Timestamp.FromDateTimeOffset(written.AddDays(1)) },
+                },
+            },
+        };
+        await agent.StartAsync(directory.File("agent.sock"));
+
+        var listed = await CliRun.RunAsync("desktop", "diverged", Desk, "--socket", directory.File("agent.sock"));
+        var discarded = await CliRun.RunAsync("desktop", "discard", Desk, "diverged-001", "--socket", directory.File("agent.sock"));
+        var neither = await CliRun.RunAsync("desktop", "discard", Desk, "--socket", directory.File("agent.sock"));
+        var both = await CliRun.RunAsync("desktop", "discard", Desk, "diverged-002", "--all", "--socket", directory.File("agent.sock"));
+
+        listed.ExitCode.ShouldBe(0, listed.ToString());
+        var lines = listed.Out.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        lines.Length.ShouldBe(3, listed.Out);
+        lines[1].ShouldStartWith("diverged-001");
+        lines[1].ShouldContain("12582912");
+        lines[1].ShouldContain("2026-11-27 08:15:00Z");
+        lines[1].ShouldEndWith("/data/desktops/d/chain.diverged-001");
+        discarded.ExitCode.ShouldBe(0, discarded.ToString());
+        agent.Discarded.ShouldNotBeNull().Branch.ShouldBe("diverged-001");
+        agent.Discarded.All.ShouldBeFalse();
+        discarded.Out.ShouldNotContain("diverged-001");
+        discarded.Out.ShouldContain("diverged-002", Case.Sensitive, "what is left is listed");
+        neither.ExitCode.ShouldBe(2, neither.ToString());
+        neither.Error.ShouldContain("Name one branch to discard, or give --all.");
+        both.ExitCode.ShouldBe(2, both.ToString());
+    }
 }

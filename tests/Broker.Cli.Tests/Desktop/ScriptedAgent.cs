@@ -35,6 +35,12 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
     /// <summary>The calls received on one desktop, by RPC name, in order.</summary>
     public List<string> Calls { get; } = [];
 
+    /// <summary>What Diverged answers, and DiscardDiverged answers after removing the branch asked for (or all).</summary>
+    public DivergedBranchList DivergedAnswer { get; init; } = new();
+
+    /// <summary>The last DiscardDiverged request received.</summary>
+    public DiscardDivergedRequest? Discarded { get; private set; }
+
     /// <summary>The last DeferSync request received.</summary>
     public DeferSyncRequest? Deferred { get; private set; }
 
@@ -92,6 +98,16 @@ internal sealed class ScriptedAgent : LocalApi.ClientAgentBase, IAsyncDisposable
     public override Task<ConsoleInfo> Console(DesktopRequest request, ServerCallContext context) => Task.FromResult(ConsoleAnswer);
 
     public override Task<SnapshotList> Snapshots(DesktopRequest request, ServerCallContext context) => Task.FromResult(SnapshotsAnswer);
+
+    public override Task<DivergedBranchList> Diverged(DesktopRequest request, ServerCallContext context) => Task.FromResult(DivergedAnswer);
+
+    public override Task<DivergedBranchList> DiscardDiverged(DiscardDivergedRequest request, ServerCallContext context)
+    {
+        Discarded = request;
+        var left = new DivergedBranchList();
+        left.Branches.AddRange(DivergedAnswer.Branches.Where(branch => !request.All && branch.Name != request.Branch));
+        return Task.FromResult(left);
+    }
 
     public override async Task Watch(DesktopRequest request, IServerStreamWriter<LocalDesktop> responseStream, ServerCallContext context)
     {

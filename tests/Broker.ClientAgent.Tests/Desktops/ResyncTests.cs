@@ -125,6 +125,55 @@ public sealed class ResyncTests
         }
     }
 
+    [Fact]
+    public async Task Sync_AfterBothSidesBooted_KeepsTheLocalBranchAside_WhichBlocksCheckInUntilDiscarded()
+    {
+        using var directory = new TempDirectory("broker-client-");
+        var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
+        var hostLayers = await CounterDesktop.CreateAsync(directory, hostPaths, Token);
+        await using var broker = new StandInBroker(DesktopId, HostId, "unix:" + directory.File("transfer.sock"));
+        await using var host = await StandInHost.StartAsync(directory.File("transfer.sock"), HostId, broker.Verifier());
+        var served = hostLayers;
+        host.Hold(DesktopId, served, broker.Epoch, StandInBroker.DeviceId);
+        broker.AuthorityMoved = epoch => host.Hold(DesktopId, served, epoch, StandInBroker.DeviceId);
+        await broker.ServeAsync();
+        await using var agent = await AgentUnderTest.StartAsync(directory);
+        try
+        {
+            _ = await agent.Manager.LoginAsync(broker.Address, null, "alice", "pw", "laptop", Token);
+            _ = await agent.Manager.CheckOutAsync(Desk, Token);
+            _ = await agent.WaitForAsync(Desk, status => status.Record.Phase == DesktopPhase.Ready);
+            _ = await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk);
+            (await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk)).ShouldBe("boot count 2");
+
+            // The server copy moves on too (as after a revoke): its own first boot, sealed.
+            (await CheckOutCycleTests.BootOnHostAsync(hostLayers, hostPaths)).ShouldBe("boot count 1");
+            served = hostLayers = await LayerStore.OpenAsync(FileStorage.Instance, hostPaths.Chain, null, Token);
+            host.Hold(DesktopId, served, broker.Epoch, StandInBroker.DeviceId);
+            var synced = await agent.Manager.SyncAsync(Desk, Token);
+            var kept = (await agent.Manager.DivergedAsync(Desk, Token)).ShouldHaveSingleItem();
+            var refused = await Should.ThrowAsync<ClientRefusedException>(() => agent.Manager.CheckInAsync(Desk, Token));
+            await Should.ThrowAsync<KeyNotFoundException>(() => agent.Manager.DiscardDivergedAsync(Desk, "diverged-999", Token));
+            var left = await agent.Manager.DiscardDivergedAsync(Desk, kept.Name, Token);
+            var next = await CheckOutCycleTests.BootLocallyAsync(agent.Manager, Desk);
+            var checkingIn = await agent.Manager.CheckInAsync(Desk, Token);
+
+            synced.Message.ShouldNotBeNull().ShouldContain("diverged");
+            kept.Name.ShouldBe("diverged-001");
+            kept.Layers.ShouldBeGreaterThanOrEqualTo(2, "its sealed local boot and its top");
+            Directory.Exists(kept.Path).ShouldBeFalse("discarded");
+            refused.Reason.ShouldBe(ClientRefusal.DivergedBranchesKept);
+            refused.Message.ShouldContain("brokerctl desktop discard");
+            left.ShouldBeEmpty();
+            next.ShouldBe("boot count 2", "the laptop runs the server's chain (its boot 1) now");
+            checkingIn.Record.Phase.ShouldBeOneOf([DesktopPhase.CheckInRequested, DesktopPhase.CheckingIn]);
+        }
+        finally
+        {
+            await hostLayers.DisposeAsync();
+        }
+    }
+
     /// <summary>Copies <paramref name="source"/> by <c>cp -a</c> (open files are locked to this process).</summary>
     private static async Task CopyAsync(string source, string copy)
     {

@@ -61,16 +61,46 @@ public sealed class ResyncTests
 
         await TransferScenario.WriteAsync(scenario.HostLayers, 0, 65536, 54);
         var theirs = await scenario.HostLayers.SealAsync(TestContext.Current.CancellationToken);
-        ChainPuller.DivergedBranches(scenario.ClientLayerDirectory).ShouldBeEmpty();
+        DivergedBranches.List(scenario.ClientLayerDirectory).ShouldBeEmpty();
 
         await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
 
         pulled.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(scenario.HostLayers.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
         (await TransferScenario.ReadSnapshotAsync(pulled, theirs.Id)).ShouldBe(await TransferScenario.ReadSnapshotAsync(scenario.HostLayers, theirs.Id));
-        var branch = ChainPuller.DivergedBranches(scenario.ClientLayerDirectory).ShouldHaveSingleItem();
+        var branch = DivergedBranches.List(scenario.ClientLayerDirectory).ShouldHaveSingleItem();
         await using var kept = await LayerStore.OpenAsync(FileStorage.Instance, branch, null, TestContext.Current.CancellationToken);
         kept.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(before.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
         kept.Manifest.Top.Id.ShouldBe(before.Top.Id);
         (await TransferScenario.ReadSnapshotAsync(kept, local)).ShouldBe(localContent, "the diverged branch is kept as it was");
+    }
+
+    [Fact]
+    public async Task DiscardAsync_DeletesTheBranch_DropsItsBaseReference_AndSweepsARemnantOfAKilledDiscard()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: cancellationToken);
+        await using (var first = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, cancellationToken))
+        {
+            await TransferScenario.WriteAsync(first, 0, 65536, 55);
+            _ = await first.SealAsync(cancellationToken);
+        }
+
+        await TransferScenario.WriteAsync(scenario.HostLayers, 0, 65536, 56);
+        _ = await scenario.HostLayers.SealAsync(cancellationToken);
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, cancellationToken);
+        var branch = DivergedBranches.List(scenario.ClientLayerDirectory).ShouldHaveSingleItem();
+        var address = pulled.Manifest.BaseAddress;
+        scenario.ClientBases.Find(address).ShouldNotBeNull().References.ShouldBe(2, "the chain and the branch each hold the base");
+        var remnant = Directory.CreateDirectory(scenario.ClientLayerDirectory + ".discarding-007").FullName;
+        await File.WriteAllTextAsync(Path.Combine(remnant, "L-1.1.avhdx"), "left by a killed discard", cancellationToken);
+
+        DivergedBranches.NameOf(branch).ShouldBe("diverged-001");
+        await DivergedBranches.DiscardAsync(FileStorage.Instance, scenario.ClientBases, branch, cancellationToken);
+
+        DivergedBranches.List(scenario.ClientLayerDirectory).ShouldBeEmpty();
+        Directory.Exists(branch).ShouldBeFalse();
+        Directory.Exists(remnant).ShouldBeFalse();
+        scenario.ClientBases.Find(address).ShouldNotBeNull().References.ShouldBe(1);
+        pulled.Manifest.CurrentChain().Count.ShouldBe(scenario.HostLayers.Manifest.CurrentChain().Count, "the desktop's own chain is untouched");
     }
 }
