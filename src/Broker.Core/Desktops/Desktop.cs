@@ -58,6 +58,13 @@ public sealed record Desktop
     /// <summary>The check-out an admin revoked last, kept so the revoked device's late layer can reach the host's quarantine.</summary>
     public Revocation? LastRevocation { get; init; }
 
+    /// <summary>
+    /// A start (true) or stop (false) of the server copy a user or admin asked for that its host was
+    /// not yet seen to carry out: the reconcile loop orders it again until the host's heartbeat shows
+    /// it done, then clears it (so a guest that later powers itself off stays off). Null when none is owed.
+    /// </summary>
+    public bool? PowerRequested { get; init; }
+
     /// <summary>Concurrency token: the stored version this value was read at (0 before the first save).</summary>
     public long Version { get; init; }
 

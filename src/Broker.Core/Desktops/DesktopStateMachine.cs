@@ -92,12 +92,12 @@ public static class DesktopStateMachine
 
     private static TransitionResult FromAvailable(Desktop d, DesktopEvent e) => e switch
     {
-        StartRequested start => Accept(d, new StartDesktop(d.Host, d.Id, d.Epoch, start.Retention)),
-        StopRequested => Accept(d, new StopDesktop(d.Host, d.Id, d.Epoch)),
-        Released released => Reset(d, released.Image),
-        CheckOutRequested request => Accept(d with { State = DesktopState.CheckOutRequested, Device = request.Device }),
-        RollbackRequested rollback => RollBack(d, rollback.Snapshot),
-        DeleteRequested => Delete(d),
+        StartRequested start => Accept(d with { PowerRequested = true }, new StartDesktop(d.Host, d.Id, d.Epoch, start.Retention)),
+        StopRequested => Accept(d with { PowerRequested = false }, new StopDesktop(d.Host, d.Id, d.Epoch)),
+        Released released => Reset(d with { PowerRequested = null }, released.Image),
+        CheckOutRequested request => Accept(d with { State = DesktopState.CheckOutRequested, Device = request.Device, PowerRequested = null }),
+        RollbackRequested rollback => RollBack(d with { PowerRequested = null }, rollback.Snapshot),
+        DeleteRequested => Delete(d with { PowerRequested = null }),
         _ => Illegal(d, e),
     };
 

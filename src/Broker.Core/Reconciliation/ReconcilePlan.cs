@@ -16,4 +16,8 @@ public sealed record ReconcilePlan(
     ILookup<DeviceId, DeviceCommand> DeviceCommands,
     IReadOnlyList<Host> HostChanges,
     IReadOnlyList<Device> DeviceChanges,
-    IReadOnlyList<DesktopId> Admissions);
+    IReadOnlyList<DesktopId> Admissions)
+{
+    /// <summary>Desktops whose requested start or stop the host's report shows carried out: save them (a conflict is settled next round).</summary>
+    public IReadOnlyList<Desktop> DesktopChanges { get; init; } = [];
+}

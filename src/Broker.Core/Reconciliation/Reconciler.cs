@@ -76,15 +76,33 @@ public static class Reconciler
             seenOnHost[host] = seen;
         }
 
+        var pools = desired.Pools.ToDictionary(pool => pool.Id);
         var hostCommands = new List<HostCommand>();
+        var desktopChanges = new List<Desktop>();
         foreach (var desktop in desired.Desktops.Where(desktop => reportingHosts.Contains(desktop.Host)))
         {
-            hostCommands.AddRange(ForHost(desktop, seenOnHost[desktop.Host].GetValueOrDefault(desktop.Id)));
+            var seen = seenOnHost[desktop.Host].GetValueOrDefault(desktop.Id);
+            hostCommands.AddRange(ForHost(desktop, seen));
+            switch (PowerOwed(desktop, seen))
+            {
+                case true:
+                    if (pools.GetValueOrDefault(desktop.Pool) is { } pool)
+                    {
+                        hostCommands.Add(new StartDesktop(desktop.Host, desktop.Id, desktop.Epoch, pool.Offline.Retention));
+                    }
+
+                    break;
+                case false:
+                    hostCommands.Add(new StopDesktop(desktop.Host, desktop.Id, desktop.Epoch));
+                    break;
+                case null when desktop.PowerRequested is { } running && seen is { Locked: false } && seen.Epoch == desktop.Epoch && seen.Running == running:
+                    desktopChanges.Add(desktop with { PowerRequested = null }); // carried out
+                    break;
+            }
         }
 
         var desktops = desired.Desktops.ToDictionary(desktop => desktop.Id);
         hostCommands.AddRange(Promotions(desired.Promotions, desktops, seenOnHost));
-        var pools = desired.Pools.ToDictionary(pool => pool.Id);
         var deviceCommands = new List<DeviceCommand>();
         var transferring = desired.Desktops
             .Where(desktop => desktop is { State: DesktopState.Transferring, Device: not null } && reportingHosts.Contains(desktop.Host))
@@ -113,7 +131,10 @@ public static class Reconciler
             deviceCommands.ToLookup(command => command.Device),
             hostChanges,
             deviceChanges,
-            Admit(desired.Desktops, reportingHosts, onlineDevices, options));
+            Admit(desired.Desktops, reportingHosts, onlineDevices, options))
+        {
+            DesktopChanges = desktopChanges,
+        };
     }
 
     /// <summary>True when nothing was heard from an agent for more than the allowed number of heartbeats.</summary>
@@ -139,6 +160,17 @@ public static class Reconciler
             Online = !IsOverdue(lastSeen, options.DeviceHeartbeat, options.MissedHeartbeats, now),
         };
     }
+
+    /// <summary>
+    /// The start (true) or stop (false) a user asked for that the host's report shows not yet carried
+    /// out, while the server copy may run (available, unlocked, at the desktop's epoch); null when
+    /// none is owed: the report shows it done, or the desktop is elsewhere in its life.
+    /// </summary>
+    private static bool? PowerOwed(Desktop desktop, ObservedDesktop? seen) =>
+        desktop is { State: DesktopState.Available, ServerCopyLocked: false, PowerRequested: { } running }
+        && seen is { Locked: false } && seen.Epoch == desktop.Epoch && seen.Running != running
+            ? running
+            : null;
 
     /// <summary>What the desktop's host must do so that its copy matches the desired state.</summary>
     private static IEnumerable<HostCommand> ForHost(Desktop desktop, ObservedDesktop? seen)

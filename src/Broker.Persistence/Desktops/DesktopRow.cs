@@ -50,6 +50,8 @@ internal sealed class DesktopRow
 
     public Epoch? RevokedEpoch { get; set; }
 
+    public bool? PowerRequested { get; set; }
+
     /// <summary>Concurrency token.</summary>
     public long Version { get; set; }
 
@@ -73,6 +75,7 @@ internal sealed class DesktopRow
         LastSyncAt = desktop.LastSyncAt,
         RevokedDeviceId = desktop.LastRevocation?.Device,
         RevokedEpoch = desktop.LastRevocation?.Epoch,
+        PowerRequested = desktop.PowerRequested,
         Version = version,
     };
 
@@ -95,6 +98,7 @@ internal sealed class DesktopRow
         LastAckedLayer = LastAckedLayer,
         LastSyncAt = LastSyncAt,
         LastRevocation = RevokedDeviceId is { } device && RevokedEpoch is { } revoked ? new Revocation(device, revoked) : null,
+        PowerRequested = PowerRequested,
         Version = Version,
     };
 }

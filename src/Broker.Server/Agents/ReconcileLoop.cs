@@ -13,7 +13,8 @@ namespace Broker.Server.Agents;
 /// <summary>
 /// The reconcile loop: each round compares the stored desired state with what the agents connected
 /// to this instance last reported (<see cref="Reconciler"/>), saves hosts and devices whose health
-/// changed (offline, back online), admits waiting check-outs and sends the commands. Rounds run
+/// changed (offline, back online) and desktops whose requested start or stop was carried out, admits
+/// waiting check-outs and sends the commands. Rounds run
 /// every <see cref="AgentOptions.ReconcileInterval"/>, sooner when an agent reports something new,
 /// but never sooner than <see cref="AgentOptions.ReconcileSpacing"/> after the previous one. A
 /// last-seen time alone is not saved here: <see cref="LastSeenFlushLoop"/> batches those.
@@ -86,6 +87,11 @@ internal sealed partial class ReconcileLoop(
         foreach (var device in plan.DeviceChanges.Where(device => device.Online != storedDevices[device.Id].Online))
         {
             await devices.UpdateAsync(device, cancellationToken);
+        }
+
+        foreach (var desktop in plan.DesktopChanges)
+        {
+            await desktops.UpdateAsync(desktop, cancellationToken); // a conflict is settled next round
         }
 
         var actions = services.GetRequiredService<DesktopActions>();

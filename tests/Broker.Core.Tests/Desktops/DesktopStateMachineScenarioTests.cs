@@ -207,7 +207,23 @@ public sealed class DesktopStateMachineScenarioTests
 
         // Assert
         result.Commands.ShouldBe([new StartDesktop(HostA, DeskId, desktop.Epoch, Retention)]);
-        result.Desktop.ShouldBe(desktop);
+        result.Desktop.ShouldBe(desktop with { PowerRequested = true }, "the start is owed until the host is seen running");
+    }
+
+    [Fact]
+    public void Apply_StopThenCheckOut_StopIsOwedUntilTheCheckOutMakesItMoot()
+    {
+        // Arrange
+        var desktop = InState(DesktopState.Available);
+
+        // Act
+        var stopped = DesktopStateMachine.Apply(desktop, new StopRequested(desktop.Epoch));
+        var checkOut = DesktopStateMachine.Apply(stopped.Desktop, new CheckOutRequested(desktop.Epoch, DeviceA));
+
+        // Assert
+        stopped.Commands.ShouldBe([new StopDesktop(HostA, DeskId, desktop.Epoch)]);
+        stopped.Desktop.PowerRequested.ShouldBe(false);
+        checkOut.Desktop.PowerRequested.ShouldBeNull("the check-out stops and locks the server copy itself");
     }
 
     [Fact]

@@ -187,6 +187,71 @@ public sealed class ReconcilerTests
         plan.HostCommands[HostA].ShouldBe([new ProvisionDesktop(HostA, DeskId, provisioning.Epoch, ImageA)]);
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Reconcile_StartOrStopTheHostWasNotSeenToCarryOut_IsOrderedAgain(bool requested, bool running)
+    {
+        // Arrange: the order went nowhere (the host was away, or another instance held its stream).
+        var desktop = InState(DesktopState.Available) with { PowerRequested = requested };
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, desktop.Epoch, false, running)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe(
+            [requested ? new StartDesktop(HostA, DeskId, desktop.Epoch, PoolOfDesk.Offline.Retention) : new StopDesktop(HostA, DeskId, desktop.Epoch)]);
+        plan.DesktopChanges.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Reconcile_HostShowsTheRequestedPowerState_ClearsTheRequest_AndOrdersNothing(bool requested)
+    {
+        // Arrange
+        var desktop = InState(DesktopState.Available) with { PowerRequested = requested };
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, desktop.Epoch, false, requested)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands.ShouldBeEmpty();
+        plan.DesktopChanges.ShouldBe([desktop with { PowerRequested = null }]);
+    }
+
+    [Fact]
+    public void Reconcile_GuestThatPoweredItselfOffAfterItsStart_StaysOff()
+    {
+        // Arrange: the start was carried out and cleared; the guest shut down later.
+        var desktop = InState(DesktopState.Available);
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, desktop.Epoch, false, false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands.ShouldBeEmpty();
+        plan.DesktopChanges.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_StartOwedWhileTheHostStillHoldsTheCopyLocked_WaitsForTheUnlock()
+    {
+        // Arrange: checked in, the host has not yet applied the unlock.
+        var desktop = InState(DesktopState.Available) with { PowerRequested = true };
+        var report = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, desktop.Epoch, true, false)]);
+
+        // Act
+        var plan = Reconciler.Reconcile(Desired([desktop], [HostSeenNow()], []), Observed(report), _time.GetUtcNow(), Options);
+
+        // Assert
+        plan.HostCommands[HostA].ShouldBe([new UnlockAndResume(HostA, DeskId, desktop.Epoch)]);
+        plan.DesktopChanges.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Reconcile_HostThatDidNotReport_GetsNoCommands()
     {

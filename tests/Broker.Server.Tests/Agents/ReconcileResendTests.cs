@@ -89,6 +89,38 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task StartSavedWhileTheHostWasAway_IsOrderedOnceItReports_AndForgottenOnceItRuns()
+    {
+        using var timeout = Timeout();
+        var cancellationToken = timeout.Token;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        await world.Api.CompleteProvisioningAsync(cancellationToken);
+        var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
+        var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
+        var owed = await SaveAsync(world, before, new StartRequested(before.Epoch, Core.Pools.RetentionPolicy.Default), cancellationToken); // the order went nowhere
+        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        using var hostStream = host.Call;
+        AgentMessage Heartbeat(bool running) => new()
+        {
+            HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value, Running = running } } },
+        };
+
+        (await host.SendAsync(Heartbeat(running: false), cancellationToken)).Accepted.ShouldBeTrue();
+        var start = await host.CommandAsync(AgentCommandKind.StartDesktop, assigned.Id, cancellationToken);
+        (await host.SendAsync(Heartbeat(running: true), cancellationToken)).Accepted.ShouldBeTrue();
+        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
+        var afterRunning = await world.DesktopAsync(owed.Id, cancellationToken);
+        (await host.SendAsync(Heartbeat(running: false), cancellationToken)).Accepted.ShouldBeTrue(); // the guest powered itself off
+        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
+        var afterGuestOff = await CommandsBeforeAckAsync(host, assigned.Id, (ulong)before.Epoch.Value + 1, cancellationToken);
+
+        owed.PowerRequested.ShouldBe(true);
+        start.Epoch.ShouldBe((ulong)before.Epoch.Value);
+        afterRunning.PowerRequested.ShouldBeNull("the host was seen running it");
+        afterGuestOff.ShouldNotContain(command => command.Kind == AgentCommandKind.StartDesktop && command.DesktopId == assigned.Id.ToString(), "a guest that shut itself down stays off");
+    }
+
+    [Fact]
     public async Task GrantAndAcceptDevicePushes_GoOutOnceUntilTheAgentsReportAgain_ThenAgainWhileStillMissing()
     {
         using var timeout = Timeout();

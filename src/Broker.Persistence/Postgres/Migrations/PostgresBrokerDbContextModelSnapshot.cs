@@ -215,6 +215,9 @@ namespace Broker.Persistence.Postgres.Migrations
                     b.Property<Guid>("PoolId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool?>("PowerRequested")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("RevokedDeviceId")
                         .HasColumnType("uuid");
 

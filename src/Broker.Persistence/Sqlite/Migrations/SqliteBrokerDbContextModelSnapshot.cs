@@ -210,6 +210,9 @@ namespace Broker.Persistence.Sqlite.Migrations
                     b.Property<Guid>("PoolId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("PowerRequested")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("RevokedDeviceId")
                         .HasColumnType("TEXT");
 
