@@ -25,7 +25,7 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
             AgentMessage.BodyOneofCase.DesktopReport => (
                 await services.GetRequiredService<AgentDesktopReports>().ApplyAsync(agent, message.DesktopReport, cancellationToken),
                 message.DesktopReport.Kind != DesktopReportKind.TransferProgress),
-            AgentMessage.BodyOneofCase.CommandResult => (null, true),
+            AgentMessage.BodyOneofCase.CommandResult => (await CommandResultAsync(message.CommandResult, cancellationToken), true),
             AgentMessage.BodyOneofCase.Hello => (null, false),
             _ => (AgentRefusal.Malformed("The message has no body."), false),
         };
@@ -37,6 +37,29 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
             Detail = refusal?.Detail ?? string.Empty,
         };
         return new HandledMessage(ack, changesPlan);
+    }
+
+    /// <summary>
+    /// A start or stop the host carried out settles the desktop's <c>PowerRequested</c> at once (a guest
+    /// may power itself off before any heartbeat shows it running); a conflict leaves it to the
+    /// next heartbeat. Other results change nothing: the reconcile loop goes by reports.
+    /// </summary>
+    private async Task<AgentRefusal?> CommandResultAsync(CommandResult result, CancellationToken cancellationToken)
+    {
+        if (session.Answered(result.CommandId) is not { } order || !result.Succeeded
+            || !WireIds.TryDesktop(order.Desktop, out var id) || !WireIds.TryEpoch(order.Epoch, out var epoch))
+        {
+            return null;
+        }
+
+        var desktops = services.GetRequiredService<Core.Desktops.IDesktopStore>();
+        if (await desktops.FindAsync(id, cancellationToken) is { } desktop && desktop.Host == agent.Host
+            && desktop.Epoch == epoch && desktop.PowerRequested == order.Start)
+        {
+            _ = await desktops.UpdateAsync(desktop with { PowerRequested = null }, cancellationToken);
+        }
+
+        return null;
     }
 
     private async Task<(AgentRefusal? Refusal, bool ChangesPlan)> HostHeartbeatAsync(HostHeartbeat heartbeat, CancellationToken cancellationToken)

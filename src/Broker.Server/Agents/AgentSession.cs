@@ -22,6 +22,9 @@ internal sealed class AgentSession(AgentIdentity agent) : IDisposable
     /// <summary>Once-per-epoch orders sent since the agent's last heartbeat (see <see cref="TrySendOnce"/>).</summary>
     private readonly HashSet<(AgentCommandKind Kind, string Desktop, ulong Epoch)> _inFlight = [];
 
+    /// <summary>Starts and stops sent and not yet answered, by command id (see <see cref="TrySend"/>).</summary>
+    private readonly Dictionary<string, PowerOrder> _powerOrders = new(StringComparer.Ordinal);
+
     public AgentIdentity Agent { get; } = agent;
 
     /// <summary>Cancelled when the stream ends or a newer stream of the same agent replaces this one.</summary>
@@ -36,8 +39,47 @@ internal sealed class AgentSession(AgentIdentity agent) : IDisposable
     /// <summary>What is waiting to be written to the stream.</summary>
     public ChannelReader<BrokerMessage> Outbox => _outbox.Reader;
 
-    /// <summary>Queues <paramref name="message"/>; false once the session ended or its queue is full.</summary>
-    public bool TrySend(BrokerMessage message) => _outbox.Writer.TryWrite(message);
+    /// <summary>
+    /// Queues <paramref name="message"/>; false once the session ended or its queue is full. A start
+    /// or stop is remembered until the agent answers it (<see cref="Answered"/>), and the same order
+    /// (kind, desktop, epoch) is not queued again meanwhile: the reconcile loop re-derives it from
+    /// heartbeats that may predate it, and a guest that boots and powers off between two heartbeats
+    /// must not be started twice.
+    /// </summary>
+    public bool TrySend(BrokerMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Command is not { Kind: AgentCommandKind.StartDesktop or AgentCommandKind.StopDesktop } command)
+        {
+            return _outbox.Writer.TryWrite(message);
+        }
+
+        var order = new PowerOrder(command.Kind == AgentCommandKind.StartDesktop, command.DesktopId, command.Epoch);
+        lock (_powerOrders)
+        {
+            if (_powerOrders.ContainsValue(order))
+            {
+                return true;
+            }
+
+            if (!_outbox.Writer.TryWrite(message))
+            {
+                return false;
+            }
+
+            _powerOrders[command.CommandId] = order;
+            return true;
+        }
+    }
+
+    /// <summary>The start or stop that <paramref name="commandId"/> named, now answered; null for any other command.</summary>
+    public PowerOrder? Answered(string commandId)
+    {
+        lock (_powerOrders)
+        {
+            return _powerOrders.Remove(commandId, out var order) ? order : null;
+        }
+    }
 
     /// <summary>
     /// Queues an order the state machine issues once per epoch (a grant, a reset, a restore), unless
@@ -85,3 +127,6 @@ internal sealed class AgentSession(AgentIdentity agent) : IDisposable
         }
     }
 }
+
+/// <summary>A start (<paramref name="Start"/>) or stop of desktop <paramref name="Desktop"/> at <paramref name="Epoch"/>, as sent on the wire.</summary>
+internal sealed record PowerOrder(bool Start, string Desktop, ulong Epoch);

@@ -89,7 +89,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task StartSavedWhileTheHostWasAway_IsOrderedOnceItReports_AndForgottenOnceItRuns()
+    public async Task StartSavedWhileTheHostWasAway_IsOrderedOnceItReports_AndForgottenOnceCarriedOut()
     {
         using var timeout = Timeout();
         var cancellationToken = timeout.Token;
@@ -100,24 +100,28 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
         var owed = await SaveAsync(world, before, new StartRequested(before.Epoch, Core.Pools.RetentionPolicy.Default), cancellationToken); // the order went nowhere
         var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
         using var hostStream = host.Call;
-        AgentMessage Heartbeat(bool running) => new()
+        var stopped = new AgentMessage
         {
-            HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value, Running = running } } },
+            HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value } } },
         };
 
-        (await host.SendAsync(Heartbeat(running: false), cancellationToken)).Accepted.ShouldBeTrue();
+        (await host.SendAsync(stopped, cancellationToken)).Accepted.ShouldBeTrue();
         var start = await host.CommandAsync(AgentCommandKind.StartDesktop, assigned.Id, cancellationToken);
-        (await host.SendAsync(Heartbeat(running: true), cancellationToken)).Accepted.ShouldBeTrue();
-        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
-        var afterRunning = await world.DesktopAsync(owed.Id, cancellationToken);
-        (await host.SendAsync(Heartbeat(running: false), cancellationToken)).Accepted.ShouldBeTrue(); // the guest powered itself off
+        await ReconcileLoopOf(world).RunRoundAsync(cancellationToken); // from the same heartbeat: the start is on its way
+        var whileOnItsWay = await CommandsBeforeAckAsync(host, assigned.Id, (ulong)before.Epoch.Value + 1, cancellationToken);
+
+        // The guest boots and powers itself off before any heartbeat shows it running.
+        (await host.SendAsync(new AgentMessage { CommandResult = new CommandResult { CommandId = start.CommandId, Succeeded = true } }, cancellationToken)).Accepted.ShouldBeTrue();
+        var afterResult = await world.DesktopAsync(owed.Id, cancellationToken);
+        (await host.SendAsync(stopped.Clone(), cancellationToken)).Accepted.ShouldBeTrue();
         await ReconcileLoopOf(world).RunRoundAsync(cancellationToken);
         var afterGuestOff = await CommandsBeforeAckAsync(host, assigned.Id, (ulong)before.Epoch.Value + 1, cancellationToken);
 
         owed.PowerRequested.ShouldBe(true);
         start.Epoch.ShouldBe((ulong)before.Epoch.Value);
-        afterRunning.PowerRequested.ShouldBeNull("the host was seen running it");
-        afterGuestOff.ShouldNotContain(command => command.Kind == AgentCommandKind.StartDesktop && command.DesktopId == assigned.Id.ToString(), "a guest that shut itself down stays off");
+        whileOnItsWay.ShouldNotContain(command => command.Kind == AgentCommandKind.StartDesktop, "a start on its way is not sent twice");
+        afterResult.PowerRequested.ShouldBeNull("the host carried the start out");
+        afterGuestOff.ShouldNotContain(command => command.Kind == AgentCommandKind.StartDesktop, "a guest that shut itself down stays off");
     }
 
     [Fact]
