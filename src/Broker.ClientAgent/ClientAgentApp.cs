@@ -38,6 +38,7 @@ internal static class ClientAgentApp
         services.AddHostedService(provider => provider.GetRequiredService<AgentDesktops>());
         services.AddHostedService<DeviceSession>();
         services.AddHostedService<BackgroundSync>();
+        services.AddHostedService<LeaseEnforcer>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<RefusalInterceptor>());
 
         var socket = Path.GetFullPath(options.EffectiveSocketPath);

@@ -27,6 +27,9 @@ internal sealed class ClientAgentOptions
     /// <summary>Status and log warn when the lease ends within this window.</summary>
     public TimeSpan LeaseWarning { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>How often running desktops' leases are checked; a lapsed one pauses its VM.</summary>
+    public TimeSpan LeaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A QEMU display backend (<c>gtk</c>, <c>sdl</c>) for a graphical session; null serves VNC on a unix socket.</summary>
     public string? Display { get; set; }
 

@@ -20,7 +20,7 @@ internal static class DesktopOutput
             ("name", desktop.Name),
             ("id", desktop.DesktopId),
             ("epoch", Formats.Number((long)desktop.Epoch)),
-            ("phase", PhaseOf(desktop)),
+            ("phase", desktop.Suspended ? $"{PhaseOf(desktop)} (suspended: lease)" : PhaseOf(desktop)),
             ("lease until", Time(desktop.LeaseExpiresAt)),
             ("last sync", Time(desktop.LastSyncAt)),
             ("next sync", NextSync(desktop)),

@@ -20,6 +20,7 @@ internal static class LocalDesktopMapping
             Epoch = record.Epoch,
             Phase = PhaseOf(status),
             Running = status.Running,
+            Suspended = status.Suspended,
             PendingLayers = (uint)status.PendingLayers,
             BlockedReason = BlockedReasonOf(status) ?? string.Empty,
             Message = status.Message ?? string.Empty,

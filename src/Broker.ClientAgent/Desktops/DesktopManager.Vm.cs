@@ -8,7 +8,7 @@ namespace Broker.ClientAgent.Desktops;
 /// <summary>Running the desktop locally.</summary>
 internal sealed partial class DesktopManager
 {
-    /// <summary>Starts the VM; refused while pulling, after a revoke, when the lease has lapsed or the clock went back.</summary>
+    /// <summary>Starts the VM, or resumes one paused for its lease; refused while pulling, after a revoke, when the lease has lapsed or the clock went back.</summary>
     public async Task<DesktopStatus> StartAsync(string desktop, CancellationToken cancellationToken)
     {
         var record = Find(desktop);
@@ -29,7 +29,12 @@ internal sealed partial class DesktopManager
             }
 
             var runtime = await RuntimeOfAsync(record, live, cancellationToken).ConfigureAwait(false);
+            var resuming = runtime.Paused;
             await runtime.StartAsync(record.Name, _options, _time, cancellationToken).ConfigureAwait(false);
+            if (resuming)
+            {
+                live.Message = null; // the lease that paused it is good again
+            }
         }
         finally
         {

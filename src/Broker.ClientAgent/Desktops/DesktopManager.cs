@@ -166,6 +166,6 @@ internal sealed partial class DesktopManager : IAsyncDisposable
         var lease = ready ? await _lease.JudgeAsync(desktop, cancellationToken).ConfigureAwait(false) : LeaseVerdict.Valid;
         var message = live.Message ?? desktop.Revocation?.Note() ?? (lease == LeaseVerdict.ExpiringSoon ? $"The offline lease ends at {desktop.LeaseExpiresAt:u}; connect to the broker to renew it." : null) ?? DivergedNote(desktop);
         var sync = ready ? new SyncOutlook(NextSyncAt(desktop), IsSyncDeferred(desktop)) : null;
-        return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message, sync);
+        return new DesktopStatus(desktop, live.Runtime?.Running == true, live.Activity, live.Transfer, pending, lease, message, sync, live.Runtime?.Paused == true);
     }
 }

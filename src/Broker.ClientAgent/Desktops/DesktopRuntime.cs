@@ -32,8 +32,11 @@ internal sealed class DesktopRuntime : IAsyncDisposable
     /// <summary>The layer store; the runtime owns it.</summary>
     public LayerStore Store { get; }
 
-    /// <summary>True while QEMU runs.</summary>
+    /// <summary>True while QEMU runs (paused or not).</summary>
     public bool Running => _vm is { } vm && !vm.Exited.IsCompleted;
+
+    /// <summary>True while the running VM's CPUs are stopped by <see cref="PauseAsync"/>; its memory and disk stay as they were.</summary>
+    public bool Paused { get; private set; }
 
     /// <summary>Serves <paramref name="store"/> (taking ownership of it) from <paramref name="paths"/>.</summary>
     public static async Task<DesktopRuntime> ServeAsync(LayerStore store, DesktopPaths paths, CancellationToken cancellationToken)
@@ -59,13 +62,21 @@ internal sealed class DesktopRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the VM over the export; a no-op while it runs.</summary>
+    /// <summary>Starts the VM over the export; resumes it when paused; a no-op while it runs.</summary>
     public async Task StartAsync(string name, ClientAgentOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Running)
         {
+            if (Paused)
+            {
+                await _vm!.Qmp.ContinueAsync(cancellationToken).ConfigureAwait(false);
+                Paused = false;
+            }
+
             return;
         }
+
+        Paused = false;
 
         if (_vm is { } exited)
         {
@@ -86,17 +97,33 @@ internal sealed class DesktopRuntime : IAsyncDisposable
         _vm = await QemuVm.StartAsync(spec, new QemuOptions { PowerdownTimeout = options.StopTimeout }, time, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stops the running VM's CPUs (QMP <c>stop</c>): nothing runs or writes until <see cref="StartAsync"/> resumes it.</summary>
+    public async Task PauseAsync(CancellationToken cancellationToken)
+    {
+        if (Running && !Paused)
+        {
+            await _vm!.Qmp.StopAsync(cancellationToken).ConfigureAwait(false);
+            Paused = true;
+        }
+    }
+
     /// <summary>Waits until the VM powers off by itself (the guest shut down).</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _vm?.Exited.WaitAsync(cancellationToken) ?? Task.CompletedTask;
 
-    /// <summary>Stops the VM: ACPI power-down, forced after the stop timeout.</summary>
+    /// <summary>Stops the VM: ACPI power-down, forced after the stop timeout. A paused VM is resumed for it, so the guest shuts down cleanly.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_vm is { } vm)
         {
+            if (Paused && Running)
+            {
+                await vm.Qmp.ContinueAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             _ = await vm.ShutdownAsync(cancellationToken).ConfigureAwait(false);
             await vm.DisposeAsync().ConfigureAwait(false);
             _vm = null;
+            Paused = false;
         }
     }
 

@@ -13,6 +13,7 @@ namespace Broker.ClientAgent.Desktops;
 /// <param name="Lease">What the lease allows now.</param>
 /// <param name="Message">The last error or warning, or null.</param>
 /// <param name="Sync">When the next background sync is due; null unless the desktop is ready.</param>
+/// <param name="Suspended">Whether its running VM is paused because the lease lapsed or the clock went back.</param>
 internal sealed record DesktopStatus(
     LocalDesktopRecord Record,
     bool Running,
@@ -21,7 +22,8 @@ internal sealed record DesktopStatus(
     int PendingLayers,
     LeaseVerdict Lease,
     string? Message,
-    SyncOutlook? Sync = null);
+    SyncOutlook? Sync = null,
+    bool Suspended = false);
 
 /// <summary>A ready desktop's next background sync.</summary>
 /// <param name="NextAt">When it is due.</param>

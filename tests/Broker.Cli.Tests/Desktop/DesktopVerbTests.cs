@@ -169,4 +169,20 @@ public sealed class DesktopVerbTests
         neither.Error.ShouldContain("Name one branch to discard, or give --all.");
         both.ExitCode.ShouldBe(2, both.ToString());
     }
+
+    [Fact]
+    public async Task Status_OfADesktopSuspendedForItsLease_SaysSoBesideThePhase()
+    {
+        using var directory = new TempDirectory("brokerctl-desktop-");
+        await using var agent = new ScriptedAgent
+        {
+            Answer = new LocalDesktop { Name = Desk, DesktopId = "5f0c3c0e-8d0b-4a8e-9a57-0a1f3c1d2e4b", Phase = LocalPhase.Running, Running = true, Suspended = true, BlockedReason = "LeaseExpired" },
+        };
+        await agent.StartAsync(directory.File("agent.sock"));
+
+        var run = await CliRun.RunAsync("desktop", "status", Desk, "--socket", directory.File("agent.sock"));
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Out.ReplaceLineEndings("\n").Split('\n').ShouldContain(line => line.StartsWith("phase", StringComparison.Ordinal) && line.EndsWith("running (suspended: lease)", StringComparison.Ordinal), run.Out);
+    }
 }
