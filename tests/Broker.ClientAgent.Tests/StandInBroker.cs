@@ -146,6 +146,17 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
         }
     }
 
+    /// <summary>The broker renews the holding device's lease for <paramref name="term"/> from now (RENEW_LEASE).</summary>
+    public void RenewLease(TimeSpan term)
+    {
+        lock (_gate)
+        {
+            State.ShouldBe("CheckedOut");
+            Lease = term;
+            Send(AgentCommandKind.RenewLease);
+        }
+    }
+
     /// <summary>An admin revokes the check-out: authority moves to the next epoch and the device is told to stop, and to wipe its copy when <paramref name="wipe"/>.</summary>
     public void Revoke(bool wipe)
     {
@@ -380,7 +391,7 @@ internal sealed class StandInBroker : AgentGateway.AgentGatewayBase, IAsyncDispo
                 command.HostId = _hostId;
                 command.HostTransferAddress = _hostAddress;
                 break;
-            case AgentCommandKind.GrantLease:
+            case AgentCommandKind.GrantLease or AgentCommandKind.RenewLease:
                 command.Lease = SignLease();
                 break;
             default:

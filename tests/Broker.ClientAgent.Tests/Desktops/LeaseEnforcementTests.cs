@@ -1,4 +1,5 @@
 using Broker.ClientAgent.Desktops;
+using Broker.ClientAgent.Leases;
 using Broker.ClientAgent.State;
 using Broker.Testing;
 using Broker.Testing.Qemu;
@@ -8,7 +9,7 @@ namespace Broker.ClientAgent.Tests.Desktops;
 /// <summary>
 /// The offline lease while the desktop runs, with real QEMU and a guest that never stops by itself:
 /// the broker goes away, the lease lapses, and the running VM is suspended (not killed) and cannot
-/// be started again; a stop still ends it.
+/// be started again until the broker renews the lease; then start resumes it, and a stop ends it.
 /// </summary>
 public sealed class LeaseEnforcementTests
 {
@@ -19,7 +20,7 @@ public sealed class LeaseEnforcementTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task RunningDesktop_WhoseLeaseLapsesOffline_IsSuspendedAndRefusesToStart_UntilStopped()
+    public async Task RunningDesktop_WhoseLeaseLapsesOffline_IsSuspended_AndResumedByStartOnceRenewed()
     {
         using var directory = new TempDirectory("broker-client-");
         var hostPaths = DesktopPaths.Of(directory.File("host"), DesktopId);
@@ -39,6 +40,10 @@ public sealed class LeaseEnforcementTests
         var suspended = await agent.WaitForAsync(Desk, status => status.Suspended);
         var refused = await Should.ThrowAsync<ClientRefusedException>(() => agent.Manager.StartAsync(Desk, Token));
         var stillThere = await agent.Manager.StatusAsync(Desk, Token);
+        broker.RenewLease(TimeSpan.FromDays(7));
+        await broker.ServeAsync();
+        _ = await agent.WaitForAsync(Desk, status => status.Lease == LeaseVerdict.Valid);
+        var resumed = await agent.Manager.StartAsync(Desk, Token);
         var stopped = await agent.Manager.StopAsync(Desk, Token);
 
         started.Running.ShouldBeTrue();
@@ -47,6 +52,9 @@ public sealed class LeaseEnforcementTests
         suspended.Message.ShouldNotBeNull().ShouldContain("paused");
         refused.Reason.ShouldBe(ClientRefusal.LeaseExpired);
         stillThere.Suspended.ShouldBeTrue("a refused start does not resume it");
+        resumed.Running.ShouldBeTrue();
+        resumed.Suspended.ShouldBeFalse("once the lease is renewed, start resumes it");
+        resumed.Message.ShouldBeNull();
         stopped.Running.ShouldBeFalse();
         stopped.Suspended.ShouldBeFalse();
     }
