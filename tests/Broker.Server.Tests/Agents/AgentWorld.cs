@@ -72,6 +72,10 @@ internal sealed class AgentWorld : IAsyncDisposable
         return secret.Token;
     }
 
+    /// <summary>The agent <paramref name="kind"/> <paramref name="subject"/> with a seeded credential, its Connect stream open.</summary>
+    public async Task<AgentStream> StreamAsync(CoreAgentKind kind, Guid subject, CancellationToken cancellationToken) =>
+        new(await ConnectAsync(await SeedCredentialAsync(kind, subject, cancellationToken), cancellationToken));
+
     /// <summary>Opens Connect with <paramref name="credential"/>, says Hello and reads the Welcome.</summary>
     public async Task<(AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Call, Welcome Welcome)> ConnectAsync(string credential, CancellationToken cancellationToken)
     {

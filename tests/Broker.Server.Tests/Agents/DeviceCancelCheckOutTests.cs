@@ -21,9 +21,9 @@ public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
         var hostId = await world.FirstHostAsync(cancellationToken);
         var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
         var bob = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.BobDevice.Value, cancellationToken));
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, hostId.Value, cancellationToken);
         using var hostStream = host.Call;
-        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        var laptop = await world.StreamAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken);
         using var laptopStream = laptop.Call;
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = "http://127.0.0.1:7443" } }, cancellationToken)).Accepted.ShouldBeTrue();
         (await laptop.SendAsync(new AgentMessage { DeviceHeartbeat = new DeviceHeartbeat() }, cancellationToken)).Accepted.ShouldBeTrue();
@@ -61,7 +61,7 @@ public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         var desktop = await world.AliceCheckedOutDesktopAsync(cancellationToken);
         var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, desktop.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, desktop.Host.Value, cancellationToken);
         using var hostStream = host.Call;
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true } }, cancellationToken)).Accepted.ShouldBeTrue();
         var request = new CancelCheckOutRequest { DesktopId = desktop.Id.ToString(), Epoch = (ulong)desktop.Epoch.Value - 1 };

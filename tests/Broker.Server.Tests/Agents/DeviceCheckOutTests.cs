@@ -34,9 +34,9 @@ public sealed class DeviceCheckOutTests(PostgresCluster cluster)
         var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
         var hostId = await world.FirstHostAsync(cancellationToken);
         var device = AgentWorld.Bearer(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken));
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, hostId.Value, cancellationToken);
         using var hostStream = host.Call;
-        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        var laptop = await world.StreamAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken);
         using var laptopStream = laptop.Call;
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, TransferAddress = HostAddress } }, cancellationToken)).Accepted.ShouldBeTrue();
         (await laptop.SendAsync(new AgentMessage { DeviceHeartbeat = new DeviceHeartbeat() }, cancellationToken)).Accepted.ShouldBeTrue();

@@ -147,9 +147,9 @@ public sealed class QuarantineTests(PostgresCluster cluster)
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         var desktop = await world.AliceCheckedOutDesktopAsync(cancellationToken);
-        var stranger = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, Guid.NewGuid(), cancellationToken), cancellationToken));
+        var stranger = await world.StreamAsync(CoreAgentKind.Host, Guid.NewGuid(), cancellationToken);
         using var strangerCall = stranger.Call;
-        var owner = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, desktop.Host.Value, cancellationToken), cancellationToken));
+        var owner = await world.StreamAsync(CoreAgentKind.Host, desktop.Host.Value, cancellationToken);
         using var ownerCall = owner.Call;
 
         var fromStranger = await stranger.SendAsync(QuarantineReport(desktop, Guid.NewGuid(), (ulong)desktop.Epoch.Value - 1, world), cancellationToken);

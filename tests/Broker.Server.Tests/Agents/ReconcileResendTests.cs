@@ -33,7 +33,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
             : new RollbackRequested(before.Epoch, LayerId.New());
         var owed = await SaveAsync(world, before, @event, cancellationToken); // saved while the host was away: the order went nowhere
 
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken);
         using var hostStream = host.Call;
         var observed = new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value };
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { observed } } }, cancellationToken)).Accepted.ShouldBeTrue();
@@ -58,7 +58,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
         before.State.ShouldBe(DesktopState.Provisioning);
 
         // The host built the desktop and reports holding it; its ProvisioningCompleted never arrived.
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken);
         using var hostStream = host.Call;
         var observed = new ObservedDesktop { DesktopId = assigned.Id.ToString(), Epoch = (ulong)before.Epoch.Value };
         (await host.SendAsync(new AgentMessage { HostHeartbeat = new HostHeartbeat { Healthy = true, Desktops = { observed } } }, cancellationToken)).Accepted.ShouldBeTrue();
@@ -77,7 +77,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken, services => RacedDesktopStore.Register(services, race));
         var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
         var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken);
         using var hostStream = host.Call;
 
         race.Arm();
@@ -98,7 +98,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
         var assigned = await world.Api.AliceDesktopAsync(cancellationToken);
         var before = await world.DesktopAsync(new DesktopId(assigned.Id), cancellationToken);
         var owed = await SaveAsync(world, before, new StartRequested(before.Epoch, Core.Pools.RetentionPolicy.Default), cancellationToken); // the order went nowhere
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken);
         using var hostStream = host.Call;
         var stopped = new AgentMessage
         {
@@ -139,9 +139,9 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
             [new CheckOutRequested(before.Epoch, world.Api.AliceDevice), new CheckOutAdmitted(before.Epoch), new ServerCopyPrepared(before.Epoch, LayerId.New())],
             cancellationToken);
         var pullEpoch = (ulong)transferring.Epoch.Value;
-        var host = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken), cancellationToken));
+        var host = await world.StreamAsync(CoreAgentKind.Host, before.Host.Value, cancellationToken);
         using var hostStream = host.Call;
-        var laptop = new AgentStream(await world.ConnectAsync(await world.SeedCredentialAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken), cancellationToken));
+        var laptop = await world.StreamAsync(CoreAgentKind.Device, world.Api.AliceDevice.Value, cancellationToken);
         using var laptopStream = laptop.Call;
         var hostHeartbeat = new AgentMessage
         {
