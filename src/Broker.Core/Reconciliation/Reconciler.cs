@@ -83,21 +83,26 @@ public static class Reconciler
         {
             var seen = seenOnHost[desktop.Host].GetValueOrDefault(desktop.Id);
             hostCommands.AddRange(ForHost(desktop, seen));
-            switch (PowerOwed(desktop, seen))
+
+            // A start or stop a user asked for: forgotten once the host shows it done, else ordered
+            // again while the server copy may run.
+            if (desktop.PowerRequested is { } running && seen is { Locked: false } && seen.Epoch == desktop.Epoch)
             {
-                case true:
-                    if (pools.GetValueOrDefault(desktop.Pool) is { } pool)
+                if (seen.Running == running)
+                {
+                    desktopChanges.Add(desktop with { PowerRequested = null });
+                }
+                else if (desktop is { State: DesktopState.Available, ServerCopyLocked: false })
+                {
+                    if (!running)
+                    {
+                        hostCommands.Add(new StopDesktop(desktop.Host, desktop.Id, desktop.Epoch));
+                    }
+                    else if (pools.GetValueOrDefault(desktop.Pool) is { } pool)
                     {
                         hostCommands.Add(new StartDesktop(desktop.Host, desktop.Id, desktop.Epoch, pool.Offline.Retention));
                     }
-
-                    break;
-                case false:
-                    hostCommands.Add(new StopDesktop(desktop.Host, desktop.Id, desktop.Epoch));
-                    break;
-                case null when desktop.PowerRequested is { } running && seen is { Locked: false } && seen.Epoch == desktop.Epoch && seen.Running == running:
-                    desktopChanges.Add(desktop with { PowerRequested = null }); // carried out
-                    break;
+                }
             }
         }
 
@@ -160,17 +165,6 @@ public static class Reconciler
             Online = !IsOverdue(lastSeen, options.DeviceHeartbeat, options.MissedHeartbeats, now),
         };
     }
-
-    /// <summary>
-    /// The start (true) or stop (false) a user asked for that the host's report shows not yet carried
-    /// out, while the server copy may run (available, unlocked, at the desktop's epoch); null when
-    /// none is owed: the report shows it done, or the desktop is elsewhere in its life.
-    /// </summary>
-    private static bool? PowerOwed(Desktop desktop, ObservedDesktop? seen) =>
-        desktop is { State: DesktopState.Available, ServerCopyLocked: false, PowerRequested: { } running }
-        && seen is { Locked: false } && seen.Epoch == desktop.Epoch && seen.Running != running
-            ? running
-            : null;
 
     /// <summary>What the desktop's host must do so that its copy matches the desired state.</summary>
     private static IEnumerable<HostCommand> ForHost(Desktop desktop, ObservedDesktop? seen)
