@@ -40,7 +40,7 @@ internal sealed partial class DesktopManager
         await live.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var kept = DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, record.DesktopId).Chain);
+            var kept = KeptBranches(record);
             var doomed = branch is null
                 ? kept
                 : [kept.FirstOrDefault(path => DivergedBranches.NameOf(path) == branch)
@@ -61,7 +61,7 @@ internal sealed partial class DesktopManager
     /// <summary>Refuses a check-in while diverged branches are kept: releasing the copy would delete them.</summary>
     private void RequireNoDivergedBranches(LocalDesktopRecord record)
     {
-        if (DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, record.DesktopId).Chain) is { Count: > 0 } kept)
+        if (KeptBranches(record) is { Count: > 0 } kept)
         {
             throw new ClientRefusedException(
                 ClientRefusal.DivergedBranchesKept,
@@ -70,6 +70,10 @@ internal sealed partial class DesktopManager
         }
     }
 
+    /// <summary>The directories of <paramref name="record"/>'s diverged branches, oldest first.</summary>
+    private IReadOnlyList<string> KeptBranches(LocalDesktopRecord record) =>
+        DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, record.DesktopId).Chain);
+
     private List<DivergedBranch> DivergedBranchesOf(LocalDesktopRecord record) =>
-        [.. DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, record.DesktopId).Chain).Select(DivergedBranch.Describe)];
+        [.. KeptBranches(record).Select(DivergedBranch.Describe)];
 }

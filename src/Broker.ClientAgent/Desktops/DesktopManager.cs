@@ -6,7 +6,6 @@ using Broker.ClientAgent.State;
 using Broker.Contracts.Tls;
 using Broker.Contracts.V1;
 using Broker.Disks.Images;
-using Broker.Transfer.Client;
 using Broker.Vhdx.Storage;
 
 namespace Broker.ClientAgent.Desktops;
@@ -154,7 +153,7 @@ internal sealed partial class DesktopManager : IAsyncDisposable
 
     /// <summary>Where the local branches a resync found diverged from the host's chain are kept, or null when there are none.</summary>
     private string? DivergedNote(LocalDesktopRecord desktop) =>
-        DivergedBranches.List(DesktopPaths.Of(_options.DataDirectory, desktop.DesktopId).Chain) is { Count: > 0 } branches
+        KeptBranches(desktop) is { Count: > 0 } branches
             ? $"{branches.Count} local branch(es) diverged from the server's chain; kept unchanged at {string.Join(", ", branches)} ('brokerctl desktop diverged {desktop.Name}')."
             : null;
 
