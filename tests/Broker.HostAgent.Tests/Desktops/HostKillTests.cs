@@ -61,7 +61,7 @@ public sealed class HostKillTests : IAsyncDisposable
 
         await KillWorkerAsync(DayAhead, [HostWorker.Step(Command(AgentCommandKind.StartDesktop, 1)), HostWorker.Snapshot], point);
 
-        QemuLeftBehind().ShouldBeNull("QEMU dies with the agent");
+        (await QemuLeftBehindAsync()).ShouldBeNull("QEMU dies with the agent");
         _clock.Advance(TimeSpan.FromHours(DayAhead));
         await _host.RestartAsync();
         (await _host.ReadLiveAsync(DesktopId)).ShouldBe(written, "no flushed write is lost");
@@ -158,12 +158,29 @@ public sealed class HostKillTests : IAsyncDisposable
     }
 
     /// <summary>The QEMU the desktop's pid file names, if it still runs.</summary>
-    private int? QemuLeftBehind()
+    /// <summary>
+    /// The QEMU of the killed agent still alive after 10 s, or null. The kernel sends its parent-death
+    /// signal when the agent dies, but QEMU takes a moment to exit after it (CI once saw it alive at once).
+    /// </summary>
+    private async Task<int?> QemuLeftBehindAsync()
     {
         var pidFile = new HostAgentPaths(_host.DataDirectory).Desktop(DesktopId).PidFile;
-        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && ProcessProbe.IsAlive(pid)
-            ? pid
-            : null;
+        if (!File.Exists(pidFile) || !int.TryParse((await File.ReadAllTextAsync(pidFile, Token)).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        for (var waited = TimeSpan.Zero; ProcessProbe.IsAlive(pid); waited += TimeSpan.FromMilliseconds(50))
+        {
+            if (waited >= TimeSpan.FromSeconds(10))
+            {
+                return pid;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), Token);
+        }
+
+        return null;
     }
 
     private async Task ChainsCheckAsync()
