@@ -26,21 +26,7 @@ internal sealed class PortalPage : IAsyncDisposable
         try
         {
             var page = await context.NewPageAsync();
-            await page.GotoAsync("/Account/Login");
-            await page.FillAsync("#Input_UserName", user);
-            await page.FillAsync("#Input_Password", password);
-            await page.ClickAsync("button[type=submit]");
-            try
-            {
-                await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", ChromiumBrowser.Committed);
-            }
-            catch (TimeoutException stuck)
-            {
-                // Say where the login stopped and what the page shows, not only that it timed out.
-                var shown = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 });
-                throw new TimeoutException($"Logging in as {user} did not reach the portal: the page is {page.Url} and shows: {shown[..Math.Min(shown.Length, 800)]}", stuck);
-            }
-
+            await PortalLogin.LogInAsync(page, user, password);
             return new PortalPage(context, page);
         }
         catch

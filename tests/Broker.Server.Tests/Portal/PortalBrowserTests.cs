@@ -30,7 +30,7 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
         await using (var adminContext = await browser.NewContextAsync(client.BaseAddress!, cancellationToken))
         {
             var admin = await adminContext.NewPageAsync();
-            await LogInAsync(admin, "admin", site.AdminPassword());
+            await PortalLogin.LogInAsync(admin, "admin", site.AdminPassword());
 
             await admin.GotoAsync("/Admin/Users");
             await admin.FillAsync("#Input_UserName", "alice");
@@ -69,7 +69,7 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
 
         await using var userContext = await browser.NewContextAsync(client.BaseAddress!, cancellationToken);
         var user = await userContext.NewPageAsync();
-        await LogInAsync(user, "alice", AlicePassword);
+        await PortalLogin.LogInAsync(user, "alice", AlicePassword);
         (await user.TextContentAsync("#entitled-pools"))!.ShouldContain("Engineering");
         (await user.QuerySelectorAsync("a[href='/Admin']")).ShouldBeNull();
         await user.ClickAsync("#entitled-pools button[type=submit]");
@@ -84,15 +84,6 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
 
         var forbidden = await user.GotoAsync("/Admin/Pools");
         forbidden!.Status.ShouldBe(403);
-    }
-
-    private static async Task LogInAsync(IPage page, string userName, string password)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("#Input_UserName", userName);
-        await page.FillAsync("#Input_Password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", ChromiumBrowser.Committed);
     }
 
     /// <summary>Plays an enrolled host agent that just reported in (so the reconcile loop keeps it healthy) and new desktops have somewhere to go.</summary>

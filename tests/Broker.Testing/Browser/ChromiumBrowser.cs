@@ -31,13 +31,6 @@ public sealed class ChromiumBrowser : IAsyncDisposable
             ? Path.GetFullPath(configured)
             : Path.Combine(RepoPaths.Root, "artifacts", "test-results", "screenshots");
 
-    /// <summary>
-    /// Waits for a navigation to commit, not for its load event: after a form post's redirect the
-    /// load event may come before the wait starts, and waiting for it then timed out on busy
-    /// machines. Elements read next are waited for by Playwright anyway.
-    /// </summary>
-    public static PageWaitForURLOptions Committed { get; } = new() { WaitUntil = WaitUntilState.Commit };
-
     /// <summary>A fresh browser context (own cookies and storage) whose relative URLs resolve against <paramref name="baseAddress"/>.</summary>
     public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
