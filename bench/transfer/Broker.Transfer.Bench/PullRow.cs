@@ -37,6 +37,7 @@ internal sealed class PullRow(BenchLayout layout, HostProcess host, string ticke
     public async Task<long> WarmUpAsync()
     {
         var before = host.ServedChunks;
+        await EmptyClientAsync();
         _ = await PullAsync();
         await host.QuietAsync();
         return host.ServedChunks - before;
@@ -44,6 +45,7 @@ internal sealed class PullRow(BenchLayout layout, HostProcess host, string ticke
 
     public async Task RunOnceAsync()
     {
+        await EmptyClientAsync();
         var hostBefore = host.CpuTime;
         var watch = Stopwatch.StartNew();
         var usage = await PullAsync();
@@ -64,22 +66,32 @@ internal sealed class PullRow(BenchLayout layout, HostProcess host, string ticke
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pull run {Ours.Count}: rsync zstd {RsyncZstd.Last:F2} s, rsync whole-file {RsyncWholeFile.Last:F2} s, cp {cp:F2} s + sync {sync:F2} s"));
     }
 
-    /// <summary>One pull into an emptied client directory, in a child process.</summary>
-    private async Task<ClientUsage> PullAsync()
+    /// <summary>
+    /// Deletes the last pull's files and waits for the deletion to reach the disk, untimed: on a
+    /// filesystem mounted with <c>discard</c> unlinking 2 GiB takes seconds.
+    /// </summary>
+    private async Task EmptyClientAsync()
     {
         if (Directory.Exists(Client.Directory))
         {
             Directory.Delete(Client.Directory, recursive: true);
         }
 
+        _ = await ChildProcess.TimeAsync("sync");
+    }
+
+    /// <summary>One pull into the emptied client directory, in a child process.</summary>
+    private async Task<ClientUsage> PullAsync()
+    {
         await using var child = ChildProcess.StartSelf(["pull", host.Port.ToString(CultureInfo.InvariantCulture), ticket, Client.Directory]);
         return ClientUsage.Parse(await child.ExitAsync());
     }
 
-    /// <summary>A peer's copy into the emptied peer directory, timed.</summary>
+    /// <summary>A peer's copy into the emptied peer directory (emptied untimed, as for ours), timed.</summary>
     private async Task<double> PeerAsync(string executable, params string[] arguments)
     {
         File.Delete(Path.Combine(layout.PeerPullDirectory, BenchLayout.ImageName));
+        _ = await ChildProcess.TimeAsync("sync");
         var (seconds, _) = await ChildProcess.TimeAsync(executable, arguments);
         return seconds;
     }
