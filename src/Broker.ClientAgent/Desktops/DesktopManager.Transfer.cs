@@ -2,8 +2,6 @@ using Broker.ClientAgent.Brokers;
 using Broker.ClientAgent.State;
 using Broker.Contracts.V1;
 using Broker.Disks.Layers;
-using Broker.Hosting;
-using Broker.Transfer;
 using Broker.Transfer.Client;
 using Broker.Vhdx.Storage;
 
@@ -176,31 +174,16 @@ internal sealed partial class DesktopManager
         }
     }
 
-    /// <summary>How long a pull waits for its host to serve the check-out.</summary>
-    private static readonly TimeSpan ServeWait = TimeSpan.FromMinutes(2);
-
     /// <summary>
-    /// Pulls the chain from the host. The broker tells the host to serve the check-out and this agent
-    /// to pull at the same moment, so the first call may reach the host before it serves the device
-    /// (NOT_CHECKED_OUT): that is retried with backoff for <see cref="ServeWait"/>, then given up.
+    /// Pulls the chain from the host. The broker sends START_PULL only once the host reports serving
+    /// this device, so a refusal here is a real one and stops the pull.
     /// </summary>
     private async Task<LayerStore> PullChainAsync(LocalDesktopRecord record, DesktopPaths paths, TransferProgressReporter progress, CancellationToken cancellationToken)
     {
-        var giveUpAt = _time.GetUtcNow() + ServeWait;
-        for (var attempt = 0; ; attempt++)
-        {
-            var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Pull, record.Epoch, cancellationToken).ConfigureAwait(false);
-            var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
-            var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
-            try
-            {
-                return await puller.PullAsync(paths.Chain, _state.Current.ById(record.DesktopId)?.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Grpc.Core.RpcException notYet) when (TransferRejections.ReasonOf(notYet) == TransferRejection.NotCheckedOut && _time.GetUtcNow() < giveUpAt)
-            {
-                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Random.Shared), _time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var ticket = await _broker.IssueTicketAsync(Enrollment(), record.DesktopId, TransferDirection.Pull, record.Epoch, cancellationToken).ConfigureAwait(false);
+        var client = new TransferClient(HostChannel(record, ticket).CreateCallInvoker(), record.DesktopId, ticket.Ticket);
+        var puller = new ChainPuller(client, _bases, WorkDirectory, timeProvider: _time);
+        return await puller.PullAsync(paths.Chain, _state.Current.ById(record.DesktopId)?.MergedHostLayers, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Tells the broker the pull of <paramref name="record"/> is complete; it answers with GRANT_LEASE.</summary>

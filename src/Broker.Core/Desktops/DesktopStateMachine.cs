@@ -118,8 +118,7 @@ public static class DesktopStateMachine
     {
         ServerCopyPrepared prepared => Accept(
             d with { State = DesktopState.Transferring, LastAckedLayer = prepared.SealedLayer, TransferPaused = false },
-            new ServeTransfer(d.Host, d.Id, d.Epoch, RequireDevice(d)),
-            new StartPull(RequireDevice(d), d.Id, d.Epoch, d.Host)),
+            new ServeTransfer(d.Host, d.Id, d.Epoch, RequireDevice(d))),
         CheckOutCancelled => CancelCheckOut(d),
         DeleteRequested => Delete(d),
         _ => Illegal(d, e),

@@ -110,7 +110,10 @@ public static class Reconciler
         hostCommands.AddRange(Promotions(desired.Promotions, desktops, seenOnHost));
         var deviceCommands = new List<DeviceCommand>();
         var transferring = desired.Desktops
-            .Where(desktop => desktop is { State: DesktopState.Transferring, Device: not null } && reportingHosts.Contains(desktop.Host))
+            .Where(desktop => desktop is { State: DesktopState.Transferring, Device: { } device }
+                && seenOnHost.TryGetValue(desktop.Host, out var seen)
+                && seen.GetValueOrDefault(desktop.Id) is { } observed
+                && observed.ServingDevice == device && observed.Epoch == desktop.Epoch)
             .ToLookup(desktop => desktop.Device!.Value);
         foreach (var device in desired.Devices.Where(device => onlineDevices.Contains(device.Id)))
         {
@@ -227,6 +230,12 @@ public static class Reconciler
             {
                 yield return new AcceptDevicePushes(desktop.Host, desktop.Id, desktop.Epoch, desktop.Device!.Value);
             }
+
+            // A check-out's transfer is owed until the host serves it; only then is the device told to pull.
+            if (desktop is { State: DesktopState.Transferring, Device: { } device } && seen.ServingDevice != device)
+            {
+                yield return new ServeTransfer(desktop.Host, desktop.Id, desktop.Epoch, device);
+            }
         }
         else if (seen.Locked || seen.Epoch < desktop.Epoch)
         {
@@ -286,9 +295,11 @@ public static class Reconciler
 
     /// <summary>
     /// The pulls a device should be running but does not report: of the desktops in
-    /// <see cref="DesktopState.Transferring"/> to it whose host reports (<paramref name="transferring"/>),
-    /// those it holds no copy of at the current epoch (the START_PULL was lost, or the device lost its
-    /// state). A paused transfer is paused again at once.
+    /// <see cref="DesktopState.Transferring"/> to it whose host reports serving it at the current
+    /// epoch (<paramref name="transferring"/>), those it holds no copy of at that epoch. This is how
+    /// every pull starts: the device is told to pull once its host serves it (never before, so its
+    /// first call is not refused), and again if the START_PULL was lost or the device lost its state.
+    /// A paused transfer is paused again at once.
     /// </summary>
     private static IEnumerable<DeviceCommand> PullsOwed(DeviceReport report, IEnumerable<Desktop> transferring)
     {

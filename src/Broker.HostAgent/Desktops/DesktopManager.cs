@@ -82,6 +82,7 @@ internal sealed partial class DesktopManager(
         Epoch = desktop.Record.Epoch,
         Locked = desktop.Record.Locked,
         Running = desktop.Running,
+        ServingDevice = desktop.Record is { Locked: true, DeviceId: { } device } ? device : string.Empty,
     });
 
     /// <summary>Applies one broker command. Never throws for a command it cannot carry out: the outcome says why.</summary>

@@ -72,12 +72,13 @@ internal sealed class AgentMessageHandler(AgentIdentity agent, AgentSession sess
         var observed = new List<Core.Reconciliation.ObservedDesktop>(heartbeat.Desktops.Count);
         foreach (var desktop in heartbeat.Desktops)
         {
-            if (!WireIds.TryDesktop(desktop.DesktopId, out var id) || !WireIds.TryEpoch(desktop.Epoch, out var epoch))
+            if (!WireIds.TryDesktop(desktop.DesktopId, out var id) || !WireIds.TryEpoch(desktop.Epoch, out var epoch)
+                || !WireIds.TryOptionalDevice(desktop.ServingDevice, out var serving))
             {
-                return (AgentRefusal.Malformed("Every observed desktop names a desktop (UUID) and an epoch."), false);
+                return (AgentRefusal.Malformed("Every observed desktop names a desktop (UUID) and an epoch, and a serving device only as a UUID."), false);
             }
 
-            observed.Add(new Core.Reconciliation.ObservedDesktop(id, epoch.Value, desktop.Locked, desktop.Running));
+            observed.Add(new Core.Reconciliation.ObservedDesktop(id, epoch.Value, desktop.Locked, desktop.Running, serving));
         }
 
         var now = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Broker.Core.Desktops;
+using Broker.Core.Devices;
 
 namespace Broker.Server.Agents;
 
@@ -12,6 +13,20 @@ internal static class WireIds
     {
         var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
         desktop = new DesktopId(id);
+        return parsed;
+    }
+
+    /// <summary>A device id in UUID form, or none when <paramref name="value"/> is empty.</summary>
+    public static bool TryOptionalDevice(string? value, out DeviceId? device)
+    {
+        device = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        device = parsed ? new DeviceId(id) : null;
         return parsed;
     }
 

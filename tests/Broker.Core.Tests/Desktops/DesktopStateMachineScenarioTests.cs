@@ -31,7 +31,7 @@ public sealed class DesktopStateMachineScenarioTests
         desktop = Step(desktop, new CheckOutRequested(e1, DeviceA), []);
         desktop = Step(desktop, new CheckOutAdmitted(e1), [new StopAndSeal(HostA, DeskId, e1), new LockServerCopy(HostA, DeskId, e1)]);
         desktop.ServerCopyLocked.ShouldBeTrue();
-        desktop = Step(desktop, new ServerCopyPrepared(e1, SealedLayer), [new ServeTransfer(HostA, DeskId, e1, DeviceA), new StartPull(DeviceA, DeskId, e1, HostA)]);
+        desktop = Step(desktop, new ServerCopyPrepared(e1, SealedLayer), [new ServeTransfer(HostA, DeskId, e1, DeviceA)]);
 
         // Check-out granted: epoch e1 + 1, the device holds the lease for it.
         var e2 = e1.Next();

@@ -32,7 +32,7 @@ internal sealed record TransitionSpec(DesktopState From, DesktopEventKind Event,
         new(DesktopState.CheckOutRequested, DesktopEventKind.CheckOutCancelled, DesktopState.Available, 0, None),
         new(DesktopState.CheckOutRequested, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
 
-        new(DesktopState.Preparing, DesktopEventKind.ServerCopyPrepared, DesktopState.Transferring, 0, [typeof(ServeTransfer), typeof(StartPull)]),
+        new(DesktopState.Preparing, DesktopEventKind.ServerCopyPrepared, DesktopState.Transferring, 0, [typeof(ServeTransfer)]),
         new(DesktopState.Preparing, DesktopEventKind.CheckOutCancelled, DesktopState.Available, 0, [typeof(UnlockAndResume)]),
         new(DesktopState.Preparing, DesktopEventKind.DeleteRequested, DesktopState.Deleted, 0, Delete),
 

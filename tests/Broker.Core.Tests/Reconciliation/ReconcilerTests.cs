@@ -361,10 +361,10 @@ public sealed class ReconcilerTests
     [Fact]
     public void Reconcile_DeviceWithoutTheCopyItShouldBePulling_IsToldToPullAgainAndPausedIfTheUserPaused()
     {
-        // Arrange: START_PULL was lost; the device reports no copy, or only an old one of an earlier check-out.
+        // Arrange: the host serves the device; START_PULL was lost, so the device reports no copy, or only an old one of an earlier check-out.
         var pulling = InState(DesktopState.Transferring);
         var paused = Drive(pulling, DesktopEventKind.TransferPaused);
-        var host = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, pulling.Epoch, Locked: true, Running: false)]);
+        var host = new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, pulling.Epoch, Locked: true, Running: false, ServingDevice: DeviceA)]);
         var none = new DeviceReport(DeviceA, _time.GetUtcNow(), []);
         var old = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, new Epoch(pulling.Epoch.Value - 1))]);
         var current = new DeviceReport(DeviceA, _time.GetUtcNow(), [new ObservedLocalCopy(DeskId, pulling.Epoch)]);
@@ -379,6 +379,35 @@ public sealed class ReconcilerTests
         Plan(pulling, old).DeviceCommands[DeviceA].ShouldBe([pull]);
         Plan(paused, none).DeviceCommands[DeviceA].ShouldBe([pull, new PauseTransfer(DeviceA, DeskId, pulling.Epoch)]);
         Plan(pulling, current).DeviceCommands[DeviceA].ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reconcile_TransferNotYetServedByTheHost_HostIsToldToServeAndTheDeviceWaits()
+    {
+        // Arrange: the host locked the server copy but serves no device yet (SERVE_TRANSFER lost or
+        // on its way), or still serves the device of an earlier check-out.
+        var pulling = InState(DesktopState.Transferring);
+        var device = new DeviceReport(DeviceA, _time.GetUtcNow(), []);
+        ReconcilePlan Plan(DeviceId? serving) => Reconciler.Reconcile(
+            Desired([pulling], [HostSeenNow()], [DeviceSeenNow()]),
+            new ObservedState([new HostReport(HostA, _time.GetUtcNow(), true, [new ObservedDesktop(DeskId, pulling.Epoch, Locked: true, Running: false, ServingDevice: serving)])], [device]),
+            _time.GetUtcNow(),
+            Options);
+
+        foreach (var serving in new DeviceId?[] { null, OtherDevice })
+        {
+            // Act
+            var plan = Plan(serving);
+
+            // Assert
+            plan.HostCommands[HostA].ShouldBe([new ServeTransfer(HostA, DeskId, pulling.Epoch, DeviceA)]);
+            plan.DeviceCommands[DeviceA].ShouldBeEmpty();
+        }
+
+        // Once the host serves the device: the device pulls, the host is left alone.
+        var served = Plan(DeviceA);
+        served.HostCommands[HostA].ShouldBeEmpty();
+        served.DeviceCommands[DeviceA].ShouldBe([new StartPull(DeviceA, DeskId, pulling.Epoch, HostA)]);
     }
 
     [Fact]

@@ -52,6 +52,26 @@ public sealed class AgentMessageHandlerTests(PostgresCluster cluster)
         new[] { first, repeated, pulling, stillPulling }.ShouldBe([true, false, true, false]);
     }
 
+    [Fact]
+    public async Task HostHeartbeat_ServingADeviceThatIsNoUuid_IsRefusedAsMalformed()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        var host = await world.FirstHostAsync(cancellationToken);
+        var agent = new AgentIdentity(CoreAgentKind.Host, host.Value);
+        using var session = new AgentSession(agent);
+        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
+        var handler = new AgentMessageHandler(agent, session, scope.ServiceProvider, TimeProvider.System);
+        var message = Heartbeat(healthy: true, Guid.NewGuid().ToString(), running: false);
+        message.HostHeartbeat.Desktops[0].ServingDevice = "alice-laptop";
+
+        var handled = await handler.HandleAsync(message, cancellationToken);
+
+        handled.Ack.Accepted.ShouldBeFalse();
+        handled.Ack.Reason.ShouldBe("Malformed");
+        session.HostReport.ShouldBeNull();
+    }
+
     private static AgentMessage Heartbeat(bool healthy, string desktop, bool running) => new()
     {
         HostHeartbeat = new HostHeartbeat { Healthy = healthy, Desktops = { new ObservedDesktop { DesktopId = desktop, Epoch = 1, Running = running } } },

@@ -23,6 +23,14 @@ internal sealed class AgentStream((AsyncDuplexStreamingCall<AgentMessage, Broker
     public Task<Ack> ReportAsync(Guid desktop, ulong epoch, DesktopReportKind kind, string layer, CancellationToken cancellationToken) =>
         SendAsync(new AgentMessage { DesktopReport = new DesktopReport { DesktopId = desktop.ToString(), Epoch = epoch, Kind = kind, LayerId = layer } }, cancellationToken);
 
+    /// <summary>As a host that carried out SERVE_TRANSFER: a heartbeat showing <paramref name="desktop"/> locked and served to <paramref name="device"/>.</summary>
+    public Task<Ack> HeartbeatServingAsync(Guid desktop, ulong epoch, Guid device, string transferAddress, CancellationToken cancellationToken)
+    {
+        var heartbeat = new HostHeartbeat { Healthy = true, TransferAddress = transferAddress };
+        heartbeat.Desktops.Add(new ObservedDesktop { DesktopId = desktop.ToString(), Epoch = epoch, Locked = true, ServingDevice = device.ToString() });
+        return SendAsync(new AgentMessage { HostHeartbeat = heartbeat }, cancellationToken);
+    }
+
     /// <summary>The first command of <paramref name="kind"/>: one that came while waiting for an ack, else the next on the stream.</summary>
     public async Task<Contracts.V1.AgentCommand> CommandAsync(AgentCommandKind kind, CancellationToken cancellationToken)
     {

@@ -30,6 +30,8 @@ public sealed class DeviceCancelCheckOutTests(PostgresCluster cluster)
         _ = await world.Gateway.RequestCheckOutAsync(new RequestCheckOutRequest { Desktop = assigned.Name }, device, cancellationToken: cancellationToken);
         _ = await host.CommandAsync(AgentCommandKind.StopAndSeal, cancellationToken);
         (await host.ReportAsync(assigned.Id, 1, DesktopReportKind.ServerCopyPrepared, Guid.NewGuid().ToString(), cancellationToken)).Accepted.ShouldBeTrue();
+        _ = await host.CommandAsync(AgentCommandKind.ServeTransfer, cancellationToken);
+        (await host.HeartbeatServingAsync(assigned.Id, 1, world.Api.AliceDevice.Value, "http://127.0.0.1:7443", cancellationToken)).Accepted.ShouldBeTrue();
         var pull = await laptop.CommandAsync(AgentCommandKind.StartPull, cancellationToken);
         var request = new CancelCheckOutRequest { DesktopId = assigned.Id.ToString(), Epoch = pull.Epoch };
 

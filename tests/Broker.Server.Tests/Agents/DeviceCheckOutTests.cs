@@ -53,12 +53,13 @@ public sealed class DeviceCheckOutTests(PostgresCluster cluster)
         again.DesktopId.ShouldBe(assigned.Id.ToString());
         again.State.ShouldBeOneOf(nameof(DesktopState.CheckOutRequested), nameof(DesktopState.Preparing));
 
-        // The reconcile loop admits it: the host seals and locks, then the device pulls from the host's address.
+        // The reconcile loop admits it: the host seals and locks, serves the device, which is then told to pull from the host's address.
         var seal = await host.CommandAsync(AgentCommandKind.StopAndSeal, cancellationToken);
         seal.DesktopId.ShouldBe(assigned.Id.ToString());
         var sealedLayer = Guid.NewGuid().ToString();
         (await host.ReportAsync(assigned.Id, 1, DesktopReportKind.ServerCopyPrepared, sealedLayer, cancellationToken)).Accepted.ShouldBeTrue();
         (await host.CommandAsync(AgentCommandKind.ServeTransfer, cancellationToken)).DeviceId.ShouldBe(world.Api.AliceDevice.ToString());
+        (await host.HeartbeatServingAsync(assigned.Id, 1, world.Api.AliceDevice.Value, HostAddress, cancellationToken)).Accepted.ShouldBeTrue();
         var pull = await laptop.CommandAsync(AgentCommandKind.StartPull, cancellationToken);
         pull.HostId.ShouldBe(hostId.ToString());
         pull.HostTransferAddress.ShouldBe(HostAddress);
