@@ -73,5 +73,6 @@ internal sealed class StandInHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _service.Dispose();
+        _registry.Dispose();
     }
 }

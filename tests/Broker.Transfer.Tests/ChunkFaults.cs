@@ -9,7 +9,8 @@ namespace Broker.Transfer.Tests;
 /// Breaks <c>PullChunks</c> on purpose: flips a byte in the data of the first
 /// <see cref="CorruptFirst"/> chunks sent, and aborts the connection of the first call after
 /// <see cref="AbortAfter"/> chunks. Counts the chunks sent. For <c>PushLayer</c>: counts the chunks
-/// received and fails the request stream of the first push after <see cref="AbortPushAfter"/> of them.
+/// received and fails the request stream of the first push after <see cref="AbortPushAfter"/> of them,
+/// and runs <see cref="BeforePushCommit"/> before the service reads a push's commit message.
 /// </summary>
 internal sealed class ChunkFaults : Interceptor
 {
@@ -24,6 +25,9 @@ internal sealed class ChunkFaults : Interceptor
     public int AbortAfter { get; init; } = int.MaxValue;
 
     public int AbortPushAfter { get; init; } = int.MaxValue;
+
+    /// <summary>Runs when a push's commit message arrives, before the service sees it (e.g. a revoke landing late in a push).</summary>
+    public Action? BeforePushCommit { get; set; }
 
     public int Sent => Volatile.Read(ref _sent);
 
@@ -41,6 +45,11 @@ internal sealed class ChunkFaults : Interceptor
 
     private void CountPushed(object? message)
     {
+        if (message is PushMessage { KindCase: PushMessage.KindOneofCase.Commit })
+        {
+            BeforePushCommit?.Invoke();
+        }
+
         if (message is not PushMessage { KindCase: PushMessage.KindOneofCase.Chunk })
         {
             return;

@@ -75,6 +75,38 @@ internal sealed partial class DesktopManager(
     /// <inheritdoc />
     public TransferDesktop? Find(string desktopId) => _desktops.GetValueOrDefault(desktopId)?.ForTransfer;
 
+    /// <inheritdoc />
+    /// <remarks>Holds the desktop's command gate: every change of epoch, device or revoke is a command.</remarks>
+    public async Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (!_desktops.TryGetValue(desktopId, out var desktop))
+        {
+            await action(null).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await desktop.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Deleted meanwhile.
+            await action(null).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await action(_desktops.ContainsKey(desktopId) ? desktop.ForTransfer : null).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = desktop.Gate.Release();
+        }
+    }
+
     /// <summary>What the heartbeat tells the broker about every desktop held here.</summary>
     public IEnumerable<ObservedDesktop> Observe() => _desktops.Values.Select(desktop => new ObservedDesktop
     {

@@ -46,6 +46,14 @@ internal sealed class ChainPushTarget(TransferDesktop desktop) : PushTarget(desk
             : throw TransferErrors.Rejected(TransferRejection.WrongParent, $"Layer {id} sits on '{parentText}', the chain's newest sealed layer is '{LayerIds.Format(chain.Top.ParentId)}'.");
     }
 
+    public override void EnsureStillCurrent(TransferDesktop? current)
+    {
+        if (current?.Epoch != Epoch)
+        {
+            throw TransferErrors.Rejected(TransferRejection.StaleEpoch, $"Desktop {Desktop.DesktopId} left epoch {Epoch} while the layer was pushed (it is at {current?.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none here"}); nothing was committed.");
+        }
+    }
+
     public override Task CommitAsync(string stagedPath, PushHeader header, long id, long? parentId, CancellationToken cancellationToken) =>
         Store.AdoptSealedLayerAsync(stagedPath, id, parentId, header.CreatedAt.ToDateTimeOffset(), header.SealedAt.ToDateTimeOffset(), cancellationToken);
 }

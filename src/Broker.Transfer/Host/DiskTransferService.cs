@@ -45,7 +45,7 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         _storage = storage ?? FileStorage.Instance;
         _manifests = new LayerManifestCache(_storage, options.ManifestCacheDirectory is { } cache ? new PersistedManifests(_storage, Path.GetFullPath(cache)) : null);
         _transfers = new SemaphoreSlim(options.MaxConcurrentTransfers, options.MaxConcurrentTransfers);
-        _pushes = new PushReceiver(_storage, _manifests, options, timeProvider ?? TimeProvider.System);
+        _pushes = new PushReceiver(_storage, registry, _manifests, options, timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />

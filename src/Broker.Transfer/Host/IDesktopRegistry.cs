@@ -8,4 +8,11 @@ public interface IDesktopRegistry
 {
     /// <summary>The desktop's current state, or null when this host does not hold it.</summary>
     TransferDesktop? Find(string desktopId);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the desktop's state as it is now (null when this host no
+    /// longer holds it) while its authority (epoch, device, revoked check-out) cannot change. A push
+    /// commits through this, so a revoke cannot land between its epoch check and its commit.
+    /// </summary>
+    Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken);
 }

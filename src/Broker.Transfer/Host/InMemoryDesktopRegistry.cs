@@ -3,17 +3,45 @@ using System.Collections.Concurrent;
 namespace Broker.Transfer.Host;
 
 /// <summary>A <see cref="IDesktopRegistry"/> kept in memory: set a desktop's state, read it back. Thread-safe.</summary>
-public sealed class InMemoryDesktopRegistry : IDesktopRegistry
+public sealed class InMemoryDesktopRegistry : IDesktopRegistry, IDisposable
 {
     private readonly ConcurrentDictionary<string, TransferDesktop> _desktops = new(StringComparer.Ordinal);
 
-    /// <summary>Adds or replaces a desktop.</summary>
+    // Held by a setter and by a settled-authority action, so neither sees the other half done.
+    private readonly SemaphoreSlim _authority = new(1, 1);
+
+    /// <summary>Adds or replaces a desktop (waits while a settled-authority action runs).</summary>
     public void Set(TransferDesktop desktop)
     {
         ArgumentNullException.ThrowIfNull(desktop);
-        _desktops[desktop.DesktopId] = desktop;
+        _authority.Wait();
+        try
+        {
+            _desktops[desktop.DesktopId] = desktop;
+        }
+        finally
+        {
+            _ = _authority.Release();
+        }
     }
 
     /// <inheritdoc />
     public TransferDesktop? Find(string desktopId) => _desktops.GetValueOrDefault(desktopId);
+
+    /// <inheritdoc />
+    public async Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await _authority.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await action(Find(desktopId)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _authority.Release();
+        }
+    }
+
+    public void Dispose() => _authority.Dispose();
 }

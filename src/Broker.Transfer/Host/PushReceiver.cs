@@ -28,7 +28,7 @@ namespace Broker.Transfer.Host;
 /// A status call for a chain push with nothing recorded creates the staging file ahead, while the
 /// client still hashes its layer. One push per desktop at a time.
 /// </summary>
-internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
+internal sealed partial class PushReceiver(IStorage storage, IDesktopRegistry registry, LayerManifestCache manifests, TransferHostOptions options, TimeProvider time) : IDisposable
 {
     private const string LedgerName = LayerStore.StagingPrefix + "pushes";
 
@@ -121,12 +121,28 @@ internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache 
             try
             {
                 // Every chunk is verified and durable: the commit runs to its end even when the
-                // client goes away now (its cancellation must not cut a commit in half).
-                await target.CommitAsync(staged, header, id, parentId, CancellationToken.None).ConfigureAwait(false);
+                // client goes away now (its cancellation must not cut a commit in half). The epoch
+                // is checked again with the desktop's authority held: a revoke during the push
+                // turns it stale, and its layer never reaches the chain.
+                await registry.WithSettledAuthorityAsync(
+                    target.Desktop.DesktopId,
+                    async current =>
+                    {
+                        target.EnsureStillCurrent(current);
+                        await target.CommitAsync(staged, header, id, parentId, CancellationToken.None).ConfigureAwait(false);
+                    },
+                    CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is InvalidOperationException or IOException)
             {
                 throw TransferErrors.Rejected(TransferRejection.Integrity, $"Layer {id} could not be committed: {exception.Message}");
+            }
+            catch (RpcException)
+            {
+                // Stale: what the push staged can never be committed; it goes with its record.
+                await ForgetAsync(ledger, target, fresh).ConfigureAwait(false);
+                await storage.DeleteAsync(staged, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
 
             PushCrashPoints.Committed.Hit();
@@ -134,13 +150,7 @@ internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache 
             // What the push kept to resume goes now, even when the client has gone: its ledger
             // entry, and its chunk list, also one an earlier attempt wrote before a kill cut it off
             // ahead of its ledger entry (this attempt then ran unrecorded).
-            if (staging.Recorded || ledger.Read()?.Find(id, fresh.Epoch) is not null)
-            {
-                _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(fresh), CancellationToken.None).ConfigureAwait(false);
-            }
-
-            await storage.DeleteAsync(ChunkListPath(target, id), CancellationToken.None).ConfigureAwait(false);
-
+            await ForgetAsync(ledger, target, fresh).ConfigureAwait(false);
             return result;
         }
         finally
@@ -162,6 +172,17 @@ internal sealed partial class PushReceiver(IStorage storage, LayerManifestCache 
         }
 
         _prepared.Clear();
+    }
+
+    /// <summary>Removes what a push kept to resume (its ledger entry and chunk list), even when its client has gone.</summary>
+    private async Task ForgetAsync(TwinCopyJsonStore<PushLedger> ledger, PushTarget target, PushProgress push)
+    {
+        if (ledger.Read()?.Find(push.LayerId, push.Epoch) is not null)
+        {
+            _ = await ledger.UpdateAsync(current => (current ?? new PushLedger([])).Without(push), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await storage.DeleteAsync(ChunkListPath(target, push.LayerId), CancellationToken.None).ConfigureAwait(false);
     }
 
     private static string StagedPath(PushTarget target, long layerId) => target.StagingPathOf($"push-{LayerIds.Format(layerId)}.avhdx");

@@ -44,6 +44,12 @@ internal abstract class PushTarget(TransferDesktop desktop)
     /// <summary>The file the staged layer must be a differencing child of; <c>WRONG_PARENT</c> when <paramref name="parentId"/> cannot be one.</summary>
     public abstract string StagingParentPath(long id, long? parentId, string parentText);
 
+    /// <summary>
+    /// Throws <c>STALE_EPOCH</c> unless <paramref name="current"/> (the desktop now, null when the host
+    /// no longer holds it) still takes pushes to this target under <see cref="Epoch"/>.
+    /// </summary>
+    public abstract void EnsureStillCurrent(TransferDesktop? current);
+
     /// <summary>Commits the staged, verified and flushed layer.</summary>
     /// <exception cref="InvalidOperationException">The layer does not fit (anymore).</exception>
     /// <exception cref="IOException">The staged file is damaged.</exception>

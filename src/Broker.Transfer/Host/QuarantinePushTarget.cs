@@ -50,6 +50,15 @@ internal sealed class QuarantinePushTarget(TransferDesktop desktop, RevokedCheck
         Desktop.Layers.SealedPathOf(parentId)
             ?? throw TransferErrors.Rejected(TransferRejection.WrongParent, $"Layer {id} sits on '{parentText}', which is not a sealed layer of desktop {Desktop.DesktopId}'s chain.");
 
+    /// <summary>Whatever happened to the desktop since, a late layer is kept: the quarantine never changes the chain.</summary>
+    public override void EnsureStillCurrent(TransferDesktop? current)
+    {
+        if (current is null)
+        {
+            throw TransferErrors.Rejected(TransferRejection.StaleEpoch, $"Desktop {Desktop.DesktopId} is no longer on this host; nothing was committed.");
+        }
+    }
+
     public override Task CommitAsync(string stagedPath, PushHeader header, long id, long? parentId, CancellationToken cancellationToken) =>
         Quarantine.AddAsync(
             Desktop.Layers,

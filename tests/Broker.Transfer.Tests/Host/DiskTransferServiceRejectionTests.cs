@@ -81,6 +81,33 @@ public sealed class DiskTransferServiceRejectionTests
     }
 
     [Fact]
+    public async Task PushLayer_DesktopLeavesTheEpochWhileThePushRuns_StaleEpochAndNothingCommittedOrLeftBehind()
+    {
+        // A revoke (or any change of authority) lands after the push's header passed the checks
+        // and its chunks arrived, just before it commits.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var faults = new ChunkFaults();
+        await using var scenario = await TransferScenario.CreateAsync(faults, cancellationToken);
+        await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, cancellationToken);
+        await TransferScenario.WriteAsync(pulled, 0, 2 * 1024 * 1024, 34);
+        var layer = await pulled.SealAsync(cancellationToken);
+        var before = scenario.HostLayers.Manifest;
+        var epoch = scenario.Epoch;
+        var pusher = scenario.Pusher();
+        faults.BeforePushCommit = () => scenario.SetEpoch(epoch + 1);
+
+        var failure = await Should.ThrowAsync<RpcException>(() => pusher.PushAsync(pulled, layer.Id, epoch, null, cancellationToken));
+
+        scenario.Epoch.ShouldBe(epoch + 1, "the epoch moved during the push");
+        failure.Status.Detail.ShouldContain("while the layer was pushed");
+        TransferRejections.ReasonOf(failure).ShouldBe(TransferRejection.StaleEpoch);
+        scenario.HostLayers.Manifest.ShouldBe(before);
+        scenario.HostLayers.Manifest.Find(layer.Id).ShouldBeNull();
+        Directory.GetFiles(scenario.HostLayerDirectory, LayerStore.StagingPrefix + "push-*").ShouldBeEmpty();
+        (await pusher.IsAcknowledgedAsync(layer.Id, cancellationToken)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task PushLayer_ParentIsNotTheHostsNewestLayer_WrongParentAndChainUnchanged()
     {
         await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
