@@ -8,6 +8,7 @@ namespace Broker.HostAgent.Desktops;
 /// Removes the staging files of pushes no client will come back to: every desktop's at host start
 /// (a push cut off by the restart resumes only under its desktop's live epoch), then every
 /// <see cref="Interval"/> those whose last checkpoint is older than <see cref="TransferHostOptions.AbandonedPushAge"/>.
+/// Each round also forgets the cached manifests of files no desktop holds any more.
 /// </summary>
 internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTransferService transfers, TimeProvider time, ILogger<PushStagingSweeper> logger) : BackgroundService
 {
@@ -26,6 +27,26 @@ internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTr
     }
 
     private async Task SweepAsync(bool hostStarting, CancellationToken cancellationToken)
+    {
+        await SweepPushesAsync(hostStarting, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var held = desktops.DesktopIds.Select(desktops.Find).OfType<TransferDesktop>().ToList();
+            var removed = await transfers.PruneManifestsAsync(held, cancellationToken).ConfigureAwait(false);
+            if (removed > 0)
+            {
+                LogManifestsPruned(logger, removed);
+            }
+        }
+#pragma warning disable CA1031 // A cache that cannot be pruned now is pruned next round; it must not stop the sweeper.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogPruneFailed(logger, exception);
+        }
+    }
+
+    private async Task SweepPushesAsync(bool hostStarting, CancellationToken cancellationToken)
     {
         foreach (var desktopId in desktops.DesktopIds)
         {
@@ -56,4 +77,10 @@ internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTr
 
     [LoggerMessage(EventId = 8121, Level = LogLevel.Warning, Message = "Could not sweep abandoned pushes of desktop {DesktopId}")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception, string desktopId);
+
+    [LoggerMessage(EventId = 8122, Level = LogLevel.Information, Message = "Removed {Count} cached manifest(s) of files no desktop holds any more")]
+    private static partial void LogManifestsPruned(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8123, Level = LogLevel.Warning, Message = "Could not prune the manifest cache")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
 }

@@ -150,6 +150,30 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         return _pushes.RemoveAbandonedAsync(desktop, hostStarting, cancellationToken);
     }
 
+    /// <summary>
+    /// Forgets the manifests (in memory and in <see cref="TransferHostOptions.ManifestCacheDirectory"/>)
+    /// of every file that is no longer a base, layer or quarantined layer of <paramref name="desktops"/>
+    /// (all the desktops the host holds): layers merged or restored away, deleted desktops. The host
+    /// agent calls it now and then. Returns how many kept manifest files were removed.
+    /// </summary>
+    public Task<int> PruneManifestsAsync(IEnumerable<TransferDesktop> desktops, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desktops);
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var desktop in desktops)
+        {
+            var chain = desktop.Layers.Manifest;
+            _ = live.Add(chain.BasePath);
+            live.UnionWith(chain.Layers.Select(desktop.Layers.PathOf));
+            if (desktop.Revoked?.Quarantine is { } quarantine)
+            {
+                live.UnionWith(quarantine.Layers.Select(quarantine.PathOf));
+            }
+        }
+
+        return _manifests.PruneAsync(live, cancellationToken);
+    }
+
     /// <summary>Releases the transfer slots' semaphore.</summary>
     public void Dispose()
     {

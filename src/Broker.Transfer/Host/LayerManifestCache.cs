@@ -11,11 +11,38 @@ namespace Broker.Transfer.Host;
 /// Both are immutable and their names are never reused (the layer store names every new file
 /// afresh), so a manifest stays true for its path. Kept in memory and, when
 /// <paramref name="persisted"/> is given, on disk too, so a restarted host reads it instead of
-/// hashing the file again. Thread-safe; two first requests may both build it.
+/// hashing the file again. Thread-safe; two first requests may both build it. Files go away (merged
+/// layers, deleted desktops): <see cref="PruneAsync"/> forgets their manifests.
 /// </summary>
 internal sealed class LayerManifestCache(IStorage storage, PersistedManifests? persisted = null)
 {
     private readonly ConcurrentDictionary<string, LayerManifest> _manifests = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Forgets the manifest of every file not in <paramref name="liveSources"/>, in memory and on
+    /// disk; returns how many kept files it removed. A manifest made meanwhile for a new file may go
+    /// too and is built again when next asked for.
+    /// </summary>
+    public async Task<int> PruneAsync(IReadOnlySet<string> liveSources, CancellationToken cancellationToken)
+    {
+        foreach (var path in _manifests.Keys.Where(path => !liveSources.Contains(path)))
+        {
+            _ = _manifests.TryRemove(path, out _);
+        }
+
+        if (persisted is null)
+        {
+            return 0;
+        }
+
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in liveSources.Where(storage.FileExists))
+        {
+            _ = kept.Add(persisted.FileOf(source, await LengthOfAsync(source, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return await persisted.RemoveAllExceptAsync(kept, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The manifest of the sealed layer file at <paramref name="path"/>.</summary>
     public Task<LayerManifest> GetAsync(string path, CancellationToken cancellationToken) =>

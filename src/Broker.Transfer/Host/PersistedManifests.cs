@@ -19,10 +19,12 @@ namespace Broker.Transfer.Host;
 /// </summary>
 internal sealed class PersistedManifests(IStorage storage, string directory)
 {
+    private const string Extension = ".manifest";
+
     /// <summary>The kept manifest of <paramref name="sourcePath"/> at <paramref name="sourceLength"/> bytes; null when none is kept whole.</summary>
     public async Task<LayerManifest?> TryReadAsync(string sourcePath, long sourceLength, CancellationToken cancellationToken)
     {
-        if (await ManifestPartFile.TryReadAsync(storage, PathOf(sourcePath, sourceLength), cancellationToken).ConfigureAwait(false) is not { Header: { } header } part)
+        if (await ManifestPartFile.TryReadAsync(storage, FileOf(sourcePath, sourceLength), cancellationToken).ConfigureAwait(false) is not { Header: { } header } part)
         {
             return null;
         }
@@ -53,7 +55,7 @@ internal sealed class PersistedManifests(IStorage storage, string directory)
         };
         part.Chunks.AddRange(manifest.ToWire());
         storage.CreateDirectory(directory);
-        var path = PathOf(sourcePath, sourceLength);
+        var path = FileOf(sourcePath, sourceLength);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         var file = await storage.OpenAsync(temporary, StorageOpenMode.CreateNew, cancellationToken).ConfigureAwait(false);
         await using (file.ConfigureAwait(false))
@@ -64,9 +66,23 @@ internal sealed class PersistedManifests(IStorage storage, string directory)
         await storage.RenameAsync(temporary, path, cancellationToken).ConfigureAwait(false);
     }
 
-    private string PathOf(string sourcePath, long sourceLength)
+    /// <summary>Removes every kept manifest but those in <paramref name="kept"/> (as <see cref="FileOf"/> names them); returns how many.</summary>
+    public async Task<int> RemoveAllExceptAsync(IReadOnlySet<string> kept, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var file in storage.ListFiles(directory).Where(file => file.EndsWith(Extension, StringComparison.Ordinal) && !kept.Contains(file)))
+        {
+            await storage.DeleteAsync(file, cancellationToken).ConfigureAwait(false);
+            removed++;
+        }
+
+        return removed;
+    }
+
+    /// <summary>The file that keeps the manifest of <paramref name="sourcePath"/> at <paramref name="sourceLength"/> bytes.</summary>
+    public string FileOf(string sourcePath, long sourceLength)
     {
         var key = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(sourcePath)}\n{sourceLength}")));
-        return Path.Combine(directory, Convert.ToHexStringLower(key) + ".manifest");
+        return Path.Combine(directory, Convert.ToHexStringLower(key) + Extension);
     }
 }

@@ -1,6 +1,7 @@
 using Broker.Testing;
 using Broker.Transfer.Host;
 using Broker.Transfer.Manifests;
+using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 
 namespace Broker.Transfer.Tests.Host;
@@ -46,6 +47,39 @@ public sealed class PersistedManifestTests
 
         Same(rebuilt, built);
         new FileInfo(keptFile).Length.ShouldBeGreaterThan(3);
+    }
+
+    [Fact]
+    public async Task PruneAsync_FileNoLongerHeld_ForgetsItsManifestInMemoryAndOnDiskAndKeepsTheLiveOne()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: Token);
+        using var temp = new TempDirectory();
+        var live = temp.File("live.vhdx");
+        var gone = temp.File("gone.vhdx");
+        File.Copy(scenario.HostLayers.Manifest.BasePath, live);
+        File.Copy(scenario.HostLayers.Manifest.BasePath, gone);
+        var cache = Cache(temp);
+        var built = await cache.GetBaseAsync(live, Token);
+        _ = await cache.GetBaseAsync(gone, Token);
+        Directory.GetFiles(temp.File("manifests")).Length.ShouldBe(2);
+
+        var removed = await cache.PruneAsync(new HashSet<string>(StringComparer.Ordinal) { live }, Token);
+
+        removed.ShouldBe(1);
+        Directory.GetFiles(temp.File("manifests")).ShouldHaveSingleItem();
+
+        // Both files are no VHDX any more: only a kept manifest can answer, and only the live one's is kept.
+        await SpoilAsync(live);
+        await SpoilAsync(gone);
+        Same(await Cache(temp).GetBaseAsync(live, Token), built);
+        _ = await Should.ThrowAsync<VhdxFormatException>(() => cache.GetBaseAsync(gone, Token));
+    }
+
+    /// <summary>Overwrites the start of <paramref name="path"/>, keeping its length: it is no VHDX any more.</summary>
+    private static async Task SpoilAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        await stream.WriteAsync(new byte[64 * 1024], Token);
     }
 
     /// <summary>A fresh cache (as after a host restart) keeping its manifests in <c>manifests</c> under <paramref name="temp"/>.</summary>
