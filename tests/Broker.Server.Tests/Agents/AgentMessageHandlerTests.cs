@@ -14,12 +14,8 @@ public sealed class AgentMessageHandlerTests(PostgresCluster cluster)
     public async Task HostMessages_OnlyThoseThatDifferFromThePreviousHeartbeat_ChangeThePlan()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        var host = await world.FirstHostAsync(cancellationToken);
-        var agent = new AgentIdentity(CoreAgentKind.Host, host.Value);
-        using var session = new AgentSession(agent);
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        var handler = new AgentMessageHandler(agent, session, scope.ServiceProvider, TimeProvider.System);
+        await using var host = await HostHandler.CreateAsync(cluster, cancellationToken);
+        var handler = host.Handler;
         var desktop = Guid.NewGuid().ToString();
 
         var first = await HandleAsync(handler, Heartbeat(healthy: true, desktop, running: false), cancellationToken);
@@ -56,12 +52,8 @@ public sealed class AgentMessageHandlerTests(PostgresCluster cluster)
     public async Task HostHeartbeat_ServingADeviceThatIsNoUuid_IsRefusedAsMalformed()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        var host = await world.FirstHostAsync(cancellationToken);
-        var agent = new AgentIdentity(CoreAgentKind.Host, host.Value);
-        using var session = new AgentSession(agent);
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        var handler = new AgentMessageHandler(agent, session, scope.ServiceProvider, TimeProvider.System);
+        await using var host = await HostHandler.CreateAsync(cluster, cancellationToken);
+        var handler = host.Handler;
         var message = Heartbeat(healthy: true, Guid.NewGuid().ToString(), running: false);
         message.HostHeartbeat.Desktops[0].ServingDevice = "alice-laptop";
 
@@ -69,13 +61,46 @@ public sealed class AgentMessageHandlerTests(PostgresCluster cluster)
 
         handled.Ack.Accepted.ShouldBeFalse();
         handled.Ack.Reason.ShouldBe("Malformed");
-        session.HostReport.ShouldBeNull();
+        host.Session.HostReport.ShouldBeNull();
     }
 
     private static AgentMessage Heartbeat(bool healthy, string desktop, bool running) => new()
     {
         HostHeartbeat = new HostHeartbeat { Healthy = healthy, Desktops = { new ObservedDesktop { DesktopId = desktop, Epoch = 1, Running = running } } },
     };
+
+    /// <summary>The handler of the first host's messages on a fresh broker, with its session.</summary>
+    private sealed class HostHandler : IAsyncDisposable
+    {
+        private readonly AgentWorld _world;
+        private readonly AsyncServiceScope _scope;
+
+        private HostHandler(AgentWorld world, AgentIdentity agent)
+        {
+            _world = world;
+            _scope = world.Api.Factory.Services.CreateAsyncScope();
+            Session = new AgentSession(agent);
+            Handler = new AgentMessageHandler(agent, Session, _scope.ServiceProvider, TimeProvider.System);
+        }
+
+        public AgentSession Session { get; }
+
+        public AgentMessageHandler Handler { get; }
+
+        public static async Task<HostHandler> CreateAsync(PostgresCluster cluster, CancellationToken cancellationToken)
+        {
+            var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+            var host = await world.FirstHostAsync(cancellationToken);
+            return new HostHandler(world, new AgentIdentity(CoreAgentKind.Host, host.Value));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Session.Dispose();
+            await _scope.DisposeAsync();
+            await _world.DisposeAsync();
+        }
+    }
 
     private static async Task<bool> HandleAsync(AgentMessageHandler handler, AgentMessage message, CancellationToken cancellationToken)
     {
