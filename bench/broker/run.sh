@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# broker-server under simulated agents: bench/broker/run.sh [--quick] [--sqlite-only] [--rates R1,R2,...]
+# broker-server under simulated agents: bench/broker/run.sh [--quick] [--sqlite-only|--postgres-only] [--rates R1,R2,...]
 # Builds src/Broker.Server and bench/broker/Broker.Server.Bench into $BROKER_BENCH_WORK (default
 # /tmp/broker-bench), then runs the bench once on SQLite (a fresh data directory) and once on a
 # throwaway PostgreSQL cluster (Debian's postgresql package, loopback port, stopped and deleted at
 # the end). Each run: start broker-server, build the estate through its API (hosts, pools of
 # desktops, users, devices), step the heartbeat load, race the check-outs, print a table.
 # --quick: a small estate and one short step (about half a minute per database).
+# --sqlite-only / --postgres-only: run on that database alone.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${BROKER_BENCH_WORK:-/tmp/broker-bench}
 artifacts="$work/artifacts"
-bench_args=() postgres=yes
+bench_args=() sqlite=yes postgres=yes
 while (($#)); do
   case $1 in
     --quick) bench_args+=(--quick) ;;
     --sqlite-only) postgres=no ;;
+    --postgres-only) sqlite=no ;;
     --rates) bench_args+=(--rates "$2"); shift ;;
-    *) echo "usage: bench/broker/run.sh [--quick] [--sqlite-only] [--rates R1,R2,...]" >&2; exit 2 ;;
+    *) echo "usage: bench/broker/run.sh [--quick] [--sqlite-only|--postgres-only] [--rates R1,R2,...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -29,7 +31,9 @@ bench="$artifacts/bin/Broker.Server.Bench/release/Broker.Server.Bench"
 rm -rf "$work/runs"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-"$bench" "$server" "$work/runs" "${bench_args[@]}" || status=$?
+if [[ $sqlite == yes ]]; then
+  "$bench" "$server" "$work/runs" "${bench_args[@]}" || status=$?
+fi
 [[ $postgres == yes ]] || exit $status
 
 pgbin=${BROKER_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}

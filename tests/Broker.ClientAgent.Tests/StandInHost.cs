@@ -73,6 +73,5 @@ internal sealed class StandInHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _service.Dispose();
-        _registry.Dispose();
     }
 }

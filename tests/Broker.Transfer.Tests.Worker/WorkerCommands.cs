@@ -17,7 +17,7 @@ internal static class WorkerCommands
         using var key = TicketKeys.ImportPublicKeyPem(await File.ReadAllTextAsync(arguments["key"]));
         using var verifier = new TicketVerifier([key], TimeProvider.System);
         await using var layers = await LayerStore.OpenAsync(FileStorage.Instance, arguments["layers"], null, CancellationToken.None);
-        using var registry = new InMemoryDesktopRegistry();
+        var registry = new InMemoryDesktopRegistry();
         registry.Set(new TransferDesktop(arguments["desktop"], layers, (ulong)arguments.Number("epoch"), arguments["device"]));
         using var service = new DiskTransferService(registry, verifier, new TransferHostOptions { HostId = arguments["host-id"] });
         await using var app = await TransferServer.StartAsync(arguments["socket"], service);

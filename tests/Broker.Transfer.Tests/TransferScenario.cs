@@ -210,7 +210,6 @@ internal sealed class TransferScenario : IAsyncDisposable
         await HostBases.DisposeAsync();
         await ClientBases.DisposeAsync();
         Verifier.Dispose();
-        Registry.Dispose();
         _brokerKey.Dispose();
         _temp.Dispose();
     }

@@ -27,7 +27,7 @@ internal static class HostCommand
         using var verifier = new TicketVerifier([key], TimeProvider.System);
         await using var layers = await LayerStore.OpenAsync(FileStorage.Instance, layout.HostDesktop, null, CancellationToken.None);
         await using var warmUpLayers = await LayerStore.OpenAsync(FileStorage.Instance, layout.HostWarmUpDesktop, null, CancellationToken.None);
-        using var registry = new InMemoryDesktopRegistry();
+        var registry = new InMemoryDesktopRegistry();
         registry.Set(new TransferDesktop(BenchLayout.DesktopId, layers, BenchLayout.Epoch, BenchLayout.DeviceId));
         registry.Set(new TransferDesktop(BenchLayout.WarmUpDesktopId, warmUpLayers, BenchLayout.Epoch, BenchLayout.DeviceId));
         using var service = new DiskTransferService(registry, verifier, new TransferHostOptions { HostId = BenchLayout.HostId });

@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 namespace Broker.Transfer.Host;
 
 /// <summary>A <see cref="IDesktopRegistry"/> kept in memory: set a desktop's state, read it back. Thread-safe.</summary>
-public sealed class InMemoryDesktopRegistry : IDesktopRegistry, IDisposable
+#pragma warning disable CA1001 // The semaphore is never asked for its wait handle, so it holds nothing to release.
+public sealed class InMemoryDesktopRegistry : IDesktopRegistry
+#pragma warning restore CA1001
 {
     private readonly ConcurrentDictionary<string, TransferDesktop> _desktops = new(StringComparer.Ordinal);
 
@@ -42,6 +44,4 @@ public sealed class InMemoryDesktopRegistry : IDesktopRegistry, IDisposable
             _ = _authority.Release();
         }
     }
-
-    public void Dispose() => _authority.Dispose();
 }

@@ -44,7 +44,7 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
             await admin.FillAsync("#Input_Version", "2025.06");
             await admin.FillAsync("#Input_BaseContentAddress", "sha256:" + new string('a', 64));
             await admin.FillAsync("#Input_SizeBytes", "1073741824");
-            await admin.ClickAsync("form.form button[type=submit]");
+            await admin.ClickAsync("#register-image button[type=submit]");
             (await admin.TextContentAsync("#notice"))!.Trim().ShouldBe("Image 'Windows 11 2025.06' registered.");
 
             await AddHealthyHostAsync(factory, cancellationToken);
