@@ -3,16 +3,18 @@ using Broker.Core;
 using Broker.Core.Audit;
 using Broker.Core.Desktops;
 using Broker.Core.Hosts;
+using Broker.Core.Images;
 using Broker.Core.Pools;
 
 namespace Broker.Server.Pools;
 
 /// <summary>
-/// Grows a pool to its desired size: new desktops are placed on hosts by free capacity
-/// (<see cref="HostPlacement"/>) and stored in <see cref="DesktopState.Provisioning"/>; the reconcile
-/// loop orders the hosts to build them. Shrinking is not done here (desktops may hold user data).
+/// Grows a pool to its desired size: new desktops are placed on hosts by free capacity, on hosts
+/// that imported the pool's image first and never on one that failed it (<see cref="HostPlacement"/>),
+/// and stored in <see cref="DesktopState.Provisioning"/>; the reconcile loop orders the hosts to
+/// build them. Shrinking is not done here (desktops may hold user data).
 /// </summary>
-internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, IAuditLog audit, TimeProvider time)
+internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, IImageImportStore imports, IAuditLog audit, TimeProvider time)
 {
     /// <summary>Adds the missing desktops of <paramref name="pool"/>; answers how many found no host.</summary>
     public async Task<int> ProvisionAsync(Pool pool, string actor, CancellationToken cancellationToken)
@@ -31,7 +33,7 @@ internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, 
             placed.AddRange(await desktops.ListByHostAsync(host.Id, cancellationToken));
         }
 
-        var plan = HostPlacement.Plan(allHosts, placed, missing);
+        var plan = HostPlacement.Plan(allHosts, placed, missing, await ImageOnHostsAsync(pool.Image, cancellationToken));
         var number = existing.Count;
         foreach (var host in plan.Hosts)
         {
@@ -45,5 +47,19 @@ internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, 
         }
 
         return plan.Unplaced;
+    }
+
+    /// <summary>Which hosts imported or failed <paramref name="image"/>, when it was uploaded to the broker.</summary>
+    private async Task<ImageOnHosts> ImageOnHostsAsync(ImageId image, CancellationToken cancellationToken)
+    {
+        if (await imports.FindAsync(image, cancellationToken) is null)
+        {
+            return ImageOnHosts.Unknown;
+        }
+
+        var states = await imports.ListHostsAsync(image, cancellationToken);
+        return new ImageOnHosts(
+            states.Where(state => state.State == ImageHostImportState.Imported).Select(state => state.Host).ToHashSet(),
+            states.Where(state => state.State == ImageHostImportState.Failed).Select(state => state.Host).ToHashSet());
     }
 }

@@ -69,6 +69,31 @@ public sealed class HostPlacementTests
         plan.IsComplete.ShouldBeTrue();
     }
 
+    [Fact]
+    public void Plan_ImageHeldBySomeHosts_FillsThoseFirstAndNeverUsesOneThatFailedIt()
+    {
+        // Arrange: charlie (10 free) failed the image, bravo (4 free) holds it, alpha (4 free) has not got it yet.
+        var image = new ImageOnHosts(new HashSet<HostId> { Bravo.Id }, new HashSet<HostId> { Charlie.Id });
+
+        // Act
+        var plan = HostPlacement.Plan([Alpha, Bravo, Charlie], [], 6, image);
+
+        // Assert
+        plan.Hosts.ShouldBe([Bravo.Id, Bravo.Id, Bravo.Id, Bravo.Id, Alpha.Id, Alpha.Id]);
+        plan.IsComplete.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Plan_OnlyHostsThatFailedTheImageHaveRoom_LeavesTheDesktopsUnplaced()
+    {
+        // Act
+        var plan = HostPlacement.Plan([Alpha], [], 2, new ImageOnHosts(new HashSet<HostId>(), new HashSet<HostId> { Alpha.Id }));
+
+        // Assert
+        plan.Hosts.ShouldBeEmpty();
+        plan.Unplaced.ShouldBe(2);
+    }
+
     private static Host Healthy(string name, int capacity, string id) =>
         new() { Id = new HostId(Guid.Parse(id)), Name = name, Capacity = capacity, Health = HostHealth.Healthy };
 

@@ -1,0 +1,56 @@
+using Broker.Core;
+using Broker.Core.Desktops;
+using Broker.Core.Hosts;
+using Broker.Core.Images;
+using Broker.Core.Pools;
+using Broker.Persistence;
+using Broker.Server.Pools;
+using Broker.Testing.Databases;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Broker.Server.Tests.Images;
+
+/// <summary>
+/// A pool of an image uploaded to the broker grows on the hosts that imported it first and never
+/// on one that failed it (there the desktop would wait for an admin's retry); real SQLite.
+/// </summary>
+public sealed class ImagePlacementTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task ProvisionAsync_UploadedImage_FillsTheHostsThatImportedItFirstAndSkipsOneThatFailedIt()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var world = await ApiWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
+        await using var scope = world.Factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var hosts = services.GetRequiredService<IHostStore>();
+        var imports = services.GetRequiredService<IImageImportStore>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var holding = await AddHealthyHostAsync(hosts, "holding", 2, now, cancellationToken);
+        var failed = await AddHealthyHostAsync(hosts, "failed", 50, now, cancellationToken);
+        var image = ImageId.New();
+        (await imports.AddAsync(new ImageImport { Id = image, Name = "fedora", Version = "42", FileSizeBytes = 4096, FileSha256 = new string('e', 64), UploadedAt = now }, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        (await imports.RecordAsync(new ImageImportHost { Image = image, Host = holding, State = ImageHostImportState.Imported, UpdatedAt = now }, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        (await imports.RecordAsync(new ImageImportHost { Image = image, Host = failed, State = ImageHostImportState.Failed, Detail = "not a disk image", UpdatedAt = now }, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        // The first host's import registered it (as ImageImportReports does).
+        var registered = GoldImage.Create(image, new GoldImageDraft("fedora", "42", "sha256:" + new string('a', 64), 1L << 30)).Value!;
+        (await services.GetRequiredService<IImageStore>().AddAsync(registered, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        var pool = Pool.Create(PoolId.New(), new PoolDraft("fedora-pool", PoolKind.Dedicated, image, 3, null)).Value!;
+        (await services.GetRequiredService<IPoolStore>().AddAsync(pool, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+
+        var unplaced = await services.GetRequiredService<PoolProvisioner>().ProvisionAsync(pool, "admin", cancellationToken);
+
+        unplaced.ShouldBe(0);
+        var placed = await services.GetRequiredService<IDesktopStore>().ListByPoolAsync(pool.Id, cancellationToken);
+        placed.Count.ShouldBe(3);
+        placed.Count(desktop => desktop.Host == holding).ShouldBe(2, "the host that holds the image is filled first");
+        placed.ShouldNotContain(desktop => desktop.Host == failed);
+    }
+
+    private static async Task<HostId> AddHealthyHostAsync(IHostStore hosts, string name, int capacity, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var host = Host.Create(HostId.New(), new HostDraft(name, capacity)).Value! with { Health = HostHealth.Healthy, LastSeen = now };
+        (await hosts.AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        return host.Id;
+    }
+}
