@@ -28,10 +28,10 @@ internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTr
 
     private async Task SweepAsync(bool hostStarting, CancellationToken cancellationToken)
     {
-        await SweepPushesAsync(hostStarting, cancellationToken).ConfigureAwait(false);
+        var held = desktops.DesktopIds.Select(desktops.Find).OfType<TransferDesktop>().ToList();
+        await SweepPushesAsync(held, hostStarting, cancellationToken).ConfigureAwait(false);
         try
         {
-            var held = desktops.DesktopIds.Select(desktops.Find).OfType<TransferDesktop>().ToList();
             var removed = await transfers.PruneManifestsAsync(held, cancellationToken).ConfigureAwait(false);
             if (removed > 0)
             {
@@ -46,28 +46,23 @@ internal sealed partial class PushStagingSweeper(DesktopManager desktops, DiskTr
         }
     }
 
-    private async Task SweepPushesAsync(bool hostStarting, CancellationToken cancellationToken)
+    private async Task SweepPushesAsync(IReadOnlyList<TransferDesktop> held, bool hostStarting, CancellationToken cancellationToken)
     {
-        foreach (var desktopId in desktops.DesktopIds)
+        foreach (var desktop in held)
         {
-            if (desktops.Find(desktopId) is not { } desktop)
-            {
-                continue;
-            }
-
             try
             {
                 var removed = await transfers.RemoveAbandonedPushesAsync(desktop, hostStarting, cancellationToken).ConfigureAwait(false);
                 if (removed > 0)
                 {
-                    LogRemoved(logger, removed, desktopId);
+                    LogRemoved(logger, removed, desktop.DesktopId);
                 }
             }
 #pragma warning disable CA1031 // One desktop's unreadable staging must not stop the others' sweep.
             catch (Exception exception) when (exception is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                LogSweepFailed(logger, exception, desktopId);
+                LogSweepFailed(logger, exception, desktop.DesktopId);
             }
         }
     }

@@ -11,7 +11,7 @@ internal static class WireIds
     /// <summary>A desktop id in UUID form.</summary>
     public static bool TryDesktop(string? value, out DesktopId desktop)
     {
-        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        var parsed = TryId(value, out var id);
         desktop = new DesktopId(id);
         return parsed;
     }
@@ -25,7 +25,7 @@ internal static class WireIds
             return true;
         }
 
-        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        var parsed = TryId(value, out var id);
         device = parsed ? new DeviceId(id) : null;
         return parsed;
     }
@@ -33,7 +33,7 @@ internal static class WireIds
     /// <summary>A layer id in UUID form.</summary>
     public static bool TryLayer(string? value, out LayerId layer)
     {
-        var parsed = Guid.TryParse(value, CultureInfo.InvariantCulture, out var id) && id != Guid.Empty;
+        var parsed = TryId(value, out var id);
         layer = new LayerId(id);
         return parsed;
     }
@@ -44,4 +44,8 @@ internal static class WireIds
         epoch = value >= (ulong)Epoch.Initial.Value && value <= long.MaxValue ? new Epoch((long)value) : null;
         return epoch is not null;
     }
+
+    /// <summary>A UUID other than the empty one.</summary>
+    private static bool TryId(string? value, out Guid id) =>
+        Guid.TryParse(value, CultureInfo.InvariantCulture, out id) && id != Guid.Empty;
 }

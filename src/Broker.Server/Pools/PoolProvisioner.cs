@@ -49,14 +49,9 @@ internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, 
         return plan.Unplaced;
     }
 
-    /// <summary>Which hosts imported or failed <paramref name="image"/>, when it was uploaded to the broker.</summary>
+    /// <summary>Which hosts imported or failed <paramref name="image"/>: none known unless it was uploaded to the broker.</summary>
     private async Task<ImageOnHosts> ImageOnHostsAsync(ImageId image, CancellationToken cancellationToken)
     {
-        if (await imports.FindAsync(image, cancellationToken) is null)
-        {
-            return ImageOnHosts.Unknown;
-        }
-
         var states = await imports.ListHostsAsync(image, cancellationToken);
         return new ImageOnHosts(
             states.Where(state => state.State == ImageHostImportState.Imported).Select(state => state.Host).ToHashSet(),
