@@ -36,7 +36,7 @@ public sealed class HeartbeatWriteTests(PostgresCluster cluster)
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var world = await AgentWorld.CreateAsync(provider, cluster, cancellationToken);
         var hostId = await world.FirstHostAsync(cancellationToken);
-        var idle = await AddHostAsync(world, "host-idle", TimeProvider.System.GetUtcNow().AddHours(-3), cancellationToken);
+        var idle = await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-idle", 5, TimeProvider.System.GetUtcNow().AddHours(-3), cancellationToken);
         await using var instance = new BrokerAppFactory(world.Api.Site, FlushOnlyWhenAsked);
         using var agent = await InstanceAgent.ConnectAsync(instance, await world.SeedCredentialAsync(CoreAgentKind.Host, hostId.Value, cancellationToken), cancellationToken);
         await agent.HeartbeatAsync(1, healthy: true, cancellationToken);
@@ -112,13 +112,6 @@ public sealed class HeartbeatWriteTests(PostgresCluster cluster)
         return (await scope.ServiceProvider.GetRequiredService<IDeviceStore>().FindAsync(id, cancellationToken))!;
     }
 
-    private static async Task<HostId> AddHostAsync(AgentWorld world, string name, DateTimeOffset lastSeen, CancellationToken cancellationToken)
-    {
-        var host = CoreHost.Create(HostId.New(), new HostDraft(name, 5)).Value! with { Health = HostHealth.Healthy, LastSeen = lastSeen };
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        (await scope.ServiceProvider.GetRequiredService<IHostStore>().AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
-        return host.Id;
-    }
 
     /// <summary>Sets the stored last-seen time three hours back, as if no flush had come for that long.</summary>
     private static async Task<CoreHost> MakeLastSeenStaleAsync(AgentWorld world, HostId id, CancellationToken cancellationToken)

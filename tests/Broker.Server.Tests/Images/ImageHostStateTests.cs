@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Broker.Contracts.V1;
-using Broker.Core;
 using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Persistence;
@@ -37,7 +36,7 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         using var full = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
-        using var roomy = await ConnectHostAsync(world, await AddHostAsync(world, "host-2", cancellationToken), cancellationToken);
+        using var roomy = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
 
         var uploaded = await UploadAsync(world, "fedora", cancellationToken);
         (uploaded.Status, uploaded.HostsImported, uploaded.HostsTotal).ShouldBe(("Distributing", 0, 2));
@@ -73,7 +72,7 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         using var first = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
-        using var second = await ConnectHostAsync(world, await AddHostAsync(world, "host-2", cancellationToken), cancellationToken);
+        using var second = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
         var uploaded = await UploadAsync(world, "broken", cancellationToken);
         _ = await AgentWorld.CommandAsync(first.Call, AgentCommandKind.ImportImage, cancellationToken);
         _ = await AgentWorld.CommandAsync(second.Call, AgentCommandKind.ImportImage, cancellationToken);
@@ -124,7 +123,7 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         await ReportAsync(world, first, uploaded.Id, failure: null, cancellationToken);
         (await ImageAsync(world, uploaded.Id, cancellationToken)).Status.ShouldBe("Ready");
 
-        using var late = await ConnectHostAsync(world, await AddHostAsync(world, "host-late", cancellationToken), cancellationToken);
+        using var late = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-late", 4, null, cancellationToken), cancellationToken);
 
         // The distribution loop's next round (ImageUploads:OfferInterval, 10 s) offers it.
         (await AgentWorld.CommandAsync(late.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
@@ -142,14 +141,6 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2)); // a lost command fails the test instead of hanging it
         return timeout;
-    }
-
-    private static async Task<HostId> AddHostAsync(AgentWorld world, string name, CancellationToken cancellationToken)
-    {
-        var host = Host.Create(HostId.New(), new HostDraft(name, 4)).Value! with { Health = HostHealth.Healthy };
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        (await scope.ServiceProvider.GetRequiredService<IHostStore>().AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
-        return host.Id;
     }
 
     private static async Task<ConnectedHost> ConnectHostAsync(AgentWorld world, HostId host, CancellationToken cancellationToken)

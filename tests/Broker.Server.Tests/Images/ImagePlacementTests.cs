@@ -1,6 +1,5 @@
 using Broker.Core;
 using Broker.Core.Desktops;
-using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Core.Pools;
 using Broker.Persistence;
@@ -23,11 +22,10 @@ public sealed class ImagePlacementTests(PostgresCluster cluster)
         await using var world = await ApiWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         await using var scope = world.Factory.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var hosts = services.GetRequiredService<IHostStore>();
         var imports = services.GetRequiredService<IImageImportStore>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var holding = await AddHealthyHostAsync(hosts, "holding", 2, now, cancellationToken);
-        var failed = await AddHealthyHostAsync(hosts, "failed", 50, now, cancellationToken);
+        var holding = await TestHosts.AddHealthyAsync(services, "holding", 2, now, cancellationToken);
+        var failed = await TestHosts.AddHealthyAsync(services, "failed", 50, now, cancellationToken);
         var image = ImageId.New();
         (await imports.AddAsync(new ImageImport { Id = image, Name = "fedora", Version = "42", FileSizeBytes = 4096, FileSha256 = new string('e', 64), UploadedAt = now }, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         (await imports.RecordAsync(new ImageImportHost { Image = image, Host = holding, State = ImageHostImportState.Imported, UpdatedAt = now }, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
@@ -45,12 +43,5 @@ public sealed class ImagePlacementTests(PostgresCluster cluster)
         placed.Count.ShouldBe(3);
         placed.Count(desktop => desktop.Host == holding).ShouldBe(2, "the host that holds the image is filled first");
         placed.ShouldNotContain(desktop => desktop.Host == failed);
-    }
-
-    private static async Task<HostId> AddHealthyHostAsync(IHostStore hosts, string name, int capacity, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var host = Host.Create(HostId.New(), new HostDraft(name, capacity)).Value! with { Health = HostHealth.Healthy, LastSeen = now };
-        (await hosts.AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
-        return host.Id;
     }
 }

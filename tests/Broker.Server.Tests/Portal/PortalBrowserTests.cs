@@ -1,5 +1,3 @@
-using Broker.Core;
-using Broker.Core.Hosts;
 using Broker.Persistence;
 using Broker.Testing.Browser;
 using Broker.Testing.Databases;
@@ -47,7 +45,8 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
             await admin.ClickAsync("#register-image button[type=submit]");
             (await admin.TextContentAsync("#notice"))!.Trim().ShouldBe("Image 'Windows 11 2025.06' registered.");
 
-            await AddHealthyHostAsync(factory, cancellationToken);
+            // An enrolled host that just reported in (so the reconcile loop keeps it healthy): new desktops have somewhere to go.
+            _ = await TestHosts.AddHealthyAsync(factory.Services, "host-1", 10, factory.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             await admin.GotoAsync("/Admin/Pools");
             await admin.FillAsync("#Input_Name", "Engineering");
             await admin.SelectOptionAsync("#Input_Image", new SelectOptionValue { Label = "Windows 11 2025.06" });
@@ -84,14 +83,5 @@ public sealed class PortalBrowserTests(PostgresCluster cluster, ChromiumBrowser 
 
         var forbidden = await user.GotoAsync("/Admin/Pools");
         forbidden!.Status.ShouldBe(403);
-    }
-
-    /// <summary>Plays an enrolled host agent that just reported in (so the reconcile loop keeps it healthy) and new desktops have somewhere to go.</summary>
-    private static async Task AddHealthyHostAsync(BrokerAppFactory factory, CancellationToken cancellationToken)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-        var host = Host.Create(HostId.New(), new HostDraft("host-1", 10)).Value! with { Health = HostHealth.Healthy, LastSeen = now };
-        (await scope.ServiceProvider.GetRequiredService<IHostStore>().AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
     }
 }
