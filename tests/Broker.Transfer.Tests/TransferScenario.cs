@@ -22,6 +22,9 @@ internal sealed class TransferScenario : IAsyncDisposable
     public const string DesktopId = "desktop-1";
     public const string DeviceId = "laptop-1";
     public const string HostId = "host-1";
+
+    /// <summary>The host an image pull ticket names as the one copying the base.</summary>
+    public const string ReceivingHostId = "host-2";
     public const long VirtualSize = 16L * 1024 * 1024;
 
     private readonly ECDsa _brokerKey = TicketKeys.CreatePrivateKey();
@@ -137,6 +140,25 @@ internal sealed class TransferScenario : IAsyncDisposable
             ExpiresAt = Timestamp.FromDateTimeOffset(issued + (lifetime ?? TimeSpan.FromMinutes(10))),
         });
     }
+
+    /// <summary>An image pull ticket for base <paramref name="contentAddress"/>, served by <paramref name="hostId"/>.</summary>
+    public SignedTicket ImageTicket(string contentAddress, string hostId = HostId, DateTimeOffset? issuedAt = null)
+    {
+        var issued = issuedAt ?? TimeProvider.System.GetUtcNow();
+        return Signer.Sign(new Ticket
+        {
+            HostId = hostId,
+            DeviceId = ReceivingHostId,
+            Direction = TransferDirection.ImagePull,
+            BaseContentAddress = contentAddress,
+            IssuedAt = Timestamp.FromDateTimeOffset(issued),
+            ExpiresAt = Timestamp.FromDateTimeOffset(issued + TimeSpan.FromMinutes(10)),
+        });
+    }
+
+    /// <summary>Copies a base from the host into <see cref="ClientBases"/> under <paramref name="ticket"/>.</summary>
+    public BaseImagePuller ImagePuller(SignedTicket ticket, PullOptions? options = null) =>
+        new(TransferClient.ForImage(Host.Invoker, ticket), ClientBases, ClientWorkDirectory, options);
 
     public TransferClient Client(TransferDirection direction, SignedTicket? ticket = null) =>
         new(Host.Invoker, DesktopId, ticket ?? Ticket(direction));

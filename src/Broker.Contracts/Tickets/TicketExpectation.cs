@@ -8,10 +8,14 @@ public sealed record TicketExpectation
     /// <summary>The verifying host agent's own id.</summary>
     public required string HostId { get; init; }
 
+    /// <summary>The desktop the call touches; empty for an image pull.</summary>
     public required string DesktopId { get; init; }
 
-    /// <summary>The device the desktop is being checked out to or is checked out on.</summary>
-    public required string DeviceId { get; init; }
+    /// <summary>
+    /// The device the desktop is being checked out to or is checked out on; for an image pull, the
+    /// receiving host the ticket names (null: any).
+    /// </summary>
+    public required string? DeviceId { get; init; }
 
     public required TransferDirection Direction { get; init; }
 
@@ -23,4 +27,7 @@ public sealed record TicketExpectation
     /// layer list covers every layer.
     /// </summary>
     public string? LayerId { get; init; }
+
+    /// <summary>The base image an image pull touches (64 lowercase hex digits); null for a desktop's call.</summary>
+    public string? BaseContentAddress { get; init; }
 }

@@ -41,4 +41,7 @@ public enum TicketRejectionReason
 
     /// <summary>The ticket lists layers and the requested one is not among them.</summary>
     LayerNotCovered,
+
+    /// <summary>The ticket covers another base image (or none, or the call is about a desktop).</summary>
+    WrongImage,
 }

@@ -28,20 +28,27 @@ public sealed partial class TicketSigner
 
     /// <summary>
     /// Signs a ticket. Throws <see cref="ArgumentException"/> for a ticket no host would accept:
-    /// no desktop, host or device id, no direction, no or inverted validity window, or larger than
+    /// no host or device id, no direction, a pull or push without a desktop or an image pull
+    /// without a base address (or with a desktop), no or inverted validity window, or larger than
     /// <see cref="TicketEncoding.MaxTicketBytes"/>.
     /// </summary>
     public SignedTicket Sign(Ticket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.DesktopId.Length == 0 || ticket.HostId.Length == 0 || ticket.DeviceId.Length == 0)
+        if (ticket.HostId.Length == 0 || ticket.DeviceId.Length == 0)
         {
-            throw new ArgumentException("A ticket names a desktop, a host and a device.", nameof(ticket));
+            throw new ArgumentException("A ticket names a host and a device (or, for an image pull, the receiving host).", nameof(ticket));
         }
 
-        if (ticket.Direction is not (TransferDirection.Pull or TransferDirection.Push))
+        var scoped = ticket.Direction switch
         {
-            throw new ArgumentException("A ticket names a direction.", nameof(ticket));
+            TransferDirection.Pull or TransferDirection.Push => ticket.DesktopId.Length > 0 && ticket.BaseContentAddress.Length == 0,
+            TransferDirection.ImagePull => ticket.DesktopId.Length == 0 && ticket.BaseContentAddress.Length > 0 && ticket.LayerIds.Count == 0,
+            _ => throw new ArgumentException("A ticket names a direction.", nameof(ticket)),
+        };
+        if (!scoped)
+        {
+            throw new ArgumentException("A pull or push ticket names a desktop; an image pull ticket names a base address only.", nameof(ticket));
         }
 
         if (ticket.IssuedAt is null || ticket.ExpiresAt is null || ticket.ExpiresAt.CompareTo(ticket.IssuedAt) <= 0)

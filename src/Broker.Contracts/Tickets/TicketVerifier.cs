@@ -173,7 +173,7 @@ public sealed partial class TicketVerifier : IDisposable
             return Denied(TicketRejectionReason.WrongDesktop, "The ticket is for another desktop.");
         }
 
-        if (!string.Equals(ticket.DeviceId, expected.DeviceId, StringComparison.Ordinal))
+        if (expected.DeviceId is not null && !string.Equals(ticket.DeviceId, expected.DeviceId, StringComparison.Ordinal))
         {
             return Denied(TicketRejectionReason.WrongDevice, "The ticket is for another device.");
         }
@@ -186,6 +186,11 @@ public sealed partial class TicketVerifier : IDisposable
         if (ticket.Epoch != expected.Epoch)
         {
             return Denied(TicketRejectionReason.EpochMismatch, $"The ticket is for epoch {ticket.Epoch}, the desktop is at {expected.Epoch}.");
+        }
+
+        if (!string.Equals(ticket.BaseContentAddress, expected.BaseContentAddress ?? string.Empty, StringComparison.Ordinal))
+        {
+            return Denied(TicketRejectionReason.WrongImage, "The ticket is for another base image.");
         }
 
         if (expected.LayerId is not null && ticket.LayerIds.Count > 0 && !ticket.LayerIds.Contains(expected.LayerId))

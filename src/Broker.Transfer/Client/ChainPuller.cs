@@ -3,7 +3,6 @@ using Broker.Disks.Images;
 using Broker.Disks.Layers;
 using Broker.Disks.State;
 using Broker.Disks.Transfer;
-using Broker.Transfer.Manifests;
 using Broker.Vhdx;
 using Broker.Vhdx.Storage;
 
@@ -24,9 +23,9 @@ public sealed class ChainPuller
     private readonly TransferClient _client;
     private readonly BaseImageStore _bases;
     private readonly string _workDirectory;
-    private readonly PullOptions _options;
     private readonly IStorage _storage;
     private readonly TimeProvider _time;
+    private readonly StagedFetch _fetch;
 
     /// <param name="client">Calls under a pull ticket.</param>
     /// <param name="bases">Where base images go; the caller owns it.</param>
@@ -42,9 +41,9 @@ public sealed class ChainPuller
         _client = client;
         _bases = bases;
         _workDirectory = Path.GetFullPath(workDirectory);
-        _options = options ?? new PullOptions();
         _storage = storage ?? FileStorage.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _fetch = new StagedFetch(client, options ?? new PullOptions(), _storage, _time);
     }
 
     /// <summary>As <see cref="PullAsync(string, IReadOnlyDictionary{long, IReadOnlyList{long}}?, IProgress{TransferProgress}?, CancellationToken)"/> for a chain without local merges.</summary>
@@ -113,71 +112,8 @@ public sealed class ChainPuller
 
         var image = _bases.Find(baseInfo.ContentAddress) is { } held
             ? await _bases.AddReferenceAsync(held.Address, cancellationToken).ConfigureAwait(false)
-            : await PullBaseAsync(baseInfo, ledger, progress, cancellationToken).ConfigureAwait(false);
+            : await _fetch.PullBaseAsync(_bases, _workDirectory, baseInfo, null, ledger, progress, cancellationToken).ConfigureAwait(false);
         return await LayerStore.CreateAsync(_storage, layerDirectory, image.Path, image.Address, _time, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Pulls the base into a staging VHDX of the work directory (1 MiB blocks, one reserved for each
-    /// non-zero chunk the host's base manifest lists, so every chunk written is reachable after a
-    /// kill and claimed by hash on resume), then adopts that file into the base store. A BLAKE3
-    /// manifest gives the content address itself (ADR 0008): one that does not give the announced
-    /// address is refused before anything is fetched, and the store adopts the file by the verified
-    /// chunks' hashes without reading it back. Otherwise the store hashes the file in place; content
-    /// of another address is refused, the staging file and its progress are dropped.
-    /// </summary>
-    private async Task<BaseImage> PullBaseAsync(BaseImageInfo info, TwinCopyJsonStore<PullLedger> ledger, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
-    {
-        if (info.ContentAddress.Length != 64 || !info.ContentAddress.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ChunkManifestException($"Chain manifest: '{info.ContentAddress}' is not a content address.");
-        }
-
-        var key = $"{_client.DesktopId}/base:{info.ContentAddress}";
-        var staged = Path.Combine(_workDirectory, $"base-{info.ContentAddress}.vhdx");
-        var manifest = await FetchManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
-        var verifiedChunks = VerifiedChunksOf(info, manifest);
-        var geometry = VhdxCreateOptions.Dynamic((long)info.VirtualSize, blockSize: ChunkLayout.MaxChunkLength, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize));
-        await StartStagingAsync(staged, key, geometry, manifest, ledger, _workDirectory, cancellationToken).ConfigureAwait(false);
-        var meter = new ProgressMeter(manifest.PresentBytes, progress, _time);
-        await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
-        BaseImage image;
-        try
-        {
-            using var activity = TransferActivities.Source.StartActivity(TransferActivities.AdoptBase);
-            image = verifiedChunks is null
-                ? await _bases.AdoptVhdxAsync(staged, info.ContentAddress, cancellationToken).ConfigureAwait(false)
-                : await _bases.AdoptVhdxAsync(staged, info.ContentAddress, verifiedChunks, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BaseImageAddressException mismatch)
-        {
-            await ForgetAsync(ledger, key, staged, CancellationToken.None).ConfigureAwait(false);
-            throw new ChunkManifestException($"The pulled base image does not have the address the chain names: {mismatch.Message}", mismatch);
-        }
-
-        await ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
-        return image;
-    }
-
-    /// <summary>
-    /// The base manifest's chunks when they give the content address (BLAKE3, on the 1 MiB grid),
-    /// or null when only hashing the pulled file can tell it.
-    /// </summary>
-    /// <exception cref="ChunkManifestException">The chunks give another address than the chain manifest names.</exception>
-    private static List<(ChunkSpan Span, ReadOnlyMemory<byte> Blake3)>? VerifiedChunksOf(BaseImageInfo info, LayerManifest manifest)
-    {
-        if (manifest.Algorithm != ChunkHashAlgorithm.Blake3)
-        {
-            return null;
-        }
-
-        List<(ChunkSpan Span, ReadOnlyMemory<byte> Blake3)> chunks = [.. manifest.Chunks.Select(chunk => (chunk.Span, chunk.Hash))];
-        return BaseImageAddress.FromChunkHashes((long)info.VirtualSize, (int)info.LogicalSectorSize, chunks) switch
-        {
-            null => null,
-            var address when address == info.ContentAddress => chunks,
-            var address => throw new ChunkManifestException($"The base manifest gives the content address {address}, not {info.ContentAddress} as the chain manifest names."),
-        };
     }
 
     private async Task PullLayerAsync(LayerStore store, LayerInfo layer, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
@@ -189,72 +125,14 @@ public sealed class ChainPuller
 
         var key = $"{_client.DesktopId}/layer:{layer.LayerId}";
         var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
-        var manifest = await FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
-        await StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
-        await FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        var manifest = await _fetch.FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
+        await _fetch.StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
+        await _fetch.FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
         using (TransferActivities.Source.StartActivity(TransferActivities.AdoptLayer))
         {
             _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);
         }
 
-        await ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Keeps the staging file of <paramref name="key"/> when the ledger knows it, else creates it
-    /// afresh and records it (no chunk done), so a resume keeps it and stale progress of a lost file
-    /// is never trusted. A dynamic (base) file gets a block reserved under every chunk of the
-    /// manifest, so chunk writes change no metadata and are whole in the file as soon as written.
-    /// </summary>
-    private async Task StartStagingAsync(string staged, string key, VhdxCreateOptions options, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
-    {
-        if (_storage.FileExists(staged) && ledger.Read()?.Find(key) is not null)
-        {
-            return;
-        }
-
-        await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-        var created = await VhdxFile.CreateAsync(_storage, staged, options, cancellationToken).ConfigureAwait(false);
-        await using (created.ConfigureAwait(false))
-        {
-            if (created.DiskType == VhdxDiskType.Dynamic)
-            {
-                foreach (var chunk in manifest.Chunks)
-                {
-                    await created.ReserveBlocksAsync(chunk.Span.Offset, chunk.Span.Length, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        await _storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
-        _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Fetches the manifest's chunks into the staging file.</summary>
-    private async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
-    {
-        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Chunks);
-        var target = await VhdxFile.OpenAsync(_storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
-        await using (target.ConfigureAwait(false))
-        {
-            using var fetcher = new ChunkFetcher(_client, ledger, key, source, manifest, target, _options, meter, _time);
-            await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<LayerManifest> FetchManifestAsync(GetLayerManifestRequest request, ReadOnlyMemory<byte>? expectedHash, CancellationToken cancellationToken)
-    {
-        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Manifest);
-        return await _client.GetLayerManifestAsync(request, expectedHash, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task ForgetAsync(TwinCopyJsonStore<PullLedger> ledger, string key, string? staged, CancellationToken cancellationToken)
-    {
-        if (staged is not null)
-        {
-            await _storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
-        }
-
-        _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).Without(key), cancellationToken).ConfigureAwait(false);
+        await _fetch.ForgetAsync(ledger, key, null, cancellationToken).ConfigureAwait(false);
     }
 }

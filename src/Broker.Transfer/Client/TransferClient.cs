@@ -6,7 +6,8 @@ using Grpc.Core;
 namespace Broker.Transfer.Client;
 
 /// <summary>
-/// One desktop's <c>DiskTransfer</c> calls under one ticket: every call carries it in the
+/// One desktop's <c>DiskTransfer</c> calls under one ticket (or, made by <see cref="ForImage"/>, one
+/// base image's calls under an image pull ticket): every call carries it in the
 /// <c>broker-ticket</c> metadata. Thread-safe; does not own the channel.
 /// </summary>
 public sealed class TransferClient
@@ -17,17 +18,32 @@ public sealed class TransferClient
     /// <param name="desktopId">The desktop the ticket names.</param>
     /// <param name="ticket">The broker-signed ticket.</param>
     public TransferClient(CallInvoker callInvoker, string desktopId, SignedTicket ticket)
+        : this(callInvoker, desktopId, ticket, true)
+    {
+    }
+
+    private TransferClient(CallInvoker callInvoker, string desktopId, SignedTicket ticket, bool forDesktop)
     {
         ArgumentNullException.ThrowIfNull(callInvoker);
-        ArgumentException.ThrowIfNullOrEmpty(desktopId);
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (forDesktop)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(desktopId);
+        }
+
         Calls = new DiskTransfer.DiskTransferClient(callInvoker);
         Invoker = callInvoker;
         DesktopId = desktopId;
         _headers = new Metadata { { TicketEncoding.MetadataKey, TicketEncoding.Encode(ticket) } };
     }
 
-    /// <summary>The desktop.</summary>
+    /// <summary>The desktop; empty for an image pull.</summary>
     public string DesktopId { get; }
+
+    /// <summary>Calls of a host copying a base image from another host, under an image pull ticket (they name no desktop).</summary>
+    /// <param name="callInvoker">The channel's invoker (see <see cref="TransferChannelOptions"/>).</param>
+    /// <param name="ticket">The broker-signed image pull ticket.</param>
+    public static TransferClient ForImage(CallInvoker callInvoker, SignedTicket ticket) => new(callInvoker, string.Empty, ticket, false);
 
     internal DiskTransfer.DiskTransferClient Calls { get; }
 
@@ -43,7 +59,11 @@ public sealed class TransferClient
     /// and manifest hash; <see cref="Disks.Transfer.ChunkManifestException"/> otherwise) and against
     /// <paramref name="expectedHash"/> from the chain manifest when given.
     /// </summary>
-    public async Task<LayerManifest> GetLayerManifestAsync(GetLayerManifestRequest request, ReadOnlyMemory<byte>? expectedHash, CancellationToken cancellationToken)
+    public async Task<LayerManifest> GetLayerManifestAsync(GetLayerManifestRequest request, ReadOnlyMemory<byte>? expectedHash, CancellationToken cancellationToken) =>
+        (await GetLayerManifestWithHeaderAsync(request, expectedHash, cancellationToken).ConfigureAwait(false)).Manifest;
+
+    /// <summary>As <see cref="GetLayerManifestAsync"/>, with the header it came with.</summary>
+    internal async Task<(LayerHeader Header, LayerManifest Manifest)> GetLayerManifestWithHeaderAsync(GetLayerManifestRequest request, ReadOnlyMemory<byte>? expectedHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.DesktopId = DesktopId;
@@ -70,7 +90,7 @@ public sealed class TransferClient
             throw new Disks.Transfer.ChunkManifestException("Layer manifest: its hash differs from the chain manifest's.");
         }
 
-        return LayerManifest.FromWire(header.HashAlgorithm, chunks, header.ManifestHash, (long)Math.Min(header.VirtualSize, long.MaxValue), (int)Math.Clamp(header.LogicalSectorSize, 512u, 4096u));
+        return (header, LayerManifest.FromWire(header.HashAlgorithm, chunks, header.ManifestHash, (long)Math.Min(header.VirtualSize, long.MaxValue), (int)Math.Clamp(header.LogicalSectorSize, 512u, 4096u)));
     }
 
     /// <summary>How much of a push of <paramref name="layerId"/> the host holds durably.</summary>

@@ -25,7 +25,7 @@ public sealed partial class DiskTransferService
         try
         {
             Ticket? ticket = null;
-            TransferDesktop? desktop = null;
+            TransferDesktop? desktop = null; // null under an image pull ticket
             while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 var request = requestStream.Current;
@@ -36,15 +36,21 @@ public sealed partial class DiskTransferService
                     _ => throw TransferErrors.Invalid("A chunk request names a layer or a base image."),
                 };
 
-                if (ticket is null || desktop is null)
+                if (ticket is null)
                 {
-                    // The ticket is verified once per call, its layer list per request.
-                    desktop = FindDesktop(request.DesktopId, context);
-                    ticket = _tickets.Check(context, desktop, TransferDirection.Pull, null);
+                    // The ticket is verified once per call, its layer list (or base) per request.
+                    (desktop, ticket) = request.DesktopId.Length == 0
+                        ? (null, _tickets.CheckImage(context, baseAddress ?? throw ImageTicketOnly(null)))
+                        : CheckPull(request.DesktopId, context);
                 }
-                else if (!string.Equals(request.DesktopId, desktop.DesktopId, StringComparison.Ordinal))
+                else if (!string.Equals(request.DesktopId, desktop?.DesktopId ?? string.Empty, StringComparison.Ordinal))
                 {
                     throw TransferErrors.Invalid("Every chunk request of a call names the same desktop.");
+                }
+
+                if (desktop is null && !string.Equals(baseAddress, ticket.BaseContentAddress, StringComparison.Ordinal))
+                {
+                    throw ImageTicketOnly(ticket.BaseContentAddress);
                 }
 
                 if (layerId is not null && ticket.LayerIds.Count > 0 && !ticket.LayerIds.Contains(layerId))
@@ -55,7 +61,7 @@ public sealed partial class DiskTransferService
                 var key = layerId ?? "base:" + baseAddress;
                 if (!sources.TryGetValue(key, out var source))
                 {
-                    var path = ResolveSource(desktop, layerId, baseAddress);
+                    var path = desktop is null ? FindImage(baseAddress!) : ResolveSource(desktop, layerId, baseAddress);
                     var manifest = await ManifestOfSourceAsync(path, layerId is null, cancellationToken).ConfigureAwait(false);
                     var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
                     source = new PullSource(file, manifest);
@@ -97,6 +103,17 @@ public sealed partial class DiskTransferService
             }
         }
     }
+
+    private (TransferDesktop Desktop, Ticket Ticket) CheckPull(string desktopId, ServerCallContext context)
+    {
+        var desktop = FindDesktop(desktopId, context);
+        return (desktop, _tickets.Check(context, desktop, TransferDirection.Pull, null));
+    }
+
+    private static RpcException ImageTicketOnly(string? contentAddress) =>
+        new(new Status(StatusCode.PermissionDenied, contentAddress is null
+            ? "A call without a desktop is an image pull: it names a base image."
+            : $"An image pull ticket covers base {contentAddress} only."));
 
     /// <summary>An open source file of a pull and its manifest.</summary>
     private sealed record PullSource(VhdxFile File, LayerManifest Manifest);

@@ -11,6 +11,7 @@ namespace Broker.Transfer.Host;
 /// <summary>
 /// The host agent's <c>DiskTransfer</c> service (design §6). Every call first finds the desktop in
 /// the <see cref="IDesktopRegistry"/> and verifies its ticket; nothing is read or written before.
+/// A call naming no desktop is another host's image pull: its ticket must cover the base it names.
 /// Pull and push calls count against <see cref="TransferHostOptions.MaxConcurrentTransfers"/>.
 /// </summary>
 public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase, IDisposable
@@ -88,19 +89,31 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        var desktop = FindDesktop(request.DesktopId, context);
+        var baseAddress = request.SourceCase == GetLayerManifestRequest.SourceOneofCase.BaseContentAddress ? request.BaseContentAddress : null;
         var layerId = request.SourceCase == GetLayerManifestRequest.SourceOneofCase.LayerId ? request.LayerId : null;
-        _ = _tickets.Check(context, desktop, TransferDirection.Pull, layerId);
-        var path = ResolveSource(desktop, layerId, request.SourceCase == GetLayerManifestRequest.SourceOneofCase.BaseContentAddress ? request.BaseContentAddress : null);
+        string path;
+        if (request.DesktopId.Length == 0)
+        {
+            _ = _tickets.CheckImage(context, baseAddress ?? throw ImageTicketOnly(null));
+            path = FindImage(baseAddress);
+        }
+        else
+        {
+            var desktop = FindDesktop(request.DesktopId, context);
+            _ = _tickets.Check(context, desktop, TransferDirection.Pull, layerId);
+            path = ResolveSource(desktop, layerId, baseAddress);
+        }
+
         var manifest = await ManifestOfSourceAsync(path, layerId is null, context.CancellationToken).ConfigureAwait(false);
-        var chain = desktop.Layers.Manifest;
+        var geometry = await GeometryOfAsync(path, context.CancellationToken).ConfigureAwait(false);
         var part = new LayerManifestPart
         {
             Header = new LayerHeader
             {
                 LayerId = layerId ?? string.Empty,
-                VirtualSize = (ulong)chain.VirtualSize,
-                LogicalSectorSize = (uint)chain.LogicalSectorSize,
+                VirtualSize = geometry.VirtualSize,
+                LogicalSectorSize = geometry.LogicalSectorSize,
+                PhysicalSectorSize = geometry.PhysicalSectorSize,
                 HashAlgorithm = (HashAlgorithm)manifest.Algorithm,
                 ChunkCount = (ulong)manifest.Chunks.Count,
                 ManifestHash = Google.Protobuf.ByteString.CopyFrom(manifest.Hash.Span),
@@ -184,6 +197,10 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
     private TransferDesktop FindDesktop(string desktopId, ServerCallContext context) =>
         _registry.Find(desktopId) ?? throw _tickets.Unknown(context, desktopId);
 
+    /// <summary>The file of a base image this host holds, for an image pull; NOT_FOUND when it holds none.</summary>
+    private string FindImage(string contentAddress) =>
+        _registry.FindBase(contentAddress) ?? throw TransferErrors.NotFound($"This host holds no base image {contentAddress}.");
+
     /// <summary>The file of a sealed layer or of the desktop's base; NOT_FOUND for anything else (the writable top included).</summary>
     private static string ResolveSource(TransferDesktop desktop, string? layerId, string? baseAddress)
     {
@@ -206,16 +223,22 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
 
     private async Task<BaseImageInfo> DescribeBaseAsync(Disks.Layers.ChainManifest chain, CancellationToken cancellationToken)
     {
-        var file = await VhdxFile.OpenAsync(_storage, chain.BasePath, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
+        var geometry = await GeometryOfAsync(chain.BasePath, cancellationToken).ConfigureAwait(false);
+        return new BaseImageInfo
+        {
+            ContentAddress = chain.BaseAddress,
+            VirtualSize = geometry.VirtualSize,
+            LogicalSectorSize = geometry.LogicalSectorSize,
+            PhysicalSectorSize = geometry.PhysicalSectorSize,
+        };
+    }
+
+    private async Task<SourceGeometry> GeometryOfAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = await VhdxFile.OpenAsync(_storage, path, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false);
         await using (file.ConfigureAwait(false))
         {
-            return new BaseImageInfo
-            {
-                ContentAddress = chain.BaseAddress,
-                VirtualSize = (ulong)chain.VirtualSize,
-                LogicalSectorSize = (uint)chain.LogicalSectorSize,
-                PhysicalSectorSize = (uint)file.PhysicalSectorSize,
-            };
+            return new SourceGeometry((ulong)file.VirtualSize, (uint)file.LogicalSectorSize, (uint)file.PhysicalSectorSize);
         }
     }
 
@@ -224,6 +247,9 @@ public sealed partial class DiskTransferService : DiskTransfer.DiskTransferBase,
         _transfers.Wait(0)
             ? new TransferSlot(_transfers)
             : throw TransferErrors.Rejected(TransferRejection.HostBusy, $"This host serves {_options.MaxConcurrentTransfers} transfers already.");
+
+    /// <summary>A source file's disk geometry, as the wire carries it.</summary>
+    private readonly record struct SourceGeometry(ulong VirtualSize, uint LogicalSectorSize, uint PhysicalSectorSize);
 
     private readonly struct TransferSlot(SemaphoreSlim semaphore) : IDisposable
     {

@@ -1,11 +1,14 @@
 namespace Broker.Transfer.Host;
 
 /// <summary>
-/// The host agent's desktops as the transfer service sees them. The host agent implements it over
-/// its reconciled state; <see cref="InMemoryDesktopRegistry"/> serves tests and tools.
+/// The host agent's desktops and base images as the transfer service sees them. The host agent
+/// implements it over its reconciled state; <see cref="InMemoryDesktopRegistry"/> serves tests and tools.
 /// </summary>
 public interface IDesktopRegistry
 {
+    /// <summary>The file of the base image with content address <paramref name="contentAddress"/> (64 lowercase hex digits), or null when this host holds none.</summary>
+    string? FindBase(string contentAddress);
+
     /// <summary>The desktop's current state, or null when this host does not hold it.</summary>
     TransferDesktop? Find(string desktopId);
 

@@ -31,6 +31,11 @@ public sealed class InMemoryDesktopRegistry : IDesktopRegistry
     public TransferDesktop? Find(string desktopId) => _desktops.GetValueOrDefault(desktopId);
 
     /// <inheritdoc />
+    /// <remarks>The bases of the desktops set here.</remarks>
+    public string? FindBase(string contentAddress) =>
+        _desktops.Values.Select(desktop => desktop.Layers.Manifest).FirstOrDefault(chain => string.Equals(chain.BaseAddress, contentAddress, StringComparison.Ordinal))?.BasePath;
+
+    /// <inheritdoc />
     public async Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);

@@ -61,6 +61,24 @@ internal sealed class TicketGate(TicketVerifier verifier, string hostId)
     }
 
     /// <summary>
+    /// For a call under an image pull ticket (no desktop): the ticket must be this host's and cover
+    /// base <paramref name="contentAddress"/>. Returns it or throws <c>UNAUTHENTICATED</c> /
+    /// <c>PERMISSION_DENIED</c>; whether this host holds the base is the caller's question, after.
+    /// </summary>
+    public Ticket CheckImage(ServerCallContext context, string contentAddress)
+    {
+        var value = context.RequestHeaders.GetValue(TicketEncoding.MetadataKey);
+        var expected = new TicketExpectation { HostId = hostId, DesktopId = string.Empty, DeviceId = null, Direction = TransferDirection.ImagePull, Epoch = 0, BaseContentAddress = contentAddress };
+        return verifier.Verify(value, expected) switch
+        {
+            TicketVerification.Valid valid => valid.Ticket,
+            TicketVerification.Unauthenticated failure => throw new RpcException(new Status(StatusCode.Unauthenticated, failure.Detail)),
+            TicketVerification.PermissionDenied denied => throw new RpcException(new Status(StatusCode.PermissionDenied, denied.Detail)),
+            _ => throw new InvalidOperationException("Unknown ticket verification outcome."),
+        };
+    }
+
+    /// <summary>
     /// For a desktop this host does not hold: an unauthenticated call learns nothing
     /// (<c>UNAUTHENTICATED</c>), an authenticated one gets <c>NOT_FOUND</c>.
     /// </summary>

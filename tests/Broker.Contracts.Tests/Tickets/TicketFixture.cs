@@ -34,4 +34,25 @@ internal static class TicketFixture
         Epoch = 4,
         LayerId = layerId,
     };
+
+    /// <summary>An image pull ticket: host-2 copies base aaaa… from host-1.</summary>
+    public static Ticket ImageTicket() => new()
+    {
+        HostId = "host-1",
+        DeviceId = "host-2",
+        Direction = TransferDirection.ImagePull,
+        BaseContentAddress = new string('a', 64),
+        IssuedAt = Timestamp.FromDateTimeOffset(Now.AddMinutes(-1)),
+        ExpiresAt = Timestamp.FromDateTimeOffset(Now.AddMinutes(10)),
+    };
+
+    public static TicketExpectation ImageExpectation() => new()
+    {
+        HostId = "host-1",
+        DesktopId = string.Empty,
+        DeviceId = "host-2",
+        Direction = TransferDirection.ImagePull,
+        Epoch = 0,
+        BaseContentAddress = new string('a', 64),
+    };
 }

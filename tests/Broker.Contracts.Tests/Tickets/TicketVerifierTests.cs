@@ -244,6 +244,34 @@ public sealed class TicketVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Verify_ImagePullTicket_ValidOnlyForItsBaseAndNeverForADesktop()
+    {
+        var signed = _signer.Sign(TicketFixture.ImageTicket());
+        var expectation = TicketFixture.ImageExpectation();
+
+        _verifier.Verify(signed, expectation).IsValid.ShouldBeTrue();
+        _verifier.Verify(signed, expectation with { DeviceId = null }).IsValid.ShouldBeTrue();
+        _verifier.Verify(signed, expectation with { BaseContentAddress = new string('b', 64) }).ShouldBeOfType<TicketVerification.PermissionDenied>().Reason.ShouldBe(TicketRejectionReason.WrongImage);
+        _verifier.Verify(signed, TicketFixture.Expectation()).ShouldBeOfType<TicketVerification.PermissionDenied>().Reason.ShouldBe(TicketRejectionReason.WrongDesktop);
+        _verifier.Verify(_signer.Sign(TicketFixture.Ticket()), expectation).ShouldBeOfType<TicketVerification.PermissionDenied>().Reason.ShouldBe(TicketRejectionReason.WrongDesktop);
+    }
+
+    [Fact]
+    public void Sign_ImagePullTicketNamingADesktopOrNoBase_Throws()
+    {
+        var withDesktop = TicketFixture.ImageTicket();
+        withDesktop.DesktopId = "desktop-1";
+        var withoutBase = TicketFixture.ImageTicket();
+        withoutBase.BaseContentAddress = string.Empty;
+        var pullWithBase = TicketFixture.Ticket();
+        pullWithBase.BaseContentAddress = new string('a', 64);
+
+        Should.Throw<ArgumentException>(() => _signer.Sign(withDesktop));
+        Should.Throw<ArgumentException>(() => _signer.Sign(withoutBase));
+        Should.Throw<ArgumentException>(() => _signer.Sign(pullWithBase));
+    }
+
+    [Fact]
     public void Sign_TicketWithoutExpiry_Throws()
     {
         var ticket = TicketFixture.Ticket();
