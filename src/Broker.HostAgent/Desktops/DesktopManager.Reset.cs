@@ -31,9 +31,9 @@ internal sealed partial class DesktopManager
             return CommandOutcome.Refused($"Desktop {desktop.Record.DesktopId} is checked out; its server copy is locked.");
         }
 
-        if (Images.Resolve(command.ImageId) is not { } image)
+        if (Images.Resolve(command.ImageId, command.ContentAddress) is not { } image)
         {
-            return CommandOutcome.Refused($"Image {command.ImageId} is not on this host; import it with 'broker-host image import'.");
+            return CommandOutcome.Refused($"Image {command.ImageId} is not on this host yet; the broker offers it to every host (or import it with 'broker-host image import').");
         }
 
         await desktop.StopAsync().ConfigureAwait(false);

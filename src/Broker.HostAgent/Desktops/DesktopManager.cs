@@ -76,6 +76,10 @@ internal sealed partial class DesktopManager(
     public TransferDesktop? Find(string desktopId) => _desktops.GetValueOrDefault(desktopId)?.ForTransfer;
 
     /// <inheritdoc />
+    /// <remarks>Any base of the host's base store: another host copies gold images from here.</remarks>
+    public string? FindBase(string contentAddress) => _images?.Bases.Find(contentAddress)?.Path;
+
+    /// <inheritdoc />
     /// <remarks>Holds the desktop's command gate: every change of epoch, device or revoke is a command.</remarks>
     public async Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken)
     {
@@ -307,9 +311,9 @@ internal sealed partial class DesktopManager(
             return CommandOutcome.Refused(full);
         }
 
-        if (Images.Resolve(command.ImageId) is not { } image)
+        if (Images.Resolve(command.ImageId, command.ContentAddress) is not { } image)
         {
-            return CommandOutcome.Refused($"Image {command.ImageId} is not on this host; import it with 'broker-host image import'.");
+            return CommandOutcome.Refused($"Image {command.ImageId} is not on this host yet; the broker offers it to every host (or import it with 'broker-host image import').");
         }
 
         _ = await Images.Bases.AddReferenceAsync(image.Address, cancellationToken).ConfigureAwait(false);

@@ -73,10 +73,18 @@ internal sealed class ImageCatalog : IAsyncDisposable
         return AddressPrefix + image.Address;
     }
 
+    /// <summary>The 64 lowercase hex digits of <paramref name="address"/> (with or without <see cref="AddressPrefix"/>), or null when it is none.</summary>
+    public static string? BareAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var bare = address.StartsWith(AddressPrefix, StringComparison.Ordinal) ? address[AddressPrefix.Length..] : address;
+        return bare.Length == 64 && bare.All(char.IsAsciiHexDigitLower) ? bare : null;
+    }
+
     /// <summary>Records that broker image <paramref name="imageId"/> is the base at <paramref name="address"/> (with or without the prefix).</summary>
     public async Task NameAsync(string imageId, string address, CancellationToken cancellationToken)
     {
-        var bare = address.StartsWith(AddressPrefix, StringComparison.Ordinal) ? address[AddressPrefix.Length..] : address;
+        var bare = BareAddress(address) ?? string.Empty;
         if (!Guid.TryParse(imageId, out var id) || Bases.Find(bare) is null)
         {
             throw new ArgumentException($"Image '{imageId}' must be a UUID naming a stored base, and '{address}' is not stored.", nameof(imageId));
@@ -116,6 +124,14 @@ internal sealed class ImageCatalog : IAsyncDisposable
     /// <summary>The stored base of broker image <paramref name="imageId"/>, or null.</summary>
     public BaseImage? Resolve(string imageId) =>
         Guid.TryParse(imageId, out var id) && _names.Read()?.Images.GetValueOrDefault(id.ToString()) is { } address ? Bases.Find(address) : null;
+
+    /// <summary>
+    /// As <see cref="Resolve(string)"/>, else the stored base at <paramref name="contentAddress"/>
+    /// (the address the broker knows for the image; empty when it knows none): a base imported
+    /// without the image id, or pulled for a check-out, serves the image as well.
+    /// </summary>
+    public BaseImage? Resolve(string imageId, string contentAddress) =>
+        Resolve(imageId) ?? (BareAddress(contentAddress) is { } bare ? Bases.Find(bare) : null);
 
     public async ValueTask DisposeAsync()
     {

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 using Broker.Contracts.V1;
 using Broker.HostAgent.Broker;
 using Broker.HostAgent.Desktops;
+using Broker.Disks.Transfer;
 using Broker.HostAgent.Enrollment;
+using Broker.Transfer;
+using Broker.Transfer.Client;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,11 +14,17 @@ using Microsoft.Extensions.Logging;
 namespace Broker.HostAgent.Images;
 
 /// <summary>
-/// Carries out IMPORT_IMAGE: downloads the image file uploaded to the broker (DownloadImage, with
-/// the host's own credential), checks it against the size and SHA-256 the broker announced,
-/// imports it into the base store under the broker's image id and reports the base's content
-/// address (ReportImageImport). A host that already holds the image only reports it again; a
-/// download that does not match is refused and nothing of it is stored. An import runs beside the
+/// Carries out IMPORT_IMAGE and reports the outcome with the base's content address
+/// (ReportImageImport). An image uploaded to the broker is downloaded from it (DownloadImage, with
+/// the host's own credential), checked against the size and SHA-256 the broker announced and
+/// imported; a download that does not match is refused and nothing of it is stored. An image
+/// registered by address (the command names its <c>content_address</c>) is named at once when the
+/// base store holds that base, and otherwise copied from a host that holds it: the broker picks the
+/// source and signs an image pull ticket (IssueImageTicket), and <see cref="BaseImagePuller"/> pulls
+/// the base over that host's DiskTransfer, resumable and verified against the address. A host that
+/// already holds the image only reports it again. A fetch the broker or the source could not serve
+/// right now (no source yet, a host unreachable, a ticket expired) is not reported: the broker
+/// offers the image again later, and a pull resumes where it stopped. An import runs beside the
 /// desktop commands, until it ends or the agent stops (not the broker stream that offered it): a
 /// gold image is many gigabytes, and an offer again on a new stream joins the import under way.
 /// </summary>
@@ -56,38 +65,38 @@ internal sealed partial class ImageFetcher(
         var credential = new Metadata { { "authorization", "Bearer " + identity.Credential } };
         try
         {
-            var report = await FetchAndImportAsync(client, credential, command.ImageId, cancellationToken).ConfigureAwait(false);
+            var report = await FetchAndImportAsync(client, credential, command, cancellationToken).ConfigureAwait(false);
             _ = await client.ReportImageImportAsync(report, credential, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogImported(logger, command.ImageId, report.Succeeded, report.Succeeded ? report.ContentAddress : report.Detail);
             return report.Succeeded ? CommandOutcome.Done : CommandOutcome.Refused(report.Detail);
         }
         catch (RpcException exception)
         {
-            // The broker is unreachable or refused the download: nothing to report, the import may be offered again.
+            // The broker or the source host is unreachable, or could not serve it yet: nothing to report, the import is offered again.
             return CommandOutcome.Refused($"Image {command.ImageId} could not be fetched: {exception.Status.Detail}");
         }
     }
 
-    private async Task<ImageImportReport> FetchAndImportAsync(AgentGateway.AgentGatewayClient client, Metadata credential, string imageId, CancellationToken cancellationToken)
+    private async Task<ImageImportReport> FetchAndImportAsync(AgentGateway.AgentGatewayClient client, Metadata credential, AgentCommand command, CancellationToken cancellationToken)
     {
         var images = desktops.Images;
+        var imageId = command.ImageId;
         if (images.Resolve(imageId) is null)
         {
-            Directory.CreateDirectory(paths.IncomingImages);
-            var path = Path.Combine(paths.IncomingImages, $"{Guid.NewGuid():N}.img");
             try
             {
-                using var call = client.DownloadImage(new DownloadImageRequest { ImageId = imageId }, credential, cancellationToken: cancellationToken);
-                await DownloadAsync(call.ResponseStream, path, cancellationToken).ConfigureAwait(false);
-                _ = await images.ImportAsync(path, imageId, cancellationToken).ConfigureAwait(false);
+                if (command.ContentAddress.Length > 0)
+                {
+                    await CopyFromHostAsync(client, credential, command, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await DownloadUploadAsync(client, credential, imageId, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (ImageImportException exception)
             {
                 return new ImageImportReport { ImageId = imageId, Succeeded = false, Detail = exception.Message };
-            }
-            finally
-            {
-                File.Delete(path);
             }
         }
 
@@ -99,6 +108,61 @@ internal sealed partial class ImageFetcher(
             ContentAddress = ImageCatalog.AddressPrefix + image.Address,
             VirtualSizeBytes = (ulong)image.VirtualSize,
         };
+    }
+
+    private async Task DownloadUploadAsync(AgentGateway.AgentGatewayClient client, Metadata credential, string imageId, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(paths.IncomingImages);
+        var path = Path.Combine(paths.IncomingImages, $"{Guid.NewGuid():N}.img");
+        try
+        {
+            using var call = client.DownloadImage(new DownloadImageRequest { ImageId = imageId }, credential, cancellationToken: cancellationToken);
+            await DownloadAsync(call.ResponseStream, path, cancellationToken).ConfigureAwait(false);
+            _ = await desktops.Images.ImportAsync(path, imageId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Names the base the command's address gives as the image, copying it from another host first
+    /// when the base store lacks it (one reference taken for the name, as an import takes).
+    /// </summary>
+    /// <exception cref="ImageImportException">The address is malformed, or the source's base is not what it names.</exception>
+    /// <exception cref="RpcException">The broker has no source for it yet, or the source could not be reached: try again later.</exception>
+    private async Task CopyFromHostAsync(AgentGateway.AgentGatewayClient client, Metadata credential, AgentCommand command, CancellationToken cancellationToken)
+    {
+        var images = desktops.Images;
+        var address = ImageCatalog.BareAddress(command.ContentAddress)
+            ?? throw new ImageImportException($"'{command.ContentAddress}' is not a content address (sha256: and 64 hex digits).");
+        if (images.Bases.Find(address) is not null)
+        {
+            _ = await images.Bases.AddReferenceAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var grant = await client.IssueImageTicketAsync(new IssueImageTicketRequest { ImageId = command.ImageId }, credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(grant.BaseContentAddress, address, StringComparison.Ordinal) || !Uri.TryCreate(grant.SourceTransferAddress, UriKind.Absolute, out var source))
+            {
+                throw new ImageImportException($"The broker's image ticket names base '{grant.BaseContentAddress}' at '{grant.SourceTransferAddress}', not {address} at a host's address.");
+            }
+
+            LogCopying(logger, command.ImageId, address, grant.SourceHostId);
+            using var channel = TransferChannelOptions.CreateChannel(source);
+            var puller = new BaseImagePuller(TransferClient.ForImage(channel.CreateCallInvoker(), grant.Ticket), images.Bases, paths.IncomingImages);
+            try
+            {
+                _ = await puller.PullAsync(address, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is ChunkManifestException or ChunkIntegrityException)
+            {
+                throw new ImageImportException($"The copy of base {address} from host {grant.SourceHostId} was refused: {exception.Message}", exception);
+            }
+        }
+
+        await images.NameAsync(command.ImageId, address, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the download to <paramref name="path"/>, refusing one whose length or SHA-256 is not what its header announced.</summary>
@@ -138,6 +202,9 @@ internal sealed partial class ImageFetcher(
             throw new ImageImportException($"The image download does not match: {length} bytes with SHA-256 {actual}, announced {header.SizeBytes} bytes with SHA-256 {header.Sha256}.");
         }
     }
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Copying image {ImageId} (base {Address}) from host {SourceHostId}")]
+    private static partial void LogCopying(ILogger logger, string imageId, string address, string sourceHostId);
 
     [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "Import of image {ImageId}: succeeded {Succeeded}, {Outcome}")]
     private static partial void LogImported(ILogger logger, string imageId, bool succeeded, string outcome);

@@ -36,6 +36,21 @@ public sealed class ImageCatalogImportTests : IDisposable
         image.References.ShouldBe(3);
     }
 
+    [Fact]
+    public async Task Resolve_ImageNotNamedHere_FindsTheBaseByTheAddressTheBrokerGives()
+    {
+        var raw = await RawDiskAsync("disk.img");
+        await using var catalog = await OpenCatalogAsync();
+        var address = await catalog.ImportAsync(raw, null, Token);
+        var imageId = Guid.NewGuid().ToString();
+
+        catalog.Resolve(imageId).ShouldBeNull();
+        catalog.Resolve(imageId, string.Empty).ShouldBeNull();
+        catalog.Resolve(imageId, "sha256:" + new string('0', 64)).ShouldBeNull();
+        catalog.Resolve(imageId, "sha256:not-an-address").ShouldBeNull();
+        catalog.Resolve(imageId, address).ShouldNotBeNull().Address.ShouldBe(address["sha256:".Length..]);
+    }
+
     public static TheoryData<string> BadFiles() => ["text", "corrupt-vhdx", "corrupt-qcow2"];
 
     [Theory]

@@ -92,22 +92,33 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         var image = await ImportCounterGuestAsync(broker.Services, directory, cancellationToken);
         var user = await CreateUserAsync(broker.Services);
 
-        var agent = HostAgentApp.Build(
-            [
-                $"--Broker:DataDirectory={directory.File("host")}",
-                "--Serilog:MinimumLevel:Default=Warning",
-                "--HostAgent:TransferPort=0",
-                "--HostAgent:MinFreeBytes=0",
-                "--HostAgent:ReconnectMinDelay=00:00:00.100",
-                "--HostAgent:PowerdownTimeout=00:00:02",
-                "--HostAgent:VmMemoryMiB=32",
-            ],
-            identity,
-            handler);
+        var agent = BuildAgent(directory.File("host"), identity, handler);
         await agent.StartAsync(cancellationToken);
         var world = new HostAgentWorld(directory, broker, handler, agent, host, image, user);
         await WaitUntilAsync(async () => (await world.HostAsync(cancellationToken)).Health == HostHealth.Healthy, "the host is healthy", cancellationToken);
         return world;
+    }
+
+    /// <summary>
+    /// A second host agent (<paramref name="name"/>, an empty data directory of its own) enrolled with
+    /// the broker and running until the broker sees it healthy. The caller stops and disposes it.
+    /// </summary>
+    public async Task<(HostId Host, WebApplication Agent)> StartAnotherHostAsync(string name, CancellationToken cancellationToken)
+    {
+        var dataDirectory = _directory.File(name);
+        var (host, token) = await CreateEnrollmentTokenAsync(_broker.Services, cancellationToken, name);
+        var identity = await HostEnrollment.EnrollAsync(_broker.Server.BaseAddress, token, null, dataDirectory, _handler, cancellationToken);
+        var agent = BuildAgent(dataDirectory, identity, _handler);
+        await agent.StartAsync(cancellationToken);
+        await WaitUntilAsync(
+            async () =>
+            {
+                await using var scope = _broker.Services.CreateAsyncScope();
+                return (await scope.ServiceProvider.GetRequiredService<IHostStore>().FindAsync(host, cancellationToken))?.Health == HostHealth.Healthy;
+            },
+            $"host {name} is healthy",
+            cancellationToken);
+        return (host, agent);
     }
 
     /// <summary>
@@ -212,10 +223,10 @@ internal sealed class HostAgentWorld : IAsyncDisposable
     }
 
     /// <summary>What <c>POST /api/v1/admin/hosts/enrollment-tokens</c> does: an offline host and its one-time token.</summary>
-    internal static async Task<(HostId Host, string Token)> CreateEnrollmentTokenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    internal static async Task<(HostId Host, string Token)> CreateEnrollmentTokenAsync(IServiceProvider services, CancellationToken cancellationToken, string name = "host-a")
     {
         await using var scope = services.CreateAsyncScope();
-        var host = Core.Hosts.Host.Create(HostId.New(), new HostDraft("host-a", 4)).Value.ShouldNotBeNull();
+        var host = Core.Hosts.Host.Create(HostId.New(), new HostDraft(name, 4)).Value.ShouldNotBeNull();
         (await scope.ServiceProvider.GetRequiredService<IHostStore>().AddAsync(host, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         var secret = BearerSecret.New(BearerSecret.EnrollmentPrefix);
         var now = TimeProvider.System.GetUtcNow();
@@ -223,6 +234,19 @@ internal sealed class HostAgentWorld : IAsyncDisposable
         (await scope.ServiceProvider.GetRequiredService<IEnrollmentTokenStore>().AddAsync(token, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         return (host.Id, secret.Token);
     }
+
+    private static WebApplication BuildAgent(string dataDirectory, HostIdentity identity, HttpMessageHandler handler) => HostAgentApp.Build(
+        [
+            $"--Broker:DataDirectory={dataDirectory}",
+            "--Serilog:MinimumLevel:Default=Warning",
+            "--HostAgent:TransferPort=0",
+            "--HostAgent:MinFreeBytes=0",
+            "--HostAgent:ReconnectMinDelay=00:00:00.100",
+            "--HostAgent:PowerdownTimeout=00:00:02",
+            "--HostAgent:VmMemoryMiB=32",
+        ],
+        identity,
+        handler);
 
     /// <summary>
     /// The counter guest as a raw disk imported into the host's base store (<c>broker-host image

@@ -9,5 +9,7 @@ internal sealed class HeldChains(IReadOnlyDictionary<string, LayerStore> chains)
     public TransferDesktop? Find(string desktopId) =>
         chains.TryGetValue(desktopId, out var layers) ? new TransferDesktop(desktopId, layers, Epoch: 1, DeviceId: null) : null;
 
+    public string? FindBase(string contentAddress) => null;
+
     public Task WithSettledAuthorityAsync(string desktopId, Func<TransferDesktop?, Task> action, CancellationToken cancellationToken) => action(Find(desktopId));
 }
