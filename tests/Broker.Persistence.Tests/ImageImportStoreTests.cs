@@ -60,8 +60,6 @@ public sealed class ImageImportStoreTests(PostgresCluster cluster)
         (await store.MarkOfferedAsync(image.Id, full, Noon.AddMinutes(4), cancellationToken)).ShouldBeFalse();
         (await store.RecordAsync(State(image.Id, late, ImageHostImportState.Failed, "disk full", 5), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
         (await store.RecordAsync(State(image.Id, HostId.New(), ImageHostImportState.Failed, "who?", 6), cancellationToken)).Outcome.ShouldBe(WriteOutcome.NotFound);
-        (await store.RecordAsync(State(ImageId.New(), full, ImageHostImportState.Imported, null, 6), cancellationToken)).Outcome.ShouldBe(WriteOutcome.NotFound);
-        (await store.MarkOfferedAsync(ImageId.New(), full, Noon, cancellationToken)).ShouldBeFalse();
 
         var states = await store.ListHostsAsync(image.Id, cancellationToken);
         states.ShouldBe(
@@ -78,6 +76,70 @@ public sealed class ImageImportStoreTests(PostgresCluster cluster)
         (await store.ListHostsAsync(image.Id, cancellationToken)).ShouldHaveSingleItem().Host.ShouldBe(roomy);
         (await store.MarkOfferedAsync(image.Id, full, Noon.AddMinutes(7), cancellationToken)).ShouldBeTrue();
         (await store.ListHostsAsync(other.Id, cancellationToken)).ShouldHaveSingleItem().State.ShouldBe(ImageHostImportState.Offered);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task HostStates_OfAnImageWithNoUpload_AreKept(DatabaseProvider provider)
+    {
+        // An image registered by address has per-host states but no upload row.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var harness = await PersistenceHarness.CreateAsync(provider, cluster, cancellationToken);
+        await harness.Services.MigrateBrokerDatabaseAsync(cancellationToken);
+        await using var scope = harness.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IImageImportStore>();
+        var (holding, failing) = (await AddHostAsync(scope, "holding"), await AddHostAsync(scope, "failing"));
+        var byAddress = ImageId.New();
+
+        (await store.MarkOfferedAsync(byAddress, holding, Noon, cancellationToken)).ShouldBeTrue();
+        (await store.MarkOfferedAsync(byAddress, failing, Noon, cancellationToken)).ShouldBeTrue();
+        (await store.RecordAsync(State(byAddress, holding, ImageHostImportState.Imported, null, 1), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+        (await store.RecordAsync(State(byAddress, failing, ImageHostImportState.Failed, "source unreachable", 2), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+
+        (await store.ListHostsAsync(byAddress, cancellationToken)).ShouldBe(
+            [State(byAddress, holding, ImageHostImportState.Imported, null, 1), State(byAddress, failing, ImageHostImportState.Failed, "source unreachable", 2)]);
+        (await store.ClearFailedAsync(byAddress, cancellationToken)).ShouldBe(1);
+        (await store.ListAsync(cancellationToken)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Migration_ToHostStatesForAnyImage_KeepsTheStates_AndAHostsStatesStillGoWithIt(DatabaseProvider provider)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var harness = await PersistenceHarness.CreateAsync(provider, cluster, cancellationToken);
+        var import = Upload("kept");
+        Directory.CreateDirectory(harness.DataDirectory); // broker-server's start makes it; this test migrates by hand first
+        var (scope, context) = harness.OpenContext();
+        HostId host;
+        await using (scope)
+        {
+            var before = context.Database.GetMigrations().Single(migration => migration.EndsWith("_DesktopPowerRequested", StringComparison.Ordinal));
+            await context.GetService<IMigrator>().MigrateAsync(before, cancellationToken);
+            host = await AddHostAsync(scope, "kept-host");
+            var store = scope.ServiceProvider.GetRequiredService<IImageImportStore>();
+            (await store.AddAsync(import, cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+            (await store.RecordAsync(State(import.Id, host, ImageHostImportState.Imported, null, 1), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+            (await store.RecordAsync(State(ImageId.New(), host, ImageHostImportState.Imported, null, 1), cancellationToken)).Outcome.ShouldBe(WriteOutcome.NotFound);
+        }
+
+        await harness.Services.MigrateBrokerDatabaseAsync(cancellationToken);
+
+        (scope, context) = harness.OpenContext();
+        await using (scope)
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IImageImportStore>();
+            (await store.ListHostsAsync(import.Id, cancellationToken)).ShouldBe([State(import.Id, host, ImageHostImportState.Imported, null, 1)]);
+            var byAddress = ImageId.New();
+            (await store.RecordAsync(State(byAddress, host, ImageHostImportState.Imported, null, 2), cancellationToken)).Outcome.ShouldBe(WriteOutcome.Saved);
+            (await store.RecordAsync(State(byAddress, HostId.New(), ImageHostImportState.Imported, null, 2), cancellationToken)).Outcome.ShouldBe(WriteOutcome.NotFound);
+
+            object id = provider == DatabaseProvider.Sqlite ? host.Value.ToString().ToUpperInvariant() : host.Value;
+            (await context.Database.ExecuteSqlAsync($"""DELETE FROM "Hosts" WHERE "Id" = {id}""", cancellationToken)).ShouldBe(1);
+            (await store.ListAllHostsAsync(cancellationToken)).ShouldBeEmpty();
+        }
     }
 
     [Theory]

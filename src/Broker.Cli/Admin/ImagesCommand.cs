@@ -89,7 +89,7 @@ internal static class ImagesCommand
             ["ID", "NAME", "VERSION", "SIZE", "STATUS", "HOSTS", "BASE"],
             images.Select(image => new[] { image.Id.ToString(), image.Name, image.Version, DiskOptions.Human(image.SizeBytes), ImageImportCommand.StatusOf(image), HostsOf(image), image.BaseContentAddress }));
 
-    /// <summary>"n of m" hosts that imported an upload; "-" for an image registered by address.</summary>
+    /// <summary>"n of m" hosts that imported the image; "-" from a broker that keeps no per-host states for it.</summary>
     private static string HostsOf(ImageInfo image) =>
         image is { HostsImported: { } imported, HostsTotal: { } total } ? $"{imported} of {total}" : "-";
 
@@ -103,7 +103,7 @@ internal static class ImagesCommand
             ("status", ImageImportCommand.StatusOf(image)),
             ("size", image.SizeBytes > 0 ? DiskOptions.Human(image.SizeBytes) : "-"),
             ("base", image.BaseContentAddress is { Length: > 0 } address ? address : "-"),
-            ("hosts", image.Hosts is null ? "- (registered by address)" : $"{HostsOf(image)} imported"),
+            ("hosts", image.Hosts is null ? "-" : $"{HostsOf(image)} imported"),
         ]).ConfigureAwait(false);
         if (image.Hosts is { Count: > 0 } hosts)
         {

@@ -1,6 +1,6 @@
 namespace Broker.Core.Images;
 
-/// <summary>Where one host stands with one image uploaded to the broker.</summary>
+/// <summary>Where one host stands with one image, uploaded to the broker or registered by address.</summary>
 public enum ImageHostImportState
 {
     /// <summary>The host was told to fetch it (IMPORT_IMAGE) and has not reported back yet.</summary>

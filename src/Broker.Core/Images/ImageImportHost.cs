@@ -2,13 +2,13 @@ using Broker.Core.Hosts;
 
 namespace Broker.Core.Images;
 
-/// <summary>How far one host got with one image uploaded to the broker.</summary>
+/// <summary>How far one host got with one image: uploaded to the broker, or registered by address and copied from another host.</summary>
 public sealed record ImageImportHost
 {
     /// <summary>Longest kept <see cref="Detail"/>; a longer one is cut.</summary>
     public const int MaxDetailLength = 1000;
 
-    /// <summary>The uploaded image.</summary>
+    /// <summary>The image (an upload or an image registered by address).</summary>
     public required ImageId Image { get; init; }
 
     /// <summary>The host.</summary>

@@ -3,7 +3,7 @@ using Broker.Core.Images;
 
 namespace Broker.Persistence.Images;
 
-/// <summary>A stored <see cref="ImageImportHost"/>: one host's state with one uploaded image.</summary>
+/// <summary>A stored <see cref="ImageImportHost"/>: one host's state with one image (uploaded or registered by address).</summary>
 internal sealed class ImageImportHostRow
 {
     public ImageId ImageId { get; set; }

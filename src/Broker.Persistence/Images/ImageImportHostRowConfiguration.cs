@@ -16,8 +16,8 @@ internal sealed class ImageImportHostRowConfiguration : IEntityTypeConfiguration
         builder.Property(row => row.Detail).HasMaxLength(ImageImportHost.MaxDetailLength);
         builder.Property(row => row.UpdatedAt).HasConversion<UtcTicksConverter>();
 
-        // An upload's or a host's rows go with it.
-        builder.HasOne<ImageImportRow>().WithMany().HasForeignKey(row => row.ImageId).OnDelete(DeleteBehavior.Cascade);
+        // A host's rows go with it. The image is an upload (ImageImports) or an image registered by
+        // address (Images only), so no foreign key names it; the server checks it exists before recording.
         builder.HasOne<HostRow>().WithMany().HasForeignKey(row => row.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class ImageImportStore(BrokerDbContext context) : IImageImportSt
             return false;
         }
 
-        // A conflict is a state stored meanwhile (which the offer must not replace), or an upload or host that is gone.
+        // A conflict is a state stored meanwhile (which the offer must not replace), or a host that is gone.
         var row = new ImageImportHostRow { ImageId = image, HostId = host, State = ImageHostImportState.Offered, UpdatedAt = at };
         return (await StoreWrites.AddAsync(context, row, cancellationToken).ConfigureAwait(false)).Outcome == WriteOutcome.Saved;
     }
@@ -67,7 +67,7 @@ internal sealed class ImageImportStore(BrokerDbContext context) : IImageImportSt
 
         var added = await StoreWrites.AddAsync(context, row, cancellationToken).ConfigureAwait(false);
 
-        // A conflict is the pair stored concurrently (replace it, as the later answer) or an unknown upload or host.
+        // A conflict is the pair stored concurrently (replace it, as the later answer) or an unknown host.
         return added.Outcome == WriteOutcome.Saved || await UpdateAsync(row, cancellationToken).ConfigureAwait(false)
             ? WriteResult.Saved(StoreWrites.FirstVersion)
             : WriteResult.NotFound;

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Broker.Contracts.V1;
 using Broker.Core.Desktops;
 using Broker.Core.Desktops.Commands;
 using Broker.Core.Hosts;
+using Broker.Core.Images;
 using Broker.Core.Pools;
 using CoreCommand = Broker.Core.Desktops.Commands.AgentCommand;
 
@@ -17,10 +19,15 @@ namespace Broker.Server.Agents;
 /// </summary>
 internal sealed class AgentCommandDispatcher(AgentSessions sessions, AgentCommandRelay elsewhere, LeaseSigner leases, IServiceScopeFactory scopes)
 {
+    /// <summary>The base addresses of images looked up so far (an image is immutable once registered).</summary>
+    private readonly ConcurrentDictionary<ImageId, string> _bases = new();
+
     /// <summary>
     /// Queues each command on its agent's stream. A START_PULL also names where the source host's
     /// DiskTransfer service listens, as the host last reported it (read from the store, so a host
-    /// connected to another broker instance counts too); a lease carries its pool's sync terms.
+    /// connected to another broker instance counts too); a PROVISION_DESKTOP or RESET_TO_IMAGE
+    /// names the image's base address when it is known (a host may hold the base under no image id);
+    /// a lease carries its pool's sync terms.
     /// A command for an agent connected elsewhere goes through the relay unless
     /// <paramref name="relay"/> is false: a reconcile round's orders are for this instance's agents
     /// (every instance runs its own rounds).
@@ -46,6 +53,10 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, AgentComman
             if (command is StartPull pull)
             {
                 message.HostTransferAddress = await TransferAddressAsync(pull.Source, cancellationToken) ?? string.Empty;
+            }
+            else if (command switch { ProvisionDesktop provision => provision.Image, ResetToImage reset => reset.Image, _ => (ImageId?)null } is { } built)
+            {
+                message.ContentAddress = await BaseAddressAsync(built, cancellationToken) ?? string.Empty;
             }
 
             if (!open)
@@ -73,6 +84,23 @@ internal sealed class AgentCommandDispatcher(AgentSessions sessions, AgentComman
         var found = await scope.ServiceProvider.GetRequiredService<IDesktopStore>().FindAsync(desktop, cancellationToken);
         var pool = found is null ? null : await scope.ServiceProvider.GetRequiredService<IPoolStore>().FindAsync(found.Pool, cancellationToken);
         return pool is null ? leases : leases.For(pool.Offline);
+    }
+
+    /// <summary>Image <paramref name="image"/>'s base address, or null while it is not registered (an upload no host imported yet).</summary>
+    private async Task<string?> BaseAddressAsync(ImageId image, CancellationToken cancellationToken)
+    {
+        if (_bases.TryGetValue(image, out var known))
+        {
+            return known;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<IImageStore>().FindAsync(image, cancellationToken) is not { } registered)
+        {
+            return null;
+        }
+
+        return _bases.GetOrAdd(image, registered.Base.Value);
     }
 
     private async Task<string?> TransferAddressAsync(HostId host, CancellationToken cancellationToken)

@@ -74,6 +74,12 @@ internal sealed class AgentGatewayService(
         return refusal is null ? new ImageImportReportResponse() : throw refusal.ToException();
     }
 
+    public override async Task<IssueImageTicketResponse> IssueImageTicket(IssueImageTicketRequest request, ServerCallContext context)
+    {
+        var (response, refusal) = await Services(context).GetRequiredService<ImageTickets>().IssueAsync(Agent(context), request, context.CancellationToken);
+        return response ?? throw refusal!.ToException();
+    }
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<BrokerMessage> responseStream, ServerCallContext context)
     {
         var agent = Agent(context);

@@ -4,18 +4,23 @@ using Broker.Contracts.V1;
 using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Server.Agents;
+using Microsoft.Extensions.Options;
 
 namespace Broker.Server.Images;
 
 /// <summary>
-/// Tells host agents connected to this instance to fetch uploaded images (IMPORT_IMAGE). A host
-/// that imported an image or failed it is not offered it again; one that was offered it and has
-/// not answered is offered it once per stream (so again after it reconnects); one with no state
-/// for the image (new, or whose failure an admin cleared) is offered it at once.
+/// Tells host agents connected to this instance to fetch images (IMPORT_IMAGE): an upload from the
+/// broker, an image registered by address (the command names its base) from another host that
+/// holds it. A host that imported an image or failed it is not offered it again; one that was
+/// offered it and has not answered is offered it again on a new stream (after it reconnects) and
+/// on the same stream once <see cref="ImageUploadOptions.ReofferAfter"/> passed since the last
+/// offer there (a host that found no source for an image registered by address does not answer);
+/// one with no state for the image (new, or whose failure an admin cleared) is offered it at once.
 /// </summary>
-internal sealed class ImageDistribution(AgentSessions sessions)
+internal sealed class ImageDistribution(AgentSessions sessions, IOptions<ImageUploadOptions> options, TimeProvider time)
 {
-    private readonly ConditionalWeakTable<AgentSession, ConcurrentDictionary<ImageId, bool>> _offered = [];
+    /// <summary>Per stream: when each image was last offered on it.</summary>
+    private readonly ConditionalWeakTable<AgentSession, ConcurrentDictionary<ImageId, DateTimeOffset>> _offered = [];
 
     /// <summary>True when a host agent has a stream to this instance.</summary>
     public bool AnyHostConnected => HostSessions().Any();
@@ -27,7 +32,7 @@ internal sealed class ImageDistribution(AgentSessions sessions)
     /// host's answer always finds its offer stored. Returns how many commands went out.
     /// </summary>
     public async Task<int> OfferAsync(
-        IReadOnlyCollection<ImageId> images,
+        IReadOnlyCollection<ImageToOffer> images,
         IReadOnlyCollection<ImageImportHost> states,
         Func<ImageId, HostId, Task> recordFirstOffer)
     {
@@ -42,20 +47,21 @@ internal sealed class ImageDistribution(AgentSessions sessions)
             var offered = _offered.GetOrCreateValue(session);
             foreach (var image in images)
             {
-                var first = !known.TryGetValue((image, host), out var state);
+                var first = !known.TryGetValue((image.Id, host), out var state);
                 if (!first && state != ImageHostImportState.Offered)
                 {
                     continue; // the host answered: imported, or failed until an admin retries
                 }
 
-                if (!offered.TryAdd(image, true) && !first)
-                {
-                    continue; // offered on this stream already and not answered yet
-                }
-
+                var now = time.GetUtcNow();
                 if (first)
                 {
-                    await recordFirstOffer(image, host);
+                    await recordFirstOffer(image.Id, host);
+                    offered[image.Id] = now;
+                }
+                else if (!TryClaimReoffer(offered, image.Id, now))
+                {
+                    continue; // offered on this stream lately and not answered yet
                 }
 
                 if (session.TrySend(Command(image)))
@@ -64,7 +70,7 @@ internal sealed class ImageDistribution(AgentSessions sessions)
                 }
                 else
                 {
-                    _ = offered.TryRemove(image, out _); // the stream ended or its queue is full: offer it again later
+                    _ = offered.TryRemove(image.Id, out _); // the stream ended or its queue is full: offer it again later
                 }
             }
         }
@@ -72,15 +78,43 @@ internal sealed class ImageDistribution(AgentSessions sessions)
         return sent;
     }
 
+    /// <summary>
+    /// True when <paramref name="image"/> was not offered on the stream yet, or last at least
+    /// <see cref="ImageUploadOptions.ReofferAfter"/> before <paramref name="now"/>; then records
+    /// <paramref name="now"/> as its last offer, so of two concurrent rounds only one sends it.
+    /// </summary>
+    private bool TryClaimReoffer(ConcurrentDictionary<ImageId, DateTimeOffset> offered, ImageId image, DateTimeOffset now)
+    {
+        while (true)
+        {
+            if (!offered.TryGetValue(image, out var last))
+            {
+                if (offered.TryAdd(image, now))
+                {
+                    return true;
+                }
+            }
+            else if (now - last < options.Value.ReofferAfter)
+            {
+                return false;
+            }
+            else if (offered.TryUpdate(image, now, last))
+            {
+                return true;
+            }
+        }
+    }
+
     private IEnumerable<AgentSession> HostSessions() => sessions.All.Where(session => session.Agent.Kind == Core.Access.AgentKind.Host);
 
-    private static BrokerMessage Command(ImageId image) => new()
+    private static BrokerMessage Command(ImageToOffer image) => new()
     {
         Command = new Contracts.V1.AgentCommand
         {
             CommandId = Guid.NewGuid().ToString(),
             Kind = AgentCommandKind.ImportImage,
-            ImageId = image.Value.ToString(),
+            ImageId = image.Id.Value.ToString(),
+            ContentAddress = image.RegisteredBase?.Value ?? string.Empty,
         },
     };
 }

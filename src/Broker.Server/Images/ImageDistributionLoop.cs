@@ -1,13 +1,14 @@
-using Broker.Core.Images;
 using Microsoft.Extensions.Options;
 
 namespace Broker.Server.Images;
 
 /// <summary>
-/// Every <see cref="ImageUploadOptions.OfferInterval"/>, offers every uploaded image to the
-/// connected hosts that may have it (<see cref="ImageOffers"/>): hosts that connected or
-/// reconnected since, hosts that enrolled after the upload, and hosts whose failure an admin
-/// cleared, so each host fetches every image eagerly, Ready ones included.
+/// Every <see cref="ImageUploadOptions.OfferInterval"/>, offers every uploaded image and every
+/// image registered by address to the connected hosts that may have it (<see cref="ImageOffers"/>):
+/// hosts that connected or reconnected since, hosts that enrolled after the upload or registration,
+/// hosts whose failure an admin cleared, and hosts that have not answered an offer for
+/// <see cref="ImageUploadOptions.ReofferAfter"/>, so each host fetches every image eagerly, Ready
+/// ones included.
 /// </summary>
 internal sealed partial class ImageDistributionLoop(
     IServiceScopeFactory scopes,
@@ -42,8 +43,7 @@ internal sealed partial class ImageDistributionLoop(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var uploads = await scope.ServiceProvider.GetRequiredService<IImageImportStore>().ListAsync(cancellationToken);
-            _ = await scope.ServiceProvider.GetRequiredService<ImageOffers>().OfferAsync([.. uploads.Select(upload => upload.Id)], cancellationToken);
+            _ = await scope.ServiceProvider.GetRequiredService<ImageOffers>().OfferAllAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,6 +57,6 @@ internal sealed partial class ImageDistributionLoop(
         }
     }
 
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Offering uploaded images to the hosts failed; the next round retries")]
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Offering images to the hosts failed; the next round retries")]
     private static partial void LogOfferFailed(ILogger logger, Exception exception);
 }

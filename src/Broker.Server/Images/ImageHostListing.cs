@@ -3,7 +3,7 @@ using Broker.Core.Images;
 
 namespace Broker.Server.Images;
 
-/// <summary>One host's state with an uploaded image, as the admin sees it.</summary>
+/// <summary>One host's state with an image (uploaded or registered by address), as the admin sees it.</summary>
 /// <param name="Host">The host's id.</param>
 /// <param name="HostName">The host's name (its id when the host is unknown).</param>
 /// <param name="State">Offered, Imported or Failed.</param>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Broker.Server.Images;
 
-/// <summary>Registers gold image uploads and their distribution to hosts.</summary>
+/// <summary>Registers gold image uploads and the distribution of images to hosts (from the broker, or host to host).</summary>
 internal static class ImageImportExtensions
 {
     public static IServiceCollection AddBrokerImageImports(this IServiceCollection services)
@@ -13,6 +13,7 @@ internal static class ImageImportExtensions
         services.TryAddScoped<ImageOffers>();
         services.TryAddScoped<ImageImports>();
         services.TryAddScoped<ImageImportReports>();
+        services.TryAddScoped<ImageTickets>();
         services.AddHostedService<ImageDistributionLoop>();
         return services;
     }

@@ -12,9 +12,11 @@ namespace Broker.Server.Images;
 /// <summary>
 /// The host agents' side of an image import: the download of the uploaded file (header with size
 /// and SHA-256, then the bytes) and the host's report, kept per host (<see cref="ImageImportHost"/>).
-/// The first success registers the image with the base address that host computed, which makes it
-/// Ready; a failure marks only that host Failed (the image is Failed once every host that tried
-/// failed and none has it, <see cref="ImageImport.StateOf"/>).
+/// For an upload, the first success registers the image with the base address that host computed,
+/// which makes it Ready; a failure marks only that host Failed (the image is Failed once every host
+/// that tried failed and none has it, <see cref="ImageImport.StateOf"/>). For an image registered by
+/// address (copied from host to host, never downloaded), a success counts only when the host names
+/// the registered base; any other base marks that host Failed.
 /// </summary>
 internal sealed class ImageImportReports(IImageImportStore imports, IImageStore images, ImageUploadFiles files, IAuditLog audit, TimeProvider time)
 {
@@ -23,7 +25,12 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
     /// <summary>Streams image <paramref name="request"/>'s file to host <paramref name="agent"/>; a refusal when it may not have it or there is none.</summary>
     public async Task<AgentRefusal?> DownloadAsync(AgentIdentity agent, DownloadImageRequest request, IAsyncStreamWriter<ImageFileChunk> stream, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await FindAsync(agent, request.ImageId, cancellationToken);
+        var (import, byAddress, refusal) = await FindAsync(agent, request.ImageId, cancellationToken);
+        if (byAddress is not null)
+        {
+            return AgentRefusal.NotFound($"Image {byAddress.Id} is registered by address; hosts copy it from each other (IssueImageTicket), the broker has no file of it.");
+        }
+
         if (import is null)
         {
             return refusal;
@@ -56,8 +63,9 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
     /// </summary>
     public async Task<AgentRefusal?> ReportAsync(AgentIdentity agent, ImageImportReport report, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await FindAsync(agent, report.ImageId, cancellationToken);
-        if (import is null)
+        var (import, byAddress, refusal) = await FindAsync(agent, report.ImageId, cancellationToken);
+        var image = import?.Id ?? byAddress?.Id;
+        if (image is not { } id)
         {
             return refusal;
         }
@@ -65,15 +73,36 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
         var host = agent.Host!.Value;
         if (!report.Succeeded)
         {
-            var held = (await imports.ListHostsAsync(import.Id, cancellationToken)).Any(state => state.Host == host && state.State == ImageHostImportState.Imported);
+            var held = (await imports.ListHostsAsync(id, cancellationToken)).Any(state => state.Host == host && state.State == ImageHostImportState.Imported);
             if (!held)
             {
-                await FailAsync(agent, import, report.Detail, cancellationToken);
+                await FailAsync(agent, id, report.Detail, cancellationToken);
             }
 
             return null;
         }
 
+        if (byAddress is not null)
+        {
+            if (report.ContentAddress != byAddress.Base.Value)
+            {
+                // The host holds some other base under this image's id (or named none): it must not serve it as this image.
+                var named = report.ContentAddress.Length == 0 ? "no base" : $"base {report.ContentAddress}";
+                await FailAsync(agent, id, $"The host reported {named}, but the image is registered as {byAddress.Base}.", cancellationToken);
+                return null;
+            }
+
+            _ = await imports.RecordAsync(new ImageImportHost { Image = id, Host = host, State = ImageHostImportState.Imported, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            return null;
+        }
+
+        return await ReportUploadAsync(agent, import!, report, cancellationToken);
+    }
+
+    /// <summary>A host's success with upload <paramref name="import"/>: the first registers it, any later one must name the same base.</summary>
+    private async Task<AgentRefusal?> ReportUploadAsync(AgentIdentity agent, ImageImport import, ImageImportReport report, CancellationToken cancellationToken)
+    {
+        var host = agent.Host!.Value;
         var draft = new GoldImageDraft(import.Name, import.Version, report.ContentAddress, (long)Math.Min(report.VirtualSizeBytes, long.MaxValue));
         var validated = GoldImage.Create(import.Id, draft);
         if (!validated.IsValid)
@@ -92,7 +121,7 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
             }
             else if ((registered = await images.FindAsync(import.Id, cancellationToken)) is null)
             {
-                await FailAsync(agent, import, $"An image named '{import.Name}' with version '{import.Version}' was registered meanwhile.", cancellationToken);
+                await FailAsync(agent, import.Id, $"An image named '{import.Name}' with version '{import.Version}' was registered meanwhile.", cancellationToken);
                 return null;
             }
         }
@@ -100,7 +129,7 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
         if (registered.Base != imported.Base)
         {
             // The same file gives the same content on every host; a different address is a host that imported something else.
-            await FailAsync(agent, import, $"The host's base is {imported.Base}, but the image was registered as {registered.Base}.", cancellationToken);
+            await FailAsync(agent, import.Id, $"The host's base is {imported.Base}, but the image was registered as {registered.Base}.", cancellationToken);
             return null;
         }
 
@@ -108,27 +137,33 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
         return null;
     }
 
-    private async Task FailAsync(AgentIdentity agent, ImageImport import, string detail, CancellationToken cancellationToken)
+    private async Task FailAsync(AgentIdentity agent, ImageId image, string detail, CancellationToken cancellationToken)
     {
-        var state = new ImageImportHost { Image = import.Id, Host = agent.Host!.Value, State = ImageHostImportState.Failed, Detail = detail, UpdatedAt = time.GetUtcNow() };
+        var state = new ImageImportHost { Image = image, Host = agent.Host!.Value, State = ImageHostImportState.Failed, Detail = detail, UpdatedAt = time.GetUtcNow() };
         _ = await imports.RecordAsync(state, cancellationToken);
-        await audit.RecordAsync(time, agent.Actor, "image.failed", $"image:{import.Id}", $"host {agent.Subject}: {detail}", cancellationToken);
+        await audit.RecordAsync(time, agent.Actor, "image.failed", $"image:{image}", $"host {agent.Subject}: {detail}", cancellationToken);
     }
 
-    private async Task<(ImageImport? Import, AgentRefusal? Refusal)> FindAsync(AgentIdentity agent, string imageId, CancellationToken cancellationToken)
+    /// <summary>The upload <paramref name="imageId"/>, or else the image registered by that address, or why neither.</summary>
+    private async Task<(ImageImport? Import, GoldImage? ByAddress, AgentRefusal? Refusal)> FindAsync(AgentIdentity agent, string imageId, CancellationToken cancellationToken)
     {
         if (agent.Host is null)
         {
-            return (null, AgentRefusal.Denied("Only host agents import images."));
+            return (null, null, AgentRefusal.Denied("Only host agents import images."));
         }
 
         if (!Guid.TryParse(imageId, out var id))
         {
-            return (null, AgentRefusal.Malformed("The image id must be a UUID."));
+            return (null, null, AgentRefusal.Malformed("The image id must be a UUID."));
         }
 
-        return await imports.FindAsync(new ImageId(id), cancellationToken) is { } import
-            ? (import, null)
-            : (null, AgentRefusal.NotFound($"There is no uploaded image {id}."));
+        if (await imports.FindAsync(new ImageId(id), cancellationToken) is { } import)
+        {
+            return (import, null, null);
+        }
+
+        return await images.FindAsync(new ImageId(id), cancellationToken) is { } registered
+            ? (null, registered, null)
+            : (null, null, AgentRefusal.NotFound($"There is no image {id}."));
     }
 }

@@ -12,8 +12,8 @@ namespace Broker.Server.Images;
 /// file that cannot be a disk image, records the upload (<see cref="ImageImportState.Uploaded"/>)
 /// and offers it to every connected host (<see cref="ImageImportState.Distributing"/>). The image
 /// becomes a registered <see cref="GoldImage"/> when the first host reports it imported
-/// (<see cref="ImageImportReports"/>). Lists images with their per-host states, and lets an admin
-/// retry the hosts that failed one.
+/// (<see cref="ImageImportReports"/>). Lists images, uploaded or registered by address, with their
+/// per-host states, and lets an admin retry the hosts that failed one.
 /// </summary>
 internal sealed class ImageImports(
     IImageImportStore imports,
@@ -28,7 +28,7 @@ internal sealed class ImageImports(
     /// <summary>The largest file an upload may carry.</summary>
     public long MaxFileBytes => options.Value.MaxFileBytes;
 
-    /// <summary>Every registered image and every upload (with its per-host states), by name and version.</summary>
+    /// <summary>Every registered image and every upload, each with its per-host states, by name and version.</summary>
     public async Task<IReadOnlyList<ImageListing>> ListAsync(CancellationToken cancellationToken)
     {
         var registered = (await images.ListAsync(cancellationToken)).ToDictionary(image => image.Id);
@@ -38,27 +38,32 @@ internal sealed class ImageImports(
         var names = known.ToDictionary(host => host.Id, host => host.Name);
         var uploaded = uploads.Select(upload => upload.Id).ToHashSet();
         return [.. uploads.Select(upload => ImageListing.Of(upload, registered.GetValueOrDefault(upload.Id), states[upload.Id], names, known.Count))
-            .Concat(registered.Values.Where(image => !uploaded.Contains(image.Id)).Select(ImageListing.Of))
+            .Concat(registered.Values.Where(image => !uploaded.Contains(image.Id)).Select(image => ImageListing.Of(image, states[image.Id], names, known.Count)))
             .OrderBy(image => image.Name, StringComparer.Ordinal).ThenBy(image => image.Version, StringComparer.Ordinal)];
     }
 
-    /// <summary>Image <paramref name="id"/>, registered or uploaded (with its per-host states), or null.</summary>
+    /// <summary>Image <paramref name="id"/>, registered or uploaded, with its per-host states, or null.</summary>
     public async Task<ImageListing?> FindAsync(ImageId id, CancellationToken cancellationToken)
     {
         var registered = await images.FindAsync(id, cancellationToken);
-        if (await imports.FindAsync(id, cancellationToken) is not { } upload)
+        var upload = await imports.FindAsync(id, cancellationToken);
+        if (registered is null && upload is null)
         {
-            return registered is null ? null : ImageListing.Of(registered);
+            return null;
         }
 
         var states = await imports.ListHostsAsync(id, cancellationToken);
         var known = await hosts.ListAsync(cancellationToken);
-        return ImageListing.Of(upload, registered, states, known.ToDictionary(host => host.Id, host => host.Name), known.Count);
+        var names = known.ToDictionary(host => host.Id, host => host.Name);
+        return upload is null
+            ? ImageListing.Of(registered!, states, names, known.Count)
+            : ImageListing.Of(upload, registered, states, names, known.Count);
     }
 
     /// <summary>
-    /// Forgets the hosts that failed uploaded image <paramref name="id"/> and offers it to those
-    /// connected at once (the others get it when they connect); audited when there were any.
+    /// Forgets the hosts that failed image <paramref name="id"/> (uploaded or registered by address)
+    /// and offers it to those connected at once (the others get it when they connect); audited when
+    /// there were any.
     /// Null when there is no image <paramref name="id"/>; nothing changes when no host failed it.
     /// </summary>
     public async Task<ImageListing?> RetryAsync(ImageId id, string actor, CancellationToken cancellationToken)

@@ -49,7 +49,10 @@ internal sealed class PoolProvisioner(IDesktopStore desktops, IHostStore hosts, 
         return plan.Unplaced;
     }
 
-    /// <summary>Which hosts imported or failed <paramref name="image"/>: none known unless it was uploaded to the broker.</summary>
+    /// <summary>
+    /// Which hosts imported or failed <paramref name="image"/>, by its per-host states: those of an
+    /// upload, or of an image registered by address that hosts copy from each other.
+    /// </summary>
     private async Task<ImageOnHosts> ImageOnHostsAsync(ImageId image, CancellationToken cancellationToken)
     {
         var states = await imports.ListHostsAsync(image, cancellationToken);

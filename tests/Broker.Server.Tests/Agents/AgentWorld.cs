@@ -127,6 +127,20 @@ internal sealed class AgentWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until IMPORT_IMAGE of <paramref name="image"/> arrives (offers of other images, e.g. the world's image registered by address, are passed over).</summary>
+    public static async Task<Contracts.V1.AgentCommand> ImportCommandAsync(
+        AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> call, Guid image, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var command = await CommandAsync(call, AgentCommandKind.ImportImage, cancellationToken);
+            if (command.ImageId == image.ToString())
+            {
+                return command;
+            }
+        }
+    }
+
     /// <summary>Alice's desktop, provisioned and then checked out to her device as the agents would have done it (epoch 2).</summary>
     public async Task<Desktop> AliceCheckedOutDesktopAsync(CancellationToken cancellationToken)
     {

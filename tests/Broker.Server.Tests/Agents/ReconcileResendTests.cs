@@ -17,6 +17,9 @@ namespace Broker.Server.Tests.Agents;
 /// </summary>
 public sealed class ReconcileResendTests(PostgresCluster cluster)
 {
+    /// <summary>The base of <see cref="ApiWorld"/>'s image, registered by address.</summary>
+    private static readonly string WorldImageAddress = "sha256:" + new string('b', 64);
+
     [Theory]
     [InlineData(AgentCommandKind.ResetToImage, DesktopReportKind.ResetCompleted)]
     [InlineData(AgentCommandKind.RollBackToSnapshot, DesktopReportKind.RollbackCompleted)]
@@ -42,6 +45,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
 
         sent.Epoch.ShouldBe((ulong)owed.Epoch.Value);
         sent.DesktopId.ShouldBe(assigned.Id.ToString());
+        sent.ContentAddress.ShouldBe(order == AgentCommandKind.ResetToImage ? WorldImageAddress : string.Empty, "a reset names the image's base, a restore no image");
         var after = await world.DesktopAsync(owed.Id, cancellationToken);
         after.State.ShouldBe(DesktopState.Available);
         after.Epoch.ShouldBe(owed.Epoch);
@@ -65,6 +69,7 @@ public sealed class ReconcileResendTests(PostgresCluster cluster)
         var sent = await host.CommandAsync(AgentCommandKind.ProvisionDesktop, assigned.Id, cancellationToken);
         (await host.ReportAsync(assigned.Id, sent.Epoch, DesktopReportKind.ProvisioningCompleted, string.Empty, cancellationToken)).Accepted.ShouldBeTrue();
 
+        sent.ContentAddress.ShouldBe(WorldImageAddress, "the host may hold the base under no image id");
         (await world.DesktopAsync(before.Id, cancellationToken)).State.ShouldBe(DesktopState.Available);
     }
 

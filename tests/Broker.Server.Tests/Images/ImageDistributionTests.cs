@@ -40,8 +40,8 @@ public sealed class ImageDistributionTests(PostgresCluster cluster)
 
         var uploaded = await UploadAsync(world, "fedora", disk, cancellationToken);
         uploaded.Status.ShouldBe("Distributing");
-        var command = await AgentWorld.CommandAsync(call, AgentCommandKind.ImportImage, cancellationToken);
-        command.ImageId.ShouldBe(uploaded.Id.ToString());
+        var command = await AgentWorld.ImportCommandAsync(call, uploaded.Id, cancellationToken);
+        command.ContentAddress.ShouldBeEmpty("an upload is downloaded from the broker");
 
         var (header, downloaded) = await DownloadAsync(world, command.ImageId, host, cancellationToken);
         header.Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(disk)));
@@ -61,7 +61,7 @@ public sealed class ImageDistributionTests(PostgresCluster cluster)
         }
 
         var refused = await UploadAsync(world, "broken", new byte[4096], cancellationToken);
-        var refusedCommand = await AgentWorld.CommandAsync(call, AgentCommandKind.ImportImage, cancellationToken);
+        var refusedCommand = await AgentWorld.ImportCommandAsync(call, refused.Id, cancellationToken);
         await world.Gateway.ReportImageImportAsync(new ImageImportReport { ImageId = refusedCommand.ImageId, Detail = "qemu-img: not a qcow2" }, host, cancellationToken: cancellationToken);
         var failed = await ImageAsync(world, refused.Id, cancellationToken);
         failed.Status.ShouldBe("Failed");

@@ -29,6 +29,9 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
 {
     private static readonly string SomeAddress = "sha256:" + new string('b', 64);
 
+    /// <summary>The base of <see cref="ApiWorld"/>'s image, registered by address.</summary>
+    private static readonly string WorldImageAddress = "sha256:" + new string('b', 64);
+
     [Fact]
     public async Task OneHostFails_AnotherImports_ImageIsReady_WithTheFailingHostListed()
     {
@@ -41,8 +44,8 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         var uploaded = await UploadAsync(world, "fedora", cancellationToken);
         (uploaded.Status, uploaded.HostsImported, uploaded.HostsTotal).ShouldBe(("Distributing", 0, 2));
         uploaded.Hosts.ShouldNotBeNull().Select(host => (host.HostName, host.State)).ShouldBe([("host-1", "Offered"), ("host-2", "Offered")]);
-        (await AgentWorld.CommandAsync(full.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
-        (await AgentWorld.CommandAsync(roomy.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
+        _ = await AgentWorld.ImportCommandAsync(full.Call, uploaded.Id, cancellationToken);
+        _ = await AgentWorld.ImportCommandAsync(roomy.Call, uploaded.Id, cancellationToken);
 
         await ReportAsync(world, full, uploaded.Id, failure: "no space left on device", cancellationToken);
         var halfway = await ImageAsync(world, uploaded.Id, cancellationToken);
@@ -74,8 +77,8 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         using var first = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
         using var second = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
         var uploaded = await UploadAsync(world, "broken", cancellationToken);
-        _ = await AgentWorld.CommandAsync(first.Call, AgentCommandKind.ImportImage, cancellationToken);
-        _ = await AgentWorld.CommandAsync(second.Call, AgentCommandKind.ImportImage, cancellationToken);
+        _ = await AgentWorld.ImportCommandAsync(first.Call, uploaded.Id, cancellationToken);
+        _ = await AgentWorld.ImportCommandAsync(second.Call, uploaded.Id, cancellationToken);
 
         await ReportAsync(world, first, uploaded.Id, failure: "qemu-img: not a qcow2", cancellationToken);
         await ReportAsync(world, second, uploaded.Id, failure: "no space left on device", cancellationToken);
@@ -90,8 +93,8 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         using var retry = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{uploaded.Id}/retry", UriKind.Relative), null, cancellationToken);
         retry.StatusCode.ShouldBe(HttpStatusCode.OK);
         var retried = await ApiWorld.ReadAsync<ImageResponse>(retry, cancellationToken);
-        (await AgentWorld.CommandAsync(first.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
-        (await AgentWorld.CommandAsync(second.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
+        _ = await AgentWorld.ImportCommandAsync(first.Call, uploaded.Id, cancellationToken);
+        _ = await AgentWorld.ImportCommandAsync(second.Call, uploaded.Id, cancellationToken);
         retried.Status.ShouldBe("Distributing");
         retried.Hosts.ShouldNotBeNull().Select(host => host.State).ShouldBe(["Offered", "Offered"]);
         (await AuditAsync(world, "image.retried", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldBe("broken 1: offered again to host-1, host-2");
@@ -112,26 +115,36 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task HostConnectingAfterTheImageIsReady_IsOfferedIt_AndAnImageRegisteredByAddressHasNoHosts()
+    public async Task HostConnectingAfterTheImageIsReady_IsOfferedIt_AndTheImageRegisteredByAddressToo()
     {
         using var timeout = Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
         using var first = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
         var uploaded = await UploadAsync(world, "fedora", cancellationToken);
-        _ = await AgentWorld.CommandAsync(first.Call, AgentCommandKind.ImportImage, cancellationToken);
+        _ = await AgentWorld.ImportCommandAsync(first.Call, uploaded.Id, cancellationToken);
         await ReportAsync(world, first, uploaded.Id, failure: null, cancellationToken);
         (await ImageAsync(world, uploaded.Id, cancellationToken)).Status.ShouldBe("Ready");
 
         using var late = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-late", 4, null, cancellationToken), cancellationToken);
 
-        // The distribution loop's next round (ImageUploads:OfferInterval, 10 s) offers it.
-        (await AgentWorld.CommandAsync(late.Call, AgentCommandKind.ImportImage, cancellationToken)).ImageId.ShouldBe(uploaded.Id.ToString());
+        // The distribution loop's next round (ImageUploads:OfferInterval, 10 s) offers it, and the
+        // world's image registered by address (with its base, to copy from another host).
+        var commands = new Dictionary<string, string>();
+        while (!commands.ContainsKey(uploaded.Id.ToString()) || !commands.ContainsKey(world.Api.Pool.ImageId.ToString()))
+        {
+            var command = await AgentWorld.CommandAsync(late.Call, AgentCommandKind.ImportImage, cancellationToken);
+            commands[command.ImageId] = command.ContentAddress;
+        }
+
+        commands[uploaded.Id.ToString()].ShouldBeEmpty("an upload is downloaded from the broker");
+        commands[world.Api.Pool.ImageId.ToString()].ShouldBe(WorldImageAddress);
         var offered = await ImageAsync(world, uploaded.Id, cancellationToken);
         offered.Status.ShouldBe("Ready");
         offered.Hosts.ShouldNotBeNull().Select(host => (host.HostId, host.State)).ShouldBe([(first.Id.Value, "Imported"), (late.Id.Value, "Offered")]);
-        var byAddress = (await world.Api.Admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{world.Api.Pool.ImageId}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
-        (byAddress.Status, byAddress.HostsImported, byAddress.HostsTotal, byAddress.Hosts).ShouldBe(("Ready", (int?)null, (int?)null, (IReadOnlyList<ImageHostResponse>?)null));
+        var byAddress = await ImageAsync(world, world.Api.Pool.ImageId, cancellationToken);
+        (byAddress.Status, byAddress.HostsImported, byAddress.HostsTotal).ShouldBe(("Ready", (int?)0, (int?)2));
+        byAddress.Hosts.ShouldNotBeNull().ShouldContain(host => host.HostId == late.Id.Value && host.State == "Offered");
         using var retry = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{world.Api.Pool.ImageId}/retry", UriKind.Relative), null, cancellationToken);
         retry.StatusCode.ShouldBe(HttpStatusCode.OK);
     }

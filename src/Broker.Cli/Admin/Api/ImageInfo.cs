@@ -8,9 +8,9 @@ namespace Broker.Cli.Admin.Api;
 /// <param name="SizeBytes">The disk's virtual size; 0 until a host imported an upload.</param>
 /// <param name="Status"><c>Uploaded</c>, <c>Distributing</c>, <c>Ready</c> or <c>Failed</c> (null from brokers before image uploads: Ready).</param>
 /// <param name="StatusReason">Why an upload failed.</param>
-/// <param name="HostsImported">How many hosts imported an upload; null for an image registered by address (and from older brokers).</param>
-/// <param name="HostsTotal">How many hosts the broker knows, for an upload.</param>
-/// <param name="Hosts">Per-host states of an upload, in answers about one image.</param>
+/// <param name="HostsImported">How many hosts imported the image (null from older brokers, which kept none for an image registered by address).</param>
+/// <param name="HostsTotal">How many hosts the broker knows.</param>
+/// <param name="Hosts">Per-host states of the image, in answers about one image.</param>
 internal sealed record ImageInfo(
     Guid Id,
     string Name,

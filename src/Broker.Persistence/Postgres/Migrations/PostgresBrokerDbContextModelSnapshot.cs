@@ -807,12 +807,6 @@ namespace Broker.Persistence.Postgres.Migrations
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Broker.Persistence.Images.ImageImportRow", null)
-                        .WithMany()
-                        .HasForeignKey("ImageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Broker.Persistence.Pools.PoolRow", b =>

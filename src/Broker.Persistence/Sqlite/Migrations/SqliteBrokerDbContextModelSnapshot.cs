@@ -798,12 +798,6 @@ namespace Broker.Persistence.Sqlite.Migrations
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Broker.Persistence.Images.ImageImportRow", null)
-                        .WithMany()
-                        .HasForeignKey("ImageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Broker.Persistence.Pools.PoolRow", b =>

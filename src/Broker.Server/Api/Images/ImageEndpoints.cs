@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Broker.Core;
 using Broker.Core.Images;
+using Broker.Server.Administration;
 using Broker.Server.Desktops;
 using Broker.Server.Images;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Broker.Server.Api.Images;
 
-/// <summary>Admin: register, upload and read gold images (immutable once registered), and retry the hosts that failed an upload.</summary>
+/// <summary>Admin: register, upload and read gold images (immutable once registered), and retry the hosts that failed one.</summary>
 internal static class ImageEndpoints
 {
     private const string UploadPath = "/api/v1/admin/images/import";
@@ -48,7 +49,7 @@ internal static class ImageEndpoints
             : ApiProblems.NotFound($"There is no image {id}.");
 
     /// <summary>
-    /// Forgets the hosts that failed the uploaded image, so each is offered it again (those connected
+    /// Forgets the hosts that failed the image, so each is offered it again (those connected
     /// at once); 200 with the image either way, and nothing changes when no host failed it.
     /// </summary>
     private static async Task<IResult> RetryAsync(Guid id, ClaimsPrincipal user, ImageImports images, CancellationToken cancellationToken) =>
@@ -56,12 +57,13 @@ internal static class ImageEndpoints
             ? TypedResults.Ok(ImageResponse.From(image, withHosts: true))
             : ApiProblems.NotFound($"There is no image {id}.");
 
-    private static async Task<IResult> CreateAsync(ImageRequest request, ClaimsPrincipal user, ImageRegistry registry, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(ImageRequest request, ClaimsPrincipal user, ImageRegistry registry, ImageImports images, CancellationToken cancellationToken)
     {
         List<ValidationError> errors = request.SizeBytes is null ? [new ValidationError(nameof(GoldImage.SizeBytes), "is required.")] : [];
         var draft = new GoldImageDraft(request.Name, request.Version, request.BaseContentAddress, request.SizeBytes ?? 1);
         var registered = await registry.RegisterAsync(draft, errors, Actor.UserId(user), cancellationToken);
-        return ApiProblems.For(registered, image => TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(ImageListing.Of(image))));
+        var listed = registered.Outcome == ChangeOutcome.Done ? await images.FindAsync(registered.Value!.Id, cancellationToken) : null;
+        return ApiProblems.For(registered, image => TypedResults.Created($"/api/v1/admin/images/{image.Id}", ImageResponse.From(listed!)));
     }
 
     /// <summary>

@@ -10,9 +10,9 @@ namespace Broker.Server.Api.Images;
 /// <param name="SizeBytes">The disk's virtual size; 0 until a host imported an uploaded image.</param>
 /// <param name="Status"><c>Uploaded</c>, <c>Distributing</c>, <c>Ready</c> (usable by pools, once one host imported it) or <c>Failed</c> (every host that tried failed, none has it).</param>
 /// <param name="StatusReason">Why it failed (each failed host's reason); null otherwise.</param>
-/// <param name="HostsImported">How many hosts imported an uploaded image; null for an image registered by address.</param>
-/// <param name="HostsTotal">How many hosts the broker knows, for an uploaded image; null for an image registered by address.</param>
-/// <param name="Hosts">Per-host states of an uploaded image, by host name: in answers about one image (<c>GET …/images/{id}</c>, retry, import); null in the list and for an image registered by address.</param>
+/// <param name="HostsImported">How many hosts imported the image (an upload, or an image registered by address that hosts copied from each other).</param>
+/// <param name="HostsTotal">How many hosts the broker knows.</param>
+/// <param name="Hosts">Per-host states of the image, by host name: in answers about one image (<c>GET …/images/{id}</c>, retry, import); null in the list and in the answer to a registration.</param>
 internal sealed record ImageResponse(
     Guid Id,
     string Name,
@@ -29,7 +29,6 @@ internal sealed record ImageResponse(
     public static ImageResponse From(ImageListing image, bool withHosts)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var uploaded = image.Hosts is not null;
         return new(
             image.Id.Value,
             image.Name,
@@ -38,9 +37,9 @@ internal sealed record ImageResponse(
             image.SizeBytes,
             image.Status.ToString(),
             image.Reason,
-            uploaded ? image.ImportedHostCount : null,
-            uploaded ? image.HostCount : null,
-            withHosts && uploaded ? [.. image.Hosts!.Select(ImageHostResponse.From)] : null);
+            image.ImportedHostCount,
+            image.HostCount,
+            withHosts ? [.. image.Hosts.Select(ImageHostResponse.From)] : null);
     }
 
     /// <summary>The image as the list shows it: counts, no per-host rows.</summary>

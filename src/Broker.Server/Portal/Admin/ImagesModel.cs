@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Broker.Server.Portal.Admin;
 
 /// <summary>
-/// Gold images: the list (with the import status of uploaded ones, how many hosts have each and
-/// which hosts failed it, with a retry through <see cref="ImageImports"/>), and a form to register
-/// one through <see cref="ImageRegistry"/>.
+/// Gold images: the list (with the import status of uploaded ones, how many hosts have each image,
+/// uploaded or registered by address, and which hosts failed it, with a retry through
+/// <see cref="ImageImports"/>), and a form to register one through <see cref="ImageRegistry"/>.
 /// </summary>
 internal sealed class ImagesModel(ImageImports images, ImageRegistry registry, TimeProvider time) : PageModel
 {
