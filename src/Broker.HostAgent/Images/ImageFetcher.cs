@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Broker.Contracts.V1;
+using Broker.Disks.Transfer;
 using Broker.HostAgent.Broker;
 using Broker.HostAgent.Desktops;
-using Broker.Disks.Transfer;
 using Broker.HostAgent.Enrollment;
 using Broker.Transfer;
 using Broker.Transfer.Client;

@@ -18,5 +18,7 @@ internal sealed class BrokerServerFactory(string dataDirectory) : WebApplication
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Agents:HostHeartbeat", "00:00:01");
         builder.UseSetting("Agents:ReconcileInterval", "00:00:00.200");
+        builder.UseSetting("ImageUploads:OfferInterval", "00:00:01");
+        builder.UseSetting("ImageUploads:ReofferAfter", "00:00:02");
     }
 }
