@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Broker.Contracts.V1;
-using Broker.Core.Hosts;
-using Broker.Core.Images;
 using Broker.Persistence;
 using Broker.Server.Agents;
-using Broker.Server.Api.Audit;
 using Broker.Server.Api.Images;
 using Broker.Server.Images;
 using Broker.Server.Tests.Agents;
@@ -14,7 +11,6 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using CoreAgentKind = Broker.Core.Access.AgentKind;
 
 namespace Broker.Server.Tests.Images;
 
@@ -33,20 +29,20 @@ public sealed class ImageByAddressTests(PostgresCluster cluster)
     [Fact]
     public async Task RegisteredByAddress_IsOfferedWithItsBase_AndEachHostsReportIsCheckedAgainstIt()
     {
-        using var timeout = Timeout();
+        using var timeout = ImageWorld.Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        using var wrong = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
-        using var right = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
+        using var wrong = await ImageWorld.ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
+        using var right = await ImageWorld.ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
 
         var registered = await RegisterAsync(world, cancellationToken);
         var toWrong = await AgentWorld.ImportCommandAsync(wrong.Call, registered.Id, cancellationToken);
         var toRight = await AgentWorld.ImportCommandAsync(right.Call, registered.Id, cancellationToken);
-        var offered = await ImageAsync(world, registered.Id, cancellationToken);
+        var offered = await ImageWorld.ImageAsync(world, registered.Id, cancellationToken);
         await ReportAsync(world, wrong, registered.Id, OtherBase, cancellationToken);
         await ReportAsync(world, right, registered.Id, Base, cancellationToken);
         await world.Gateway.ReportImageImportAsync(new ImageImportReport { ImageId = registered.Id.ToString(), Detail = "too late" }, right.Credential, cancellationToken: cancellationToken);
-        var reported = await ImageAsync(world, registered.Id, cancellationToken);
+        var reported = await ImageWorld.ImageAsync(world, registered.Id, cancellationToken);
         var listed = (await world.Api.Admin.GetFromJsonAsync<List<ImageResponse>>("/api/v1/admin/images", ApiWorld.Json, cancellationToken)).ShouldNotBeNull().Single(image => image.Id == registered.Id);
         var download = await Should.ThrowAsync<RpcException>(async () =>
         {
@@ -61,20 +57,20 @@ public sealed class ImageByAddressTests(PostgresCluster cluster)
         reported.Hosts.ShouldNotBeNull().Select(host => (host.HostName, host.State, host.Detail)).ShouldBe(
             [("host-1", "Failed", $"The host reported base {OtherBase}, but the image is registered as {Base}."), ("host-2", "Imported", (string?)null)]);
         (listed.HostsImported, listed.HostsTotal, listed.Hosts).ShouldBe(((int?)1, (int?)2, (IReadOnlyList<ImageHostResponse>?)null));
-        (await AuditAsync(world, "image.failed", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldContain(OtherBase);
+        (await ImageWorld.AuditAsync(world, "image.failed", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldContain(OtherBase);
         download.StatusCode.ShouldBe(StatusCode.NotFound);
 
         using var retry = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{registered.Id}/retry", UriKind.Relative), null, cancellationToken);
         retry.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await AgentWorld.ImportCommandAsync(wrong.Call, registered.Id, cancellationToken)).ContentAddress.ShouldBe(Base);
         (await ApiWorld.ReadAsync<ImageResponse>(retry, cancellationToken)).Hosts.ShouldNotBeNull().Select(host => (host.HostName, host.State)).ShouldBe([("host-1", "Offered"), ("host-2", "Imported")]);
-        (await AuditAsync(world, "image.retried", cancellationToken)).ShouldHaveSingleItem();
+        (await ImageWorld.AuditAsync(world, "image.retried", cancellationToken)).ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task UnansweredOffer_IsOfferedAgainAfterReofferAfter_AndNotOnceAnswered()
     {
-        using var timeout = Timeout();
+        using var timeout = ImageWorld.Timeout();
         var cancellationToken = timeout.Token;
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken, services =>
@@ -82,31 +78,24 @@ public sealed class ImageByAddressTests(PostgresCluster cluster)
             services.Configure<ImageUploadOptions>(options => options.OfferInterval = TimeSpan.FromHours(1)); // no loop round during the test: only its explicit rounds offer
             services.AddSingleton(provider => new ImageDistribution(provider.GetRequiredService<AgentSessions>(), provider.GetRequiredService<IOptions<ImageUploadOptions>>(), clock));
         });
-        using var host = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
+        using var host = await ImageWorld.ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
         var reofferAfter = world.Api.Factory.Services.GetRequiredService<IOptions<ImageUploadOptions>>().Value.ReofferAfter;
         var registered = await RegisterAsync(world, cancellationToken);
         _ = await AgentWorld.ImportCommandAsync(host.Call, registered.Id, cancellationToken); // offered at registration
 
-        var atOnce = await OfferRoundAsync(world, registered.Id, cancellationToken);
+        var atOnce = await ImageWorld.OfferRoundAsync(world, registered.Id, cancellationToken);
         clock.Advance(reofferAfter - TimeSpan.FromSeconds(1));
-        var justBefore = await OfferRoundAsync(world, registered.Id, cancellationToken);
+        var justBefore = await ImageWorld.OfferRoundAsync(world, registered.Id, cancellationToken);
         clock.Advance(TimeSpan.FromSeconds(1));
-        var after = await OfferRoundAsync(world, registered.Id, cancellationToken);
+        var after = await ImageWorld.OfferRoundAsync(world, registered.Id, cancellationToken);
         var again = await AgentWorld.ImportCommandAsync(host.Call, registered.Id, cancellationToken);
         await ReportAsync(world, host, registered.Id, Base, cancellationToken);
         clock.Advance(reofferAfter);
-        var answered = await OfferRoundAsync(world, registered.Id, cancellationToken);
+        var answered = await ImageWorld.OfferRoundAsync(world, registered.Id, cancellationToken);
 
         (atOnce, justBefore, after, answered).ShouldBe((0, 0, 1, 0));
         again.ContentAddress.ShouldBe(Base);
         reofferAfter.ShouldBe(TimeSpan.FromMinutes(2));
-    }
-
-    private static CancellationTokenSource Timeout()
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2)); // a lost command fails the test instead of hanging it
-        return timeout;
     }
 
     private static async Task<ImageResponse> RegisterAsync(AgentWorld world, CancellationToken cancellationToken)
@@ -119,34 +108,9 @@ public sealed class ImageByAddressTests(PostgresCluster cluster)
         return await ApiWorld.ReadAsync<ImageResponse>(response, cancellationToken);
     }
 
-    private static async Task<ConnectedHost> ConnectHostAsync(AgentWorld world, HostId host, CancellationToken cancellationToken)
-    {
-        var credential = await world.SeedCredentialAsync(CoreAgentKind.Host, host.Value, cancellationToken);
-        var (call, _) = await world.ConnectAsync(credential, cancellationToken);
-        return new ConnectedHost(host, call, AgentWorld.Bearer(credential));
-    }
-
     private static async Task ReportAsync(AgentWorld world, ConnectedHost host, Guid image, string address, CancellationToken cancellationToken)
     {
         var report = new ImageImportReport { ImageId = image.ToString(), Succeeded = true, ContentAddress = address, VirtualSizeBytes = 8UL << 30 };
         await world.Gateway.ReportImageImportAsync(report, host.Credential, cancellationToken: cancellationToken);
-    }
-
-    private static async Task<int> OfferRoundAsync(AgentWorld world, Guid image, CancellationToken cancellationToken)
-    {
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ImageOffers>().OfferAsync([new ImageId(image)], cancellationToken);
-    }
-
-    private static async Task<ImageResponse> ImageAsync(AgentWorld world, Guid id, CancellationToken cancellationToken) =>
-        (await world.Api.Admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{id}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
-
-    private static async Task<List<AuditEntryResponse>> AuditAsync(AgentWorld world, string action, CancellationToken cancellationToken) =>
-        (await world.Api.Admin.GetFromJsonAsync<List<AuditEntryResponse>>($"/api/v1/admin/audit?action={action}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
-
-    /// <summary>A host agent's open Connect stream and the credential its calls carry.</summary>
-    private sealed record ConnectedHost(HostId Id, AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Call, Metadata Credential) : IDisposable
-    {
-        public void Dispose() => Call.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Broker.Contracts.V1;
 using Broker.Core.Images;
@@ -53,7 +52,7 @@ public sealed class ImageDistributionTests(PostgresCluster cluster)
         var success = new ImageImportReport { ImageId = command.ImageId, Succeeded = true, ContentAddress = SomeAddress, VirtualSizeBytes = (ulong)disk.Length };
         await world.Gateway.ReportImageImportAsync(success, host, cancellationToken: cancellationToken);
         await world.Gateway.ReportImageImportAsync(new ImageImportReport { ImageId = command.ImageId, Detail = "too late" }, host, cancellationToken: cancellationToken);
-        var ready = await ImageAsync(world, uploaded.Id, cancellationToken);
+        var ready = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
         (ready.Status, ready.BaseContentAddress, ready.SizeBytes, ready.StatusReason).ShouldBe(("Ready", SomeAddress, (long)disk.Length, (string?)null));
         await using (var scope = world.Api.Factory.Services.CreateAsyncScope())
         {
@@ -63,7 +62,7 @@ public sealed class ImageDistributionTests(PostgresCluster cluster)
         var refused = await UploadAsync(world, "broken", new byte[4096], cancellationToken);
         var refusedCommand = await AgentWorld.ImportCommandAsync(call, refused.Id, cancellationToken);
         await world.Gateway.ReportImageImportAsync(new ImageImportReport { ImageId = refusedCommand.ImageId, Detail = "qemu-img: not a qcow2" }, host, cancellationToken: cancellationToken);
-        var failed = await ImageAsync(world, refused.Id, cancellationToken);
+        var failed = await ImageWorld.ImageAsync(world, refused.Id, cancellationToken);
         failed.Status.ShouldBe("Failed");
         failed.StatusReason.ShouldNotBeNull().ShouldEndWith("qemu-img: not a qcow2");
         (await Should.ThrowAsync<RpcException>(() => world.Gateway.ReportImageImportAsync(success, device, cancellationToken: cancellationToken).ResponseAsync)).StatusCode.ShouldBe(StatusCode.PermissionDenied);
@@ -77,9 +76,6 @@ public sealed class ImageDistributionTests(PostgresCluster cluster)
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(cancellationToken));
         return await ApiWorld.ReadAsync<ImageResponse>(response, cancellationToken);
     }
-
-    private static async Task<ImageResponse> ImageAsync(AgentWorld world, Guid id, CancellationToken cancellationToken) =>
-        (await world.Api.Admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{id}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
 
     private static async Task<(ImageFileHeader Header, byte[] Bytes)> DownloadAsync(AgentWorld world, string imageId, Metadata credential, CancellationToken cancellationToken)
     {

@@ -3,18 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Broker.Contracts.V1;
-using Broker.Core.Hosts;
-using Broker.Core.Images;
 using Broker.Persistence;
-using Broker.Server.Api.Audit;
 using Broker.Server.Api.Images;
-using Broker.Server.Images;
 using Broker.Server.Tests.Agents;
 using Broker.Testing.Databases;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection;
-using CoreAgentKind = Broker.Core.Access.AgentKind;
 
 namespace Broker.Server.Tests.Images;
 
@@ -35,11 +28,11 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
     [Fact]
     public async Task OneHostFails_AnotherImports_ImageIsReady_WithTheFailingHostListed()
     {
-        using var timeout = Timeout();
+        using var timeout = ImageWorld.Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        using var full = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
-        using var roomy = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
+        using var full = await ImageWorld.ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
+        using var roomy = await ImageWorld.ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
 
         var uploaded = await UploadAsync(world, "fedora", cancellationToken);
         (uploaded.Status, uploaded.HostsImported, uploaded.HostsTotal).ShouldBe(("Distributing", 0, 2));
@@ -48,9 +41,9 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         _ = await AgentWorld.ImportCommandAsync(roomy.Call, uploaded.Id, cancellationToken);
 
         await ReportAsync(world, full, uploaded.Id, failure: "no space left on device", cancellationToken);
-        var halfway = await ImageAsync(world, uploaded.Id, cancellationToken);
+        var halfway = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
         await ReportAsync(world, roomy, uploaded.Id, failure: null, cancellationToken);
-        var ready = await ImageAsync(world, uploaded.Id, cancellationToken);
+        var ready = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
         var listed = (await world.Api.Admin.GetFromJsonAsync<List<ImageResponse>>("/api/v1/admin/images", ApiWorld.Json, cancellationToken)).ShouldNotBeNull().Single(image => image.Id == uploaded.Id);
 
         halfway.Status.ShouldBe("Distributing");
@@ -60,30 +53,30 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
             [(full.Id.Value, "host-1", "Failed", "no space left on device"), (roomy.Id.Value, "host-2", "Imported", (string?)null)]);
         hosts.ShouldAllBe(host => host.UpdatedAt > DateTimeOffset.UnixEpoch);
         (listed.Status, listed.HostsImported, listed.HostsTotal, listed.Hosts).ShouldBe(("Ready", 1, 2, (IReadOnlyList<ImageHostResponse>?)null));
-        (await AuditAsync(world, "image.failed", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldBe($"host {full.Id}: no space left on device");
-        (await AuditAsync(world, "image.ready", cancellationToken)).ShouldHaveSingleItem().Actor.ShouldBe($"agent:host:{roomy.Id}");
+        (await ImageWorld.AuditAsync(world, "image.failed", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldBe($"host {full.Id}: no space left on device");
+        (await ImageWorld.AuditAsync(world, "image.ready", cancellationToken)).ShouldHaveSingleItem().Actor.ShouldBe($"agent:host:{roomy.Id}");
 
         // A late failure from the host that has the image is an echo and changes nothing.
         await ReportAsync(world, roomy, uploaded.Id, failure: "too late", cancellationToken);
-        (await ImageAsync(world, uploaded.Id, cancellationToken)).Hosts.ShouldNotBeNull().Single(host => host.HostId == roomy.Id.Value).State.ShouldBe("Imported");
+        (await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken)).Hosts.ShouldNotBeNull().Single(host => host.HostId == roomy.Id.Value).State.ShouldBe("Imported");
     }
 
     [Fact]
     public async Task EveryHostFails_ImageIsFailed_NotOfferedAgainUntilRetry_WhichOffersItAtOnce()
     {
-        using var timeout = Timeout();
+        using var timeout = ImageWorld.Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        using var first = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
-        using var second = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
+        using var first = await ImageWorld.ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
+        using var second = await ImageWorld.ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-2", 4, null, cancellationToken), cancellationToken);
         var uploaded = await UploadAsync(world, "broken", cancellationToken);
         _ = await AgentWorld.ImportCommandAsync(first.Call, uploaded.Id, cancellationToken);
         _ = await AgentWorld.ImportCommandAsync(second.Call, uploaded.Id, cancellationToken);
 
         await ReportAsync(world, first, uploaded.Id, failure: "qemu-img: not a qcow2", cancellationToken);
         await ReportAsync(world, second, uploaded.Id, failure: "no space left on device", cancellationToken);
-        var failed = await ImageAsync(world, uploaded.Id, cancellationToken);
-        var offeredWhileFailed = await OfferRoundAsync(world, uploaded.Id, cancellationToken);
+        var failed = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
+        var offeredWhileFailed = await ImageWorld.OfferRoundAsync(world, uploaded.Id, cancellationToken);
 
         (failed.Status, failed.HostsImported, failed.HostsTotal).ShouldBe(("Failed", 0, 2));
         failed.StatusReason.ShouldBe("host host-1: qemu-img: not a qcow2; host host-2: no space left on device");
@@ -97,10 +90,10 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         _ = await AgentWorld.ImportCommandAsync(second.Call, uploaded.Id, cancellationToken);
         retried.Status.ShouldBe("Distributing");
         retried.Hosts.ShouldNotBeNull().Select(host => host.State).ShouldBe(["Offered", "Offered"]);
-        (await AuditAsync(world, "image.retried", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldBe("broken 1: offered again to host-1, host-2");
+        (await ImageWorld.AuditAsync(world, "image.retried", cancellationToken)).ShouldHaveSingleItem().Detail.ShouldBe("broken 1: offered again to host-1, host-2");
 
         await ReportAsync(world, second, uploaded.Id, failure: null, cancellationToken);
-        var ready = await ImageAsync(world, uploaded.Id, cancellationToken);
+        var ready = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
         using var again = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{uploaded.Id}/retry", UriKind.Relative), null, cancellationToken);
         using var unknown = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{Guid.NewGuid()}/retry", UriKind.Relative), null, cancellationToken);
 
@@ -108,7 +101,7 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         again.StatusCode.ShouldBe(HttpStatusCode.OK);
         var unchanged = await ApiWorld.ReadAsync<ImageResponse>(again, cancellationToken);
         unchanged.Hosts.ShouldNotBeNull().Select(host => (host.HostName, host.State)).ShouldBe([("host-1", "Offered"), ("host-2", "Imported")]);
-        (await AuditAsync(world, "image.retried", cancellationToken)).Count.ShouldBe(1);
+        (await ImageWorld.AuditAsync(world, "image.retried", cancellationToken)).Count.ShouldBe(1);
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         unknown.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
         (await ApiWorld.ReadAsync<ProblemDetails>(unknown, cancellationToken)).Detail.ShouldNotBeNull().ShouldContain("There is no image");
@@ -117,16 +110,16 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
     [Fact]
     public async Task HostConnectingAfterTheImageIsReady_IsOfferedIt_AndTheImageRegisteredByAddressToo()
     {
-        using var timeout = Timeout();
+        using var timeout = ImageWorld.Timeout();
         var cancellationToken = timeout.Token;
         await using var world = await AgentWorld.CreateAsync(DatabaseProvider.Sqlite, cluster, cancellationToken);
-        using var first = await ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
+        using var first = await ImageWorld.ConnectHostAsync(world, await world.FirstHostAsync(cancellationToken), cancellationToken);
         var uploaded = await UploadAsync(world, "fedora", cancellationToken);
         _ = await AgentWorld.ImportCommandAsync(first.Call, uploaded.Id, cancellationToken);
         await ReportAsync(world, first, uploaded.Id, failure: null, cancellationToken);
-        (await ImageAsync(world, uploaded.Id, cancellationToken)).Status.ShouldBe("Ready");
+        (await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken)).Status.ShouldBe("Ready");
 
-        using var late = await ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-late", 4, null, cancellationToken), cancellationToken);
+        using var late = await ImageWorld.ConnectHostAsync(world, await TestHosts.AddHealthyAsync(world.Api.Factory.Services, "host-late", 4, null, cancellationToken), cancellationToken);
 
         // The distribution loop's next round (ImageUploads:OfferInterval, 10 s) offers it, and the
         // world's image registered by address (with its base, to copy from another host).
@@ -139,28 +132,14 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
 
         commands[uploaded.Id.ToString()].ShouldBeEmpty("an upload is downloaded from the broker");
         commands[world.Api.Pool.ImageId.ToString()].ShouldBe(WorldImageAddress);
-        var offered = await ImageAsync(world, uploaded.Id, cancellationToken);
+        var offered = await ImageWorld.ImageAsync(world, uploaded.Id, cancellationToken);
         offered.Status.ShouldBe("Ready");
         offered.Hosts.ShouldNotBeNull().Select(host => (host.HostId, host.State)).ShouldBe([(first.Id.Value, "Imported"), (late.Id.Value, "Offered")]);
-        var byAddress = await ImageAsync(world, world.Api.Pool.ImageId, cancellationToken);
+        var byAddress = await ImageWorld.ImageAsync(world, world.Api.Pool.ImageId, cancellationToken);
         (byAddress.Status, byAddress.HostsImported, byAddress.HostsTotal).ShouldBe(("Ready", (int?)0, (int?)2));
         byAddress.Hosts.ShouldNotBeNull().ShouldContain(host => host.HostId == late.Id.Value && host.State == "Offered");
         using var retry = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/{world.Api.Pool.ImageId}/retry", UriKind.Relative), null, cancellationToken);
         retry.StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    private static CancellationTokenSource Timeout()
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2)); // a lost command fails the test instead of hanging it
-        return timeout;
-    }
-
-    private static async Task<ConnectedHost> ConnectHostAsync(AgentWorld world, HostId host, CancellationToken cancellationToken)
-    {
-        var credential = await world.SeedCredentialAsync(CoreAgentKind.Host, host.Value, cancellationToken);
-        var (call, _) = await world.ConnectAsync(credential, cancellationToken);
-        return new ConnectedHost(host, call, AgentWorld.Bearer(credential));
     }
 
     private static async Task ReportAsync(AgentWorld world, ConnectedHost host, Guid image, string? failure, CancellationToken cancellationToken)
@@ -171,12 +150,6 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         await world.Gateway.ReportImageImportAsync(report, host.Credential, cancellationToken: cancellationToken);
     }
 
-    private static async Task<int> OfferRoundAsync(AgentWorld world, Guid image, CancellationToken cancellationToken)
-    {
-        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ImageOffers>().OfferAsync([new ImageId(image)], cancellationToken);
-    }
-
     private static async Task<ImageResponse> UploadAsync(AgentWorld world, string name, CancellationToken cancellationToken)
     {
         using var body = new ByteArrayContent(RandomNumberGenerator.GetBytes(8 * 512));
@@ -184,17 +157,5 @@ public sealed class ImageHostStateTests(PostgresCluster cluster)
         using var response = await world.Api.Admin.PostAsync(new Uri($"/api/v1/admin/images/import?name={name}&version=1", UriKind.Relative), body, cancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(cancellationToken));
         return await ApiWorld.ReadAsync<ImageResponse>(response, cancellationToken);
-    }
-
-    private static async Task<ImageResponse> ImageAsync(AgentWorld world, Guid id, CancellationToken cancellationToken) =>
-        (await world.Api.Admin.GetFromJsonAsync<ImageResponse>($"/api/v1/admin/images/{id}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
-
-    private static async Task<List<AuditEntryResponse>> AuditAsync(AgentWorld world, string action, CancellationToken cancellationToken) =>
-        (await world.Api.Admin.GetFromJsonAsync<List<AuditEntryResponse>>($"/api/v1/admin/audit?action={action}", ApiWorld.Json, cancellationToken)).ShouldNotBeNull();
-
-    /// <summary>A host agent's open Connect stream and the credential its calls carry.</summary>
-    private sealed record ConnectedHost(HostId Id, AsyncDuplexStreamingCall<AgentMessage, BrokerMessage> Call, Metadata Credential) : IDisposable
-    {
-        public void Dispose() => Call.Dispose();
     }
 }
