@@ -12,7 +12,8 @@ namespace Broker.Transfer.Client;
 /// Pulls a desktop's chain from its host into a local <see cref="LayerStore"/> (check-out): the base
 /// into the <see cref="BaseImageStore"/> unless it is there already (by content address), then every
 /// layer the local chain lacks, oldest first, each staged as <c>staging-pull-&lt;id&gt;.avhdx</c> in the
-/// layer directory and adopted with the host's id. Progress is durable in the twin-copy store
+/// layer directory and adopted with the host's id. After a divergence the layers both sides shared
+/// are copied from the branch set aside, chunk by verified chunk, not fetched again. Progress is durable in the twin-copy store
 /// <c>pulls</c> of the work directory, so a pull that stops for any reason (a cancel, a cut
 /// connection, a killed process) resumes from its last checkpoint when run again.
 /// </summary>
@@ -74,10 +75,13 @@ public sealed class ChainPuller
             try
             {
                 var comparison = ChainComparison.Compare(store.Manifest, chain, merged);
+                IReadOnlyDictionary<string, string> donors = new Dictionary<string, string>();
                 if (comparison.Diverged)
                 {
+                    var common = CommonLayerFiles(store, comparison, merged);
                     await store.DisposeAsync().ConfigureAwait(false);
-                    _ = await DivergedBranches.SetAsideAsync(_storage, layerDirectory, cancellationToken).ConfigureAwait(false);
+                    var branch = await DivergedBranches.SetAsideAsync(_storage, layerDirectory, cancellationToken).ConfigureAwait(false);
+                    donors = common.ToDictionary(pair => pair.Key, pair => Path.Combine(branch, pair.Value), StringComparer.Ordinal);
                     store = await OpenOrCreateStoreAsync(layerDirectory, chain.Base, ledger, progress, cancellationToken).ConfigureAwait(false);
                     comparison = ChainComparison.Compare(store.Manifest, chain);
                 }
@@ -86,7 +90,7 @@ public sealed class ChainPuller
                 var meter = new ProgressMeter(missing.Sum(layer => (long)layer.PresentBytes), progress, _time);
                 foreach (var layer in missing)
                 {
-                    await PullLayerAsync(store, layer, ledger, meter, cancellationToken).ConfigureAwait(false);
+                    await PullLayerAsync(store, layer, donors.GetValueOrDefault(layer.LayerId), ledger, meter, cancellationToken).ConfigureAwait(false);
                 }
 
                 return store;
@@ -116,7 +120,37 @@ public sealed class ChainPuller
         return await LayerStore.CreateAsync(_storage, layerDirectory, image.Path, image.Address, _time, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PullLayerAsync(LayerStore store, LayerInfo layer, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file names (in the layer directory) of the local layers the host's chain shares, by the
+    /// host's layer id: a diverged chain set aside keeps them, and the host's chain pulled in its
+    /// place takes their chunks from there rather than over the wire. A layer a local merge made
+    /// stands for several host layers and is left out.
+    /// </summary>
+    private static Dictionary<string, string> CommonLayerFiles(LayerStore store, ChainComparison comparison, IReadOnlyDictionary<long, IReadOnlyList<long>>? merged)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (comparison.LastCommonLayerId is not { } last)
+        {
+            return files;
+        }
+
+        foreach (var layer in store.Manifest.CurrentChain())
+        {
+            if (merged?.ContainsKey(layer.Id) != true)
+            {
+                files[LayerIds.Format(layer.Id)] = Path.GetFileName(store.PathOf(layer));
+            }
+
+            if (layer.Id == last)
+            {
+                break;
+            }
+        }
+
+        return files;
+    }
+
+    private async Task PullLayerAsync(LayerStore store, LayerInfo layer, string? donor, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
     {
         if (!LayerIds.TryParse(layer.LayerId, out var id) || !LayerIds.TryParseParent(layer.ParentLayerId, out var parentId) || layer.SealedAt is null || layer.CreatedAt is null)
         {
@@ -127,7 +161,7 @@ public sealed class ChainPuller
         var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
         var manifest = await _fetch.FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
         await _fetch.StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
-        await _fetch.FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        await _fetch.FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken, donor).ConfigureAwait(false);
         using (TransferActivities.Source.StartActivity(TransferActivities.AdoptLayer))
         {
             _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,9 @@ namespace Broker.Transfer.Client;
 /// run the chunks it wrote but did not record are claimed by hash. A chunk is written whole: writing
 /// only its non-zero 4 KiB runs (one VHDX write a run) cost the bench's pull 2–6 client CPU-s more
 /// than the disk time it saved (docs/performance.md). Responses arrive in pooled buffers
-/// (<see cref="PooledPullCall"/>). Stage times go to <see cref="TransferMetrics"/>.
+/// (<see cref="PooledPullCall"/>). Stage times go to <see cref="TransferMetrics"/>. A donor file
+/// (the same layer kept locally, e.g. in a diverged branch) gives the chunks it holds with the
+/// manifest's hash before anything is fetched.
 /// </summary>
 internal sealed class ChunkFetcher(
     TransferClient client,
@@ -35,7 +37,8 @@ internal sealed class ChunkFetcher(
     VhdxFile target,
     PullOptions options,
     ProgressMeter meter,
-    TimeProvider time) : IDisposable
+    TimeProvider time,
+    VhdxFile? donor = null) : IDisposable
 {
     // Guards target (the VHDX library is not thread-safe), _done and _sinceCheckpoint.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -94,10 +97,14 @@ internal sealed class ChunkFetcher(
         }
     }
 
-    /// <summary>Marks done every chunk the staging file already holds whole with the manifest's hash.</summary>
+    /// <summary>
+    /// Marks done every chunk the staging file already holds whole with the manifest's hash, and
+    /// copies in those the donor holds so.
+    /// </summary>
     private async Task ClaimHeldAsync(CancellationToken cancellationToken)
     {
         using var probe = new HeldChunkProbe(target, manifest);
+        using var donorProbe = donor is null ? null : new HeldChunkProbe(donor, manifest);
         for (var index = 0; index < manifest.Chunks.Count; index++)
         {
             if (_done[index])
@@ -109,6 +116,10 @@ internal sealed class ChunkFetcher(
                 _done[index] = true;
                 _sinceCheckpoint++;
                 meter.Skip(manifest.Chunks[index].Span.Length);
+            }
+            else if (donorProbe is not null && await donorProbe.HoldsAsync(index, cancellationToken).ConfigureAwait(false))
+            {
+                await WriteAsync(index, donorProbe.Held, cancellationToken).ConfigureAwait(false);
             }
         }
     }

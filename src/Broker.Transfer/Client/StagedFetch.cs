@@ -96,15 +96,29 @@ internal sealed class StagedFetch(TransferClient client, PullOptions options, IS
         _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Fetches the manifest's chunks into the staging file.</summary>
-    public async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the manifest's chunks into the staging file; those <paramref name="donor"/> (a local
+    /// file of the same layer, when there is one) holds with the manifest's hash are copied from it instead.
+    /// </summary>
+    public async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken, string? donor = null)
     {
         using var activity = TransferActivities.Source.StartActivity(TransferActivities.Chunks);
         var target = await VhdxFile.OpenAsync(storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
-            using var fetcher = new ChunkFetcher(client, ledger, key, source, manifest, target, options, meter, time);
-            await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
+            var local = donor is not null && storage.FileExists(donor) ? await VhdxFile.OpenAsync(storage, donor, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false) : null;
+            try
+            {
+                using var fetcher = new ChunkFetcher(client, ledger, key, source, manifest, target, options, meter, time, local);
+                await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (local is not null)
+                {
+                    await local.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
     }
 

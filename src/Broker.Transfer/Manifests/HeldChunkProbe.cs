@@ -5,15 +5,18 @@ using Broker.Vhdx;
 namespace Broker.Transfer.Manifests;
 
 /// <summary>
-/// Tells whether a staging file already holds a chunk of its manifest whole: the chunk lies inside
-/// one of the file's present extents and its bytes hash to the manifest's hash. What a killed
-/// process wrote but did not record (the page cache survives the process) and what a dedup finds is
-/// claimed this way instead of being moved again. Not thread-safe.
+/// Tells whether a file already holds a chunk of its manifest whole: the chunk lies inside one of
+/// the file's present extents and its bytes hash to the manifest's hash. What a killed process
+/// wrote but did not record (the page cache survives the process) and what a local copy of the
+/// same layer holds is claimed this way instead of being moved again. Not thread-safe.
 /// </summary>
 internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : IDisposable
 {
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
     private IReadOnlyList<VhdxExtent>? _held;
+
+    /// <summary>The bytes of the chunk <see cref="HoldsAsync"/> last found held; valid until its next call.</summary>
+    public ReadOnlyMemory<byte> Held { get; private set; }
 
     /// <summary>True when the file holds chunk <paramref name="index"/> with the manifest's hash.</summary>
     public async Task<bool> HoldsAsync(int index, CancellationToken cancellationToken)
@@ -28,7 +31,9 @@ internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : ID
 
         var data = _buffer.AsMemory(0, span.Length);
         await file.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
-        return ChunkHasher.Matches(manifest.Algorithm, data.Span, manifest.Chunks[index].Hash.Span);
+        var held = ChunkHasher.Matches(manifest.Algorithm, data.Span, manifest.Chunks[index].Hash.Span);
+        Held = held ? data : ReadOnlyMemory<byte>.Empty;
+        return held;
     }
 
     /// <summary>How many chunks from <paramref name="first"/> on the file holds, in order, up to the first it lacks.</summary>

@@ -47,7 +47,8 @@ public sealed class ResyncTests
     [Fact]
     public async Task PullAsync_BothSidesSealedNewLayers_SetsTheLocalBranchAsideUnchanged_AndPullsTheHostsChain()
     {
-        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var counter = new PullCounter();
+        await using var scenario = await TransferScenario.CreateAsync(counter, TestContext.Current.CancellationToken);
         ChainManifest before;
         byte[] localContent;
         long local;
@@ -62,8 +63,12 @@ public sealed class ResyncTests
         await TransferScenario.WriteAsync(scenario.HostLayers, 0, 65536, 54);
         var theirs = await scenario.HostLayers.SealAsync(TestContext.Current.CancellationToken);
         DivergedBranches.List(scenario.ClientLayerDirectory).ShouldBeEmpty();
+        var theirsChunks = (await scenario.Client(Contracts.V1.TransferDirection.Pull).GetLayerManifestAsync(new Contracts.V1.GetLayerManifestRequest { LayerId = LayerIds.Format(theirs.Id) }, null, TestContext.Current.CancellationToken)).Chunks.Count;
+        counter.Reset();
 
         await using var pulled = await scenario.Puller().PullAsync(scenario.ClientLayerDirectory, null, TestContext.Current.CancellationToken);
+
+        counter.LayerChunks.ShouldBe(theirsChunks, "the layers both sides shared come from the branch set aside, only the host's new one over the wire");
 
         pulled.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)).ShouldBe(scenario.HostLayers.Manifest.CurrentChain().Select(layer => (layer.Id, layer.ContentSha256)));
         (await TransferScenario.ReadSnapshotAsync(pulled, theirs.Id)).ShouldBe(await TransferScenario.ReadSnapshotAsync(scenario.HostLayers, theirs.Id));
