@@ -149,6 +149,13 @@ cmd_soak() {
   esac
 }
 
+# ./build.sh image: builds the broker-server container image (deploy/docker/Dockerfile, podman) and
+# runs two replicas on a throwaway PostgreSQL (deploy/docker/smoke.sh).
+cmd_image() {
+  ensure_debian_packages podman debootstrap postgresql curl openssl
+  exec deploy/docker/smoke.sh "$@"
+}
+
 main() {
   local command=${1:-}
   [[ $# -gt 0 ]] && shift
@@ -159,7 +166,8 @@ main() {
     bench) cmd_bench "$@" ;;
     fuzz) cmd_fuzz "$@" ;;
     soak) cmd_soak "$@" ;;
-    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]|soak transfer|e2e [SEEDS]" ;;
+    image) cmd_image "$@" ;;
+    *) die "usage: ./build.sh test|build|demo|bench [NAME]|fuzz vhdx [SECONDS]|soak transfer|e2e [SEEDS]|image" ;;
   esac
 }
 

@@ -3,7 +3,8 @@
 # Builds deploy/docker/Dockerfile from the committed tree (git archive HEAD) with podman, then runs
 # two replicas on one throwaway PostgreSQL, sharing the ticket-signing key and the data-protection
 # key ring as compose.yaml and the Helm chart set them up, and checks: both answer /health/ready,
-# run as the image's user `app`, and a portal login on one replica is honoured by the other.
+# run as the image's user `app`, the image's HEALTHCHECK (bash /dev/tcp: no curl in the image)
+# passes, and a portal login on one replica is honoured by the other. Uses ports 8080 and 8081.
 #
 # Base images: mcr.microsoft.com/dotnet/{sdk,aspnet}:10.0 are pulled when the registry answers.
 # Where it does not (a machine that reaches only the Debian and NuGet mirrors), stand-ins under the
@@ -67,7 +68,7 @@ fi
 # The image, from the committed tree (the Dockerfile's own context: the repository root).
 rm -rf "$work/context" && mkdir -p "$work/context"
 git -C "$root" archive HEAD | tar -x -C "$work/context"
-podman build -q --pull=never --network host -f "$work/context/deploy/docker/Dockerfile" -t localhost/broker-server:smoke "$work/context" >/dev/null
+podman build -q --pull=never --network host --format docker -f "$work/context/deploy/docker/Dockerfile" -t localhost/broker-server:smoke "$work/context" >/dev/null
 say "built localhost/broker-server:smoke from $(git -C "$root" rev-parse --short HEAD)"
 
 # A throwaway PostgreSQL, the shared key and key ring, two replicas.
@@ -89,16 +90,24 @@ mkdir -p "$state/keys"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$state/ticket-signing-key.pem" 2>/dev/null
 chown 1654 "$state/ticket-signing-key.pem" "$state/keys" && chmod 0400 "$state/ticket-signing-key.pem"
 
+port_free() { python3 -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
+port_free 8080 && port_free 8081 || die "ports 8080 and 8081 must be free: replica 1 runs on the image's own ports"
+
 ports=()
 for replica in 1 2; do
-  http=$(free_port) agents=$(free_port)
+  # Replica 1 keeps the image's endpoints (8080, 8081), so its own HEALTHCHECK applies; replica 2
+  # moves to free ports, as a second instance on one host would.
+  if [[ $replica == 1 ]]; then
+    http=8080 endpoints=()
+  else
+    http=$(free_port) endpoints=(-e "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http" -e "Kestrel__Endpoints__Agents__Url=http://127.0.0.1:$(free_port)")
+  fi
   ports+=("$http")
   name="broker-smoke-$$-$replica"
   containers+=("$name")
-  podman run -d -q --name "$name" --network host "${limits[@]}" \
+  podman run -d -q --name "$name" --network host "${limits[@]}" "${endpoints[@]}" \
     -e Database__Provider=Postgres \
     -e "ConnectionStrings__Broker=Host=127.0.0.1;Port=$pg_port;Database=broker;Username=broker;Password=smoke-password" \
-    -e "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http" -e "Kestrel__Endpoints__Agents__Url=http://127.0.0.1:$agents" \
     -v "$state/ticket-signing-key.pem:/var/lib/broker-server/ticket-signing-key.pem:ro" \
     -v "$state/keys:/var/lib/broker-server/keys" \
     localhost/broker-server:smoke >/dev/null
@@ -112,6 +121,9 @@ for replica in 1 2; do
   [[ $(podman exec "$name" id -u) == 1654 ]] || die "replica $replica does not run as app (1654)"
   say "replica $replica ready on 127.0.0.1:$http, user app"
 done
+
+podman healthcheck run "${containers[0]}" >/dev/null || die "the image's HEALTHCHECK fails on replica 1"
+say "the image's HEALTHCHECK passes on replica 1"
 
 password=$(podman logs "${containers[0]}" 2>&1 | sed -n 's/.*first administrator admin with password \([^;]*\);.*/\1/p' | head -n 1)
 [[ -n $password ]] || die "the first replica printed no first-admin password"
