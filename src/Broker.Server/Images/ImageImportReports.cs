@@ -1,6 +1,7 @@
 using Broker.Contracts.V1;
 using Broker.Core;
 using Broker.Core.Audit;
+using Broker.Core.Hosts;
 using Broker.Core.Images;
 using Broker.Server.Administration;
 using Broker.Server.Agents;
@@ -92,7 +93,7 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
                 return null;
             }
 
-            _ = await imports.RecordAsync(new ImageImportHost { Image = id, Host = host, State = ImageHostImportState.Imported, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            _ = await RecordImportedAsync(id, host, cancellationToken);
             return null;
         }
 
@@ -133,9 +134,12 @@ internal sealed class ImageImportReports(IImageImportStore imports, IImageStore 
             return null;
         }
 
-        _ = await imports.RecordAsync(new ImageImportHost { Image = import.Id, Host = host, State = ImageHostImportState.Imported, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        _ = await RecordImportedAsync(import.Id, host, cancellationToken);
         return null;
     }
+
+    private Task<WriteResult> RecordImportedAsync(ImageId image, HostId host, CancellationToken cancellationToken) =>
+        imports.RecordAsync(new ImageImportHost { Image = image, Host = host, State = ImageHostImportState.Imported, UpdatedAt = time.GetUtcNow() }, cancellationToken);
 
     private async Task FailAsync(AgentIdentity agent, ImageId image, string detail, CancellationToken cancellationToken)
     {
