@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Broker.Vhdx.Storage;
 
 namespace Broker.Transfer.Tests;
@@ -5,15 +6,20 @@ namespace Broker.Transfer.Tests;
 /// <summary>
 /// A storage whose process stops, as under SIGKILL: after <see cref="Stop"/> every operation fails
 /// and does nothing, while what was written before stays as the operating system holds it (written,
-/// if not flushed). Files opened through it are closed without writing when disposed.
+/// if not flushed). Files opened through it are closed without writing when disposed. It also
+/// counts the bytes read from each file, to show what a step reads back.
 /// </summary>
 internal sealed class StoppingStorage(IStorage inner) : IStorage
 {
+    private readonly ConcurrentDictionary<string, long> _bytesRead = new(StringComparer.Ordinal);
     private volatile bool _stopped;
 
     public bool Stopped => _stopped;
 
     public void Stop() => _stopped = true;
+
+    /// <summary>Bytes read so far from files whose name passes <paramref name="name"/>.</summary>
+    public long BytesRead(Func<string, bool> name) => _bytesRead.Where(file => name(Path.GetFileName(file.Key))).Sum(file => file.Value);
 
     public async ValueTask<IStorageFile> OpenAsync(string path, StorageOpenMode mode, CancellationToken cancellationToken)
     {
@@ -73,10 +79,12 @@ internal sealed class StoppingStorage(IStorage inner) : IStorage
 
         public long Length => file.Length;
 
-        public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+        public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
         {
             storage.ThrowIfStopped();
-            return file.ReadAsync(offset, buffer, cancellationToken);
+            var read = await file.ReadAsync(offset, buffer, cancellationToken);
+            _ = storage._bytesRead.AddOrUpdate(file.Path, read, (_, total) => total + read);
+            return read;
         }
 
         public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

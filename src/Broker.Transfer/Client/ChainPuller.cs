@@ -160,8 +160,8 @@ public sealed class ChainPuller
         var key = $"{_client.DesktopId}/layer:{layer.LayerId}";
         var staged = store.StagingPathOf($"pull-{layer.LayerId}.avhdx");
         var manifest = await _fetch.FetchManifestAsync(new GetLayerManifestRequest { LayerId = layer.LayerId }, layer.ManifestHash.Memory, cancellationToken).ConfigureAwait(false);
-        await _fetch.StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
-        await _fetch.FetchIntoAsync(staged, key, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken, donor).ConfigureAwait(false);
+        var staging = await _fetch.StartStagingAsync(staged, key, VhdxCreateOptions.Differencing(store.AdoptionParentPath), manifest, ledger, store.Directory, cancellationToken).ConfigureAwait(false);
+        await _fetch.FetchIntoAsync(staging, new ChunkRequest { LayerId = layer.LayerId }, manifest, ledger, meter, cancellationToken, donor).ConfigureAwait(false);
         using (TransferActivities.Source.StartActivity(TransferActivities.AdoptLayer))
         {
             _ = await store.AdoptSealedLayerAsync(staged, id, parentId, layer.CreatedAt.ToDateTimeOffset(), layer.SealedAt.ToDateTimeOffset(), cancellationToken).ConfigureAwait(false);

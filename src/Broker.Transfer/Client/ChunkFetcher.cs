@@ -35,6 +35,7 @@ internal sealed class ChunkFetcher(
     ChunkRequest source,
     LayerManifest manifest,
     VhdxFile target,
+    bool targetFresh,
     PullOptions options,
     ProgressMeter meter,
     TimeProvider time,
@@ -98,12 +99,13 @@ internal sealed class ChunkFetcher(
     }
 
     /// <summary>
-    /// Marks done every chunk the staging file already holds whole with the manifest's hash, and
-    /// copies in those the donor holds so.
+    /// Marks done every chunk the staging file already holds whole with the manifest's hash (unless
+    /// the file is fresh: a base's reserved blocks would read back and hash as gigabytes of zeros),
+    /// and copies in those the donor holds so.
     /// </summary>
     private async Task ClaimHeldAsync(CancellationToken cancellationToken)
     {
-        using var probe = new HeldChunkProbe(target, manifest);
+        using var probe = targetFresh ? null : new HeldChunkProbe(target, manifest);
         using var donorProbe = donor is null ? null : new HeldChunkProbe(donor, manifest);
         for (var index = 0; index < manifest.Chunks.Count; index++)
         {
@@ -111,7 +113,7 @@ internal sealed class ChunkFetcher(
             {
                 meter.Skip(manifest.Chunks[index].Span.Length);
             }
-            else if (await probe.HoldsAsync(index, cancellationToken).ConfigureAwait(false))
+            else if (probe is not null && await probe.HoldsAsync(index, cancellationToken).ConfigureAwait(false))
             {
                 _done[index] = true;
                 _sinceCheckpoint++;

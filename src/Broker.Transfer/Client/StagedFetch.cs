@@ -42,9 +42,9 @@ internal sealed class StagedFetch(TransferClient client, PullOptions options, IS
         manifest ??= await FetchManifestAsync(new GetLayerManifestRequest { BaseContentAddress = info.ContentAddress }, null, cancellationToken).ConfigureAwait(false);
         var verifiedChunks = VerifiedChunksOf(info, manifest);
         var geometry = VhdxCreateOptions.Dynamic((long)info.VirtualSize, blockSize: ChunkLayout.MaxChunkLength, logicalSectorSize: (int)info.LogicalSectorSize, physicalSectorSize: (int)Math.Max(info.PhysicalSectorSize, info.LogicalSectorSize));
-        await StartStagingAsync(staged, key, geometry, manifest, ledger, workDirectory, cancellationToken).ConfigureAwait(false);
+        var staging = await StartStagingAsync(staged, key, geometry, manifest, ledger, workDirectory, cancellationToken).ConfigureAwait(false);
         var meter = new ProgressMeter(manifest.PresentBytes, progress, time);
-        await FetchIntoAsync(staged, key, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
+        await FetchIntoAsync(staging, new ChunkRequest { BaseContentAddress = info.ContentAddress }, manifest, ledger, meter, cancellationToken).ConfigureAwait(false);
         BaseImage image;
         try
         {
@@ -72,11 +72,11 @@ internal sealed class StagedFetch(TransferClient client, PullOptions options, IS
     /// is never trusted. A dynamic (base) file gets a block reserved under every chunk of the
     /// manifest, so chunk writes change no metadata and are whole in the file as soon as written.
     /// </summary>
-    public async Task StartStagingAsync(string staged, string key, VhdxCreateOptions createOptions, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
+    public async Task<StagingFile> StartStagingAsync(string staged, string key, VhdxCreateOptions createOptions, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, string directory, CancellationToken cancellationToken)
     {
         if (storage.FileExists(staged) && ledger.Read()?.Find(key) is not null)
         {
-            return;
+            return new StagingFile(staged, key, Fresh: false);
         }
 
         await storage.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
@@ -94,22 +94,24 @@ internal sealed class StagedFetch(TransferClient client, PullOptions options, IS
 
         await storage.FlushDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         _ = await ledger.UpdateAsync(current => (current ?? new PullLedger([])).With(new PullEntry(key, manifest.Hash.ToArray(), [])), cancellationToken).ConfigureAwait(false);
+        return new StagingFile(staged, key, Fresh: true);
     }
 
     /// <summary>
     /// Fetches the manifest's chunks into the staging file; those <paramref name="donor"/> (a local
-    /// file of the same layer, when there is one) holds with the manifest's hash are copied from it instead.
+    /// file of the same layer, when there is one) holds with the manifest's hash are copied from it
+    /// instead.
     /// </summary>
-    public async Task FetchIntoAsync(string staged, string key, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken, string? donor = null)
+    public async Task FetchIntoAsync(StagingFile staging, ChunkRequest source, LayerManifest manifest, TwinCopyJsonStore<PullLedger> ledger, ProgressMeter meter, CancellationToken cancellationToken, string? donor = null)
     {
         using var activity = TransferActivities.Source.StartActivity(TransferActivities.Chunks);
-        var target = await VhdxFile.OpenAsync(storage, staged, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
+        var target = await VhdxFile.OpenAsync(storage, staging.Path, new VhdxOpenOptions { ReadOnly = false }, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
             var local = donor is not null && storage.FileExists(donor) ? await VhdxFile.OpenAsync(storage, donor, VhdxOpenOptions.ReadOnlyDefault, cancellationToken).ConfigureAwait(false) : null;
             try
             {
-                using var fetcher = new ChunkFetcher(client, ledger, key, source, manifest, target, options, meter, time, local);
+                using var fetcher = new ChunkFetcher(client, ledger, staging.Key, source, manifest, target, staging.Fresh, options, meter, time, local);
                 await fetcher.RunAsync(cancellationToken).ConfigureAwait(false);
             }
             finally

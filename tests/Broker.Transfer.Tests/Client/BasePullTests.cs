@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Broker.Contracts.V1;
 using Broker.Disks.Images;
 using Broker.Disks.Layers;
 using Broker.Disks.Transfer;
@@ -41,6 +42,22 @@ public sealed class BasePullTests
         using var check = new TempDirectory("broker-base-check-");
         await using var bases = await BaseImageStore.OpenAsync(FileStorage.Instance, check.Path, null, Token);
         (await bases.ImportVhdxAsync(adopted.Path, Token)).Address.ShouldBe(hostBase.BaseAddress);
+    }
+
+    [Fact]
+    public async Task PullAsync_FreshBase_ReadsNoChunkBackFromItsStagingFile()
+    {
+        await using var scenario = await TransferScenario.CreateAsync(cancellationToken: Token);
+        var storage = new StoppingStorage(FileStorage.Instance);
+        var puller = new ChainPuller(scenario.Client(TransferDirection.Pull), scenario.ClientBases, scenario.ClientWorkDirectory, null, storage);
+        var nonZeroChunks = (await ReadVirtualAsync(scenario.HostLayers.Manifest.BasePath)).Chunk(Chunk).Count(chunk => chunk.AsSpan().ContainsAnyExcept((byte)0));
+
+        await using var pulled = await puller.PullAsync(scenario.ClientLayerDirectory, null, Token);
+
+        // Probing a fresh staging file for chunks a killed pull wrote would read every reserved block back.
+        nonZeroChunks.ShouldBeGreaterThan(1);
+        storage.BytesRead(name => name.StartsWith("base-", StringComparison.Ordinal)).ShouldBeLessThan(Chunk, "only the staging file's metadata is read");
+        (await ReadVirtualAsync(scenario.ClientBases.Images.ShouldHaveSingleItem().Path)).ShouldBe(await ReadVirtualAsync(scenario.HostLayers.Manifest.BasePath));
     }
 
     [Fact]
