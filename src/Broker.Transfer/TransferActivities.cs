@@ -12,6 +12,9 @@ public static class TransferActivities
     /// <summary>The source's name, for an <see cref="ActivityListener"/> or OpenTelemetry.</summary>
     public const string SourceName = "Broker.Transfer";
 
+    /// <summary>A whole pull of a chain, from the call until its base and every layer pulled are durable and adopted.</summary>
+    public const string Pull = "pull.chain";
+
     /// <summary>Fetching a layer or base manifest from the host.</summary>
     public const string Manifest = "pull.manifest";
 

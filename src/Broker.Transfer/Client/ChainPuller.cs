@@ -66,6 +66,7 @@ public sealed class ChainPuller
     public async Task<LayerStore> PullAsync(string layerDirectory, IReadOnlyDictionary<long, IReadOnlyList<long>>? merged, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(layerDirectory);
+        using var activity = TransferActivities.Source.StartActivity(TransferActivities.Pull);
         _storage.CreateDirectory(_workDirectory);
         var chain = await _client.GetChainManifestAsync(cancellationToken).ConfigureAwait(false);
         var ledger = await TwinCopyStore.OpenJsonAsync(_storage, Path.Combine(_workDirectory, LedgerName), PullLedgerJsonContext.Default.PullLedger, cancellationToken).ConfigureAwait(false);
