@@ -41,15 +41,16 @@ internal sealed class ResumeRow(BenchLayout layout, HostProcess host, string tic
         }
 
         var watch = Stopwatch.StartNew();
+        ClientUsage usage;
         await using (var resumed = ChildProcess.StartSelf(arguments))
         {
-            _ = await resumed.ExitAsync();
+            usage = ClientUsage.Parse(await resumed.ExitAsync());
         }
 
         ResumeSeconds = watch.Elapsed.TotalSeconds;
         await host.QuietAsync();
         ResentChunks = host.ServedChunks - before - cleanPullChunks;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resume: killed at {KilledAtPercent:F0} %, re-sent {ResentChunks} chunks, resumed pull {ResumeSeconds:F2} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resume: killed at {KilledAtPercent:F0} %, re-sent {ResentChunks} chunks, resumed pull {ResumeSeconds:F2} s (client {usage.CpuSeconds:F2} CPU-s; {usage.FormatPhases()})"));
     }
 
     private void KillPastHalf(ChildProcess child, string line)

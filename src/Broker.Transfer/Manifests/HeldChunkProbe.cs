@@ -13,6 +13,7 @@ namespace Broker.Transfer.Manifests;
 internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : IDisposable
 {
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.MaxChunkLength);
+    private readonly Dictionary<int, byte[]> _zeroHashes = [];
     private IReadOnlyList<VhdxExtent>? _held;
 
     /// <summary>The bytes of the chunk <see cref="HoldsAsync"/> last found held; valid until its next call.</summary>
@@ -31,7 +32,10 @@ internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : ID
 
         var data = _buffer.AsMemory(0, span.Length);
         await file.ReadAsync(span.Offset, data, cancellationToken).ConfigureAwait(false);
-        var held = ChunkHasher.Matches(manifest.Algorithm, data.Span, manifest.Chunks[index].Hash.Span);
+        var expected = manifest.Chunks[index].Hash.Span;
+        var held = data.Span.ContainsAnyExcept((byte)0)
+            ? ChunkHasher.Matches(manifest.Algorithm, data.Span, expected)
+            : ZeroHash(span.Length).SequenceEqual(expected);
         Held = held ? data : ReadOnlyMemory<byte>.Empty;
         return held;
     }
@@ -49,6 +53,23 @@ internal sealed class HeldChunkProbe(VhdxFile file, LayerManifest manifest) : ID
     }
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    /// <summary>
+    /// The hash of <paramref name="length"/> zero bytes, made once: a resumed base's staging file is
+    /// mostly reserved blocks never written, and comparing their zeros against it costs a scan
+    /// instead of a hash.
+    /// </summary>
+    private byte[] ZeroHash(int length)
+    {
+        if (!_zeroHashes.TryGetValue(length, out var hash))
+        {
+            hash = new byte[ChunkHasher.HashLength];
+            ChunkHasher.Hash(manifest.Algorithm, new byte[length], hash);
+            _zeroHashes.Add(length, hash);
+        }
+
+        return hash;
+    }
 
     /// <summary>The extent holding <paramref name="offset"/>, by binary search over the sorted allocation.</summary>
     private static VhdxExtent? FindExtent(IReadOnlyList<VhdxExtent> extents, long offset)
